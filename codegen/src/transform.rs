@@ -1,0 +1,307 @@
+//! Spec transforms applied before generation (to the in-memory document, never
+//! to the file on disk), so that progenitor's output is what a real client needs.
+//!
+//! - Response side (every schema reachable from a response), for forward
+//!   compatibility: closed string enums become plain strings (the known values
+//!   move into the description), `required` is dropped, and every inline
+//!   property becomes `nullable`, so that new values, missing fields and `null`
+//!   (arrays and maps included) all decode.
+//! - Request side (every schema reachable from a request body), for ergonomics:
+//!   length limits on strings are moved from the type into the description, so
+//!   fields are plain `String`s that take `"x".to_owned()`, not newtypes that
+//!   need `Some("x".parse().unwrap())`. The limits are still enforced before a
+//!   request leaves, by the checks [`crate::validation`] generates from the
+//!   original spec.
+
+use std::collections::BTreeSet;
+
+use openapiv3::OpenAPI;
+use serde_json::{Map, Value};
+
+/// The document progenitor sees.
+pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
+    let mut document = serde_json::to_value(spec).expect("an OpenAPI document serialises");
+    let roots = Roots::of(&document);
+    let responses = reachable(&document, roots.response);
+    let requests = reachable(&document, roots.request);
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        for (name, schema) in schemas.iter_mut() {
+            if responses.contains(name) {
+                visit_schema(schema, &mut loosen_response);
+            }
+            if requests.contains(name) {
+                visit_schema(schema, &mut plain_request_strings);
+            }
+        }
+    }
+    // Inline schemas directly under operations.
+    for (pointer, side) in roots.inline {
+        if let Some(schema) = document.pointer_mut(&pointer) {
+            match side {
+                Side::Response => visit_schema(schema, &mut loosen_response),
+                Side::Request => visit_schema(schema, &mut plain_request_strings),
+            }
+        }
+    }
+    error_ranges(&mut document);
+    serde_json::from_value(document).expect("the transformed document is still OpenAPI")
+}
+
+/// Every 4xx and 5xx answer decodes as the operation's documented error body:
+/// an operation whose error responses share one schema also gets `4XX` and
+/// `5XX` entries for it, so that an undocumented 502 or 408 is still a typed
+/// `Error::ErrorResponse` rather than an `UnexpectedResponse`.
+fn error_ranges(document: &mut Value) {
+    let snapshot = document.clone();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for operation in item.values_mut() {
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                continue;
+            };
+            let mut schemas: Vec<&Value> = Vec::new();
+            for (status, response) in responses.iter() {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                let (response, _) = follow(&snapshot, response, String::new());
+                match response.pointer("/content/application~1json/schema") {
+                    Some(schema) if !schemas.contains(&schema) => schemas.push(schema),
+                    Some(_) => {}
+                    None => return,
+                }
+            }
+            let [schema] = schemas[..] else { continue };
+            let schema = schema.clone();
+            for (range, description) in [
+                ("4XX", "Any other client error, with the shared error body."),
+                ("5XX", "Any other server error, with the shared error body."),
+            ] {
+                responses.entry(range).or_insert_with(|| {
+                    serde_json::json!({
+                        "description": description,
+                        "content": { "application/json": { "schema": schema } },
+                    })
+                });
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// Where the schemas of each side start: named component schemas, and JSON
+/// pointers to schemas written inline in an operation.
+struct Roots {
+    request: BTreeSet<String>,
+    response: BTreeSet<String>,
+    inline: Vec<(String, Side)>,
+}
+
+impl Roots {
+    fn of(document: &Value) -> Roots {
+        let mut roots = Roots {
+            request: BTreeSet::new(),
+            response: BTreeSet::new(),
+            inline: Vec::new(),
+        };
+        let Some(Value::Object(paths)) = document.get("paths") else {
+            return roots;
+        };
+        for (route, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item {
+                let base = format!("/paths/{}/{method}", escape(route));
+                if let Some(body) = operation.get("requestBody") {
+                    let (body, pointer) = follow(document, body, format!("{base}/requestBody"));
+                    roots.add_media(body, &pointer, Side::Request);
+                }
+                let Some(Value::Object(responses)) = operation.get("responses") else {
+                    continue;
+                };
+                for (status, response) in responses {
+                    let pointer = format!("{base}/responses/{status}");
+                    let (response, pointer) = follow(document, response, pointer);
+                    roots.add_media(response, &pointer, Side::Response);
+                }
+            }
+        }
+        roots
+    }
+
+    fn add_media(&mut self, holder: &Value, pointer: &str, side: Side) {
+        let Some(Value::Object(content)) = holder.get("content") else {
+            return;
+        };
+        for (media, entry) in content {
+            let Some(schema) = entry.get("schema") else { continue };
+            match schema_ref_name(schema) {
+                Some(name) => {
+                    match side {
+                        Side::Request => self.request.insert(name),
+                        Side::Response => self.response.insert(name),
+                    };
+                }
+                None => self
+                    .inline
+                    .push((format!("{pointer}/content/{}/schema", escape(media)), side)),
+            }
+        }
+    }
+}
+
+/// Resolves a `$ref` to a response or request body, returning the target and
+/// its pointer (unchanged when `value` is no reference).
+fn follow<'a>(document: &'a Value, value: &'a Value, pointer: String) -> (&'a Value, String) {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let target_pointer = reference.trim_start_matches('#').to_owned();
+            match document.pointer(&target_pointer) {
+                Some(target) => (target, target_pointer),
+                None => (value, pointer),
+            }
+        }
+        None => (value, pointer),
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn schema_ref_name(schema: &Value) -> Option<String> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+        .map(str::to_owned)
+}
+
+/// Names of the component schemas reachable from `roots` through `$ref`s.
+fn reachable(document: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let pointer = format!("/components/schemas/{}", escape(&name));
+        if let Some(schema) = document.pointer(&pointer) {
+            collect_refs(schema, &mut queue);
+        }
+    }
+    seen
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = schema_ref_name(value) {
+                out.push(name);
+            }
+            map.values().for_each(|child| collect_refs(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
+        _ => {}
+    }
+}
+
+/// Calls `edit` on `schema` and on every schema nested in it (properties,
+/// items, additionalProperties, allOf/anyOf/oneOf/not), parents first.
+fn visit_schema(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<String, Value>)) {
+    let Value::Object(map) = schema else { return };
+    if map.contains_key("$ref") {
+        return;
+    }
+    edit(map);
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for property in properties.values_mut() {
+            visit_schema(property, edit);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = map.get_mut(key) {
+            visit_schema(child, edit);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(children)) = map.get_mut(key) {
+            children.iter_mut().for_each(|child| visit_schema(child, edit));
+        }
+    }
+}
+
+fn loosen_response(schema: &mut Map<String, Value>) {
+    if let Some(Value::Array(values)) = schema.remove("enum") {
+        let known: Vec<String> = values
+            .iter()
+            .map(|v| format!("`{}`", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect();
+        append_description(
+            schema,
+            &format!(
+                "Known values: {}; any other value the service sends is kept as it is.",
+                known.join(", ")
+            ),
+        );
+    }
+    schema.remove("required");
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for property in properties.values_mut() {
+            if let Value::Object(property) = property {
+                if !property.contains_key("$ref") {
+                    property.insert("nullable".to_owned(), Value::Bool(true));
+                }
+            }
+        }
+    }
+}
+
+fn plain_request_strings(schema: &mut Map<String, Value>) {
+    // Optional arrays and maps become `Option<..>`, so that an empty `{}` or
+    // `[]` the caller sets is sent as such, not dropped.
+    let required: BTreeSet<String> = match schema.get("required") {
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => BTreeSet::new(),
+    };
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            let Value::Object(property) = property else { continue };
+            let collection = matches!(
+                property.get("type").and_then(Value::as_str),
+                Some("array" | "object")
+            );
+            if collection && !required.contains(name) {
+                property.insert("nullable".to_owned(), Value::Bool(true));
+            }
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return;
+    }
+    let mut limits = Vec::new();
+    if let Some(max) = schema.remove("maxLength") {
+        limits.push(format!("Maximum string length: {max}."));
+    }
+    if let Some(min) = schema.remove("minLength") {
+        limits.push(format!("Minimum string length: {min}."));
+    }
+    if !limits.is_empty() {
+        append_description(schema, &limits.join(" "));
+    }
+}
+
+fn append_description(schema: &mut Map<String, Value>, text: &str) {
+    let description = match schema.get("description").and_then(Value::as_str) {
+        Some(existing) if !existing.is_empty() => format!("{}\n\n{text}", existing.trim_end()),
+        _ => text.to_owned(),
+    };
+    schema.insert("description".to_owned(), Value::String(description));
+}

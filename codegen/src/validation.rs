@@ -1,0 +1,329 @@
+//! Generates the `validation` module: one check function per request schema,
+//! written from the spec's constraints (`required`, `maxLength`/`minLength`,
+//! `maxItems`/`minItems`, `minimum`/`maximum`), so that a body breaking any of
+//! them is refused, with the field and the limit named, before it is sent.
+//!
+//! The checks run on the JSON a request body encodes to, so they hold whatever
+//! Rust types progenitor chose for the fields.
+
+use std::collections::BTreeSet;
+
+use openapiv3::OpenAPI;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::Error;
+
+/// The `validation` module for `spec`.
+pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error> {
+    let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    let mut arms = Vec::new();
+    let mut functions = Vec::new();
+    let mut wanted: Vec<String> = Vec::new();
+    for (route, method, operation) in spec.operations() {
+        let Some(operation_id) = operation.operation_id.as_deref() else { continue };
+        let Some(body) = &operation.request_body else { continue };
+        let body = match body {
+            openapiv3::ReferenceOr::Item(body) => serde_json::to_value(body).unwrap_or_default(),
+            openapiv3::ReferenceOr::Reference { reference } => document
+                .pointer(reference.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let Some(schema) = body.pointer("/content/application~1json/schema") else { continue };
+        let function = format_ident!("check_{}_body", snake_case(operation_id));
+        let mut checks = schema_checks(schema, &mut wanted);
+        if checks.is_empty() {
+            checks = quote! { let _ = (value, path, out); };
+        }
+        let doc = format!("Checks the body of `{operation_id}` ({} {route}).", method.to_uppercase());
+        functions.push(quote! {
+            #[doc = #doc]
+            fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
+                #checks
+            }
+        });
+        let snake = snake_case(operation_id);
+        arms.push(quote! {
+            #operation_id | #snake => (#operation_id, #function as fn(&Value, &str, &mut Vec<Violation>)),
+        });
+    }
+    let mut done = BTreeSet::new();
+    while let Some(name) = wanted.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let pointer = format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let Some(schema) = document.pointer(&pointer) else {
+            return Err(Error::UnresolvedRef {
+                file: file.to_owned(),
+                reference: format!("#/components/schemas/{name}"),
+                location: "a request schema".to_owned(),
+            });
+        };
+        let function = schema_function(&name);
+        let mut checks = schema_checks(schema, &mut wanted);
+        if checks.is_empty() {
+            checks = quote! { let _ = (value, path, out); };
+        }
+        let doc = format!("Checks a `{name}` value (no documented constraint).");
+        let doc = if checks.to_string().starts_with("let _") { doc } else { format!("Checks a `{name}` value.") };
+        functions.push(quote! {
+            #[doc = #doc]
+            fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
+                #checks
+            }
+        });
+    }
+
+    Ok(quote! {
+        /// Checks of the spec's documented constraints on request bodies,
+        /// generated from `spec/openapi.yaml`: the client runs them before a
+        /// request leaves, and refuses the request with every broken
+        /// constraint named.
+        pub mod validation {
+            use ::serde_json::Value;
+
+            /// One documented constraint a request body breaks.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct Violation {
+                /// Where, as a path into the body: `.tags`, `.mentionees[0].userIds`.
+                pub path: String,
+                /// What is wrong, with the limit: `6 items, more than the maximum of 5`.
+                pub message: String,
+            }
+
+            impl ::std::fmt::Display for Violation {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    let path = if self.path.is_empty() { "(body)" } else { self.path.as_str() };
+                    write!(f, "`{}`: {}", path, self.message)
+                }
+            }
+
+            /// Every documented constraint one request body breaks.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct Violations {
+                /// The operationId, e.g. `createPost`.
+                pub operation: &'static str,
+                /// The broken constraints, in body order.
+                pub violations: Vec<Violation>,
+            }
+
+            impl ::std::fmt::Display for Violations {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    write!(f, "{} request body breaks a documented constraint: ", self.operation)?;
+                    for (i, violation) in self.violations.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str("; ")?;
+                        }
+                        write!(f, "{violation}")?;
+                    }
+                    Ok(())
+                }
+            }
+
+            impl ::std::error::Error for Violations {}
+
+            /// Checks `body`, the JSON of a request to `operation_id` (the spec's
+            /// `createPost` or progenitor's `create_post`). Operations without a
+            /// body, and unknown ids, pass.
+            pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
+                let (operation, check) = match operation_id {
+                    #(#arms)*
+                    _ => return Ok(()),
+                };
+                let mut violations = Vec::new();
+                check(body, "", &mut violations);
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Violations { operation, violations })
+                }
+            }
+
+            #(#functions)*
+
+            fn push(out: &mut Vec<Violation>, path: &str, message: String) {
+                out.push(Violation { path: path.to_owned(), message });
+            }
+
+            #[allow(dead_code)]
+            fn max_length(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
+                if let Some(text) = value.as_str() {
+                    let length = text.chars().count();
+                    if length > max {
+                        push(out, path, format!("{length} characters, more than the maximum length of {max}"));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn min_length(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
+                if let Some(text) = value.as_str() {
+                    let length = text.chars().count();
+                    if length < min {
+                        push(out, path, format!("{length} characters, less than the minimum length of {min}"));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn max_items(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
+                if let Some(items) = value.as_array() {
+                    if items.len() > max {
+                        push(out, path, format!("{} items, more than the maximum of {max}", items.len()));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn min_items(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
+                if let Some(items) = value.as_array() {
+                    if items.len() < min {
+                        push(out, path, format!("{} items, fewer than the minimum of {min}", items.len()));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn minimum(value: &Value, path: &str, min: f64, exclusive: bool, out: &mut Vec<Violation>) {
+                if let Some(number) = value.as_f64() {
+                    if number < min || (exclusive && number == min) {
+                        let bound = if exclusive { "above" } else { "at least" };
+                        push(out, path, format!("{number} is out of range: it must be {bound} {min}"));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn maximum(value: &Value, path: &str, max: f64, exclusive: bool, out: &mut Vec<Violation>) {
+                if let Some(number) = value.as_f64() {
+                    if number > max || (exclusive && number == max) {
+                        let bound = if exclusive { "below" } else { "at most" };
+                        push(out, path, format!("{number} is out of range: it must be {bound} {max}"));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
+            fn required(object: &::serde_json::Map<String, Value>, path: &str, field: &str, out: &mut Vec<Violation>) {
+                if object.get(field).is_none_or(Value::is_null) {
+                    push(out, &format!("{path}.{field}"), "required field is missing".to_owned());
+                }
+            }
+        }
+    })
+}
+
+/// The statements checking `value` (at `path`) against `schema`; names of
+/// referenced component schemas go to `wanted`.
+fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/components/schemas/").to_owned();
+        let function = schema_function(&name);
+        wanted.push(name);
+        return quote! { #function(value, path, out); };
+    }
+    let mut checks = TokenStream::new();
+    let usize_of = |key: &str| schema.get(key).and_then(Value::as_u64).map(|n| Literal::usize_unsuffixed(n as usize));
+    let f64_of = |key: &str| schema.get(key).and_then(Value::as_f64).map(Literal::f64_unsuffixed);
+    let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
+    if let Some(max) = usize_of("maxLength") {
+        checks.extend(quote! { max_length(value, path, #max, out); });
+    }
+    if let Some(min) = usize_of("minLength") {
+        checks.extend(quote! { min_length(value, path, #min, out); });
+    }
+    if let Some(max) = usize_of("maxItems") {
+        checks.extend(quote! { max_items(value, path, #max, out); });
+    }
+    if let Some(min) = usize_of("minItems") {
+        checks.extend(quote! { min_items(value, path, #min, out); });
+    }
+    if let Some(min) = f64_of("minimum") {
+        let exclusive = flag("exclusiveMinimum");
+        checks.extend(quote! { minimum(value, path, #min, #exclusive, out); });
+    }
+    if let Some(max) = f64_of("maximum") {
+        let exclusive = flag("exclusiveMaximum");
+        checks.extend(quote! { maximum(value, path, #max, #exclusive, out); });
+    }
+    if let Some(items) = schema.get("items") {
+        let item_checks = schema_checks(items, wanted);
+        if !item_checks.is_empty() {
+            checks.extend(quote! {
+                if let Some(items) = value.as_array() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &format!("{path}[{index}]");
+                        #item_checks
+                    }
+                }
+            });
+        }
+    }
+    let mut object_checks = TokenStream::new();
+    if let Some(Value::Array(names)) = schema.get("required") {
+        for name in names.iter().filter_map(Value::as_str) {
+            object_checks.extend(quote! { required(object, path, #name, out); });
+        }
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            let property_checks = schema_checks(property, wanted);
+            if property_checks.is_empty() {
+                continue;
+            }
+            object_checks.extend(quote! {
+                if let Some(value) = object.get(#name).filter(|v| !v.is_null()) {
+                    let path = &format!("{path}.{}", #name);
+                    #property_checks
+                }
+            });
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if key == "allOf" {
+            if let Some(Value::Array(parts)) = schema.get(key) {
+                for part in parts {
+                    checks.extend(schema_checks(part, wanted));
+                }
+            }
+        }
+    }
+    if !object_checks.is_empty() {
+        checks.extend(quote! {
+            if let Some(object) = value.as_object() {
+                #object_checks
+            }
+        });
+    }
+    checks
+}
+
+fn schema_function(name: &str) -> proc_macro2::Ident {
+    format_ident!("check_{}", snake_case(name))
+}
+
+/// `createPost` → `create_post`, `CreatePostRequest` → `create_post_request`.
+pub(crate) fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('_');
+        }
+        previous = Some(c);
+    }
+    out
+}

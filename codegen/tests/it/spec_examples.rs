@@ -1,0 +1,681 @@
+//! `spec/openapi.yaml` against the example payloads of the API docs.
+//!
+//! Every fixture in `spec/examples/` (copied from the doc pages) must validate against
+//! the schema of its operation's request body or 200 response. The schema is found by
+//! walking the spec from the operationId, and checked strictly: every object schema
+//! that declares `properties` but says nothing about `additionalProperties` is closed
+//! (`additionalProperties: false`), so a key present in an example but missing from
+//! the spec fails. Formats (`date-time`) are asserted.
+//!
+//! The negative cases at the end prove that the check can fail.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+
+// ---------------------------------------------------------------- spec loading
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen/ lives in the workspace root")
+}
+
+fn spec_path() -> PathBuf {
+    repo_root().join("spec/openapi.yaml")
+}
+
+fn examples_dir() -> PathBuf {
+    repo_root().join("spec/examples")
+}
+
+fn spec_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let path = spec_path();
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    })
+}
+
+/// The spec as a plain JSON value (YAML -> serde_json::Value).
+fn spec_json() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        serde_yaml::from_str::<Value>(spec_text())
+            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", spec_path().display()))
+    })
+}
+
+/// The operationIds of the five documented endpoints.
+const OPERATIONS: [&str; 5] = [
+    "createPost",
+    "createStory",
+    "createMessage",
+    "createChannel",
+    "approvePost",
+];
+
+#[test]
+fn spec_parses_as_openapi_3_0_3() {
+    let api: openapiv3::OpenAPI = serde_yaml::from_str(spec_text()).unwrap_or_else(|e| {
+        panic!(
+            "{} is not an OpenAPI 3 document: {e}",
+            spec_path().display()
+        )
+    });
+    assert_eq!(api.openapi, "3.0.3");
+
+    let mut ids: Vec<String> = api
+        .operations()
+        .filter_map(|(_, _, op)| op.operation_id.clone())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = OPERATIONS.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "operationIds in the spec");
+}
+
+// ---------------------------------------------------------------- spec walking
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Request,
+    Response,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Request => "request",
+            Part::Response => "response",
+        })
+    }
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The operation object with this operationId (exactly one must exist).
+fn operation(op_id: &str) -> &'static Value {
+    let paths = spec_json()["paths"]
+        .as_object()
+        .expect("spec has a `paths` object");
+    let found: Vec<&Value> = paths
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|item| METHODS.iter().filter_map(move |m| item.get(*m)))
+        .filter(|op| op["operationId"] == op_id)
+        .collect();
+    match found.as_slice() {
+        [op] => op,
+        [] => panic!("no operation with operationId {op_id:?} in the spec"),
+        _ => panic!("operationId {op_id:?} is used {} times", found.len()),
+    }
+}
+
+/// Follows local `$ref`s (`#/...`) until a non-reference object is reached.
+fn deref(mut value: &'static Value) -> &'static Value {
+    for _ in 0..32 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let pointer = r
+                    .strip_prefix('#')
+                    .unwrap_or_else(|| panic!("only local $refs are supported, got {r:?}"));
+                value = spec_json()
+                    .pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling $ref {r:?}"));
+            }
+            None => return value,
+        }
+    }
+    panic!("$ref chain too long (cycle?)")
+}
+
+/// The application/json schema of the operation's request body or 200 response, or
+/// `None` when the operation has no request body.
+fn body_schema(op_id: &str, part: Part) -> Option<&'static Value> {
+    let op = operation(op_id);
+    let holder = match part {
+        Part::Request => deref(op.get("requestBody")?),
+        Part::Response => deref(
+            op.pointer("/responses/200")
+                .unwrap_or_else(|| panic!("{op_id} has no 200 response")),
+        ),
+    };
+    let schema = holder
+        .pointer("/content/application~1json/schema")
+        .unwrap_or_else(|| panic!("{op_id} {part}: no application/json schema"));
+    Some(schema)
+}
+
+// ------------------------------------------------ OpenAPI schema -> JSON Schema
+
+/// Rewrites one OpenAPI 3.0 schema object into strict JSON Schema 2020-12, in place:
+/// - closes object schemas that list `properties` but leave `additionalProperties`
+///   unsaid (`additionalProperties: false`);
+/// - turns `nullable: true` into an explicit `null` alternative;
+/// - turns 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` into 2020-12 numbers.
+///
+/// It only descends through schema-valued keywords, never into `example`, `default`
+/// or `enum` values.
+fn strict_schema(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return; // boolean schema
+    };
+
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        props.values_mut().for_each(strict_schema);
+    }
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(sub) = obj.get_mut(key)
+            && sub.is_object()
+        {
+            strict_schema(sub);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(subs) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            subs.iter_mut().for_each(strict_schema);
+        }
+    }
+
+    if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
+        obj.insert("additionalProperties".into(), Value::Bool(false));
+    }
+
+    for (bound, flag) in [
+        ("minimum", "exclusiveMinimum"),
+        ("maximum", "exclusiveMaximum"),
+    ] {
+        match obj.get(flag) {
+            Some(Value::Bool(true)) => {
+                let limit = obj.remove(bound).expect("exclusive flag without its bound");
+                obj.insert(flag.into(), limit);
+            }
+            Some(Value::Bool(false)) => {
+                obj.remove(flag);
+            }
+            _ => {}
+        }
+    }
+
+    if obj.remove("nullable") == Some(Value::Bool(true)) {
+        match obj.get_mut("type") {
+            Some(Value::String(t)) => {
+                let t = std::mem::take(t);
+                obj.insert("type".into(), json!([t, "null"]));
+                if let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut)
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
+                }
+            }
+            _ => {
+                let inner = std::mem::take(obj);
+                obj.insert(
+                    "anyOf".into(),
+                    json!([Value::Object(inner), { "type": "null" }]),
+                );
+            }
+        }
+    }
+}
+
+/// A self-contained JSON Schema document: the given (strictified) schema at the root,
+/// with the spec's `components.schemas` (strictified) next to it so that
+/// `#/components/schemas/X` references resolve.
+fn json_schema_for(schema: &Value) -> Value {
+    let mut schemas = spec_json()
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    schemas
+        .as_object_mut()
+        .expect("components.schemas is an object")
+        .values_mut()
+        .for_each(strict_schema);
+
+    let mut root_schema = schema.clone();
+    strict_schema(&mut root_schema);
+
+    let mut root = Map::new();
+    root.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    root.insert("components".into(), json!({ "schemas": schemas }));
+    root.insert("allOf".into(), json!([root_schema]));
+    Value::Object(root)
+}
+
+/// One validation failure: where in the instance, and why.
+#[derive(Debug)]
+struct Failure {
+    path: String,
+    message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(f, "at {path}: {}", self.message)
+    }
+}
+
+/// Validates `instance` against the body schema of `op_id`/`part`; returns all errors.
+fn failures(op_id: &str, part: Part, instance: &Value) -> Vec<Failure> {
+    let schema =
+        body_schema(op_id, part).unwrap_or_else(|| panic!("{op_id} has no {part} body schema"));
+    let document = json_schema_for(schema);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&document)
+        .unwrap_or_else(|e| panic!("{op_id} {part}: the converted schema is invalid: {e}"));
+    validator
+        .iter_errors(instance)
+        .map(|e| Failure {
+            path: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
+}
+
+// --------------------------------------------------------------- the fixtures
+
+fn fixture_name(op_id: &str, part: Part) -> String {
+    format!("{op_id}.{part}.json")
+}
+
+fn read_fixture(name: &str) -> Value {
+    let path = examples_dir().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()))
+}
+
+/// Asserts that `spec/examples/<op_id>.<part>.json` matches its schema; on failure
+/// names the fixture and lists every error with its JSON path.
+#[track_caller]
+fn check(op_id: &str, part: Part) {
+    let name = fixture_name(op_id, part);
+    let instance = read_fixture(&name);
+    let errors = failures(op_id, part, &instance);
+    assert!(
+        errors.is_empty(),
+        "spec/examples/{name} does not match the {part} schema of {op_id} ({} errors):\n  {}",
+        errors.len(),
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n  "),
+    );
+}
+
+#[test]
+fn create_post_examples() {
+    check("createPost", Part::Request);
+    check("createPost", Part::Response);
+}
+
+#[test]
+fn create_story_examples() {
+    check("createStory", Part::Request);
+    check("createStory", Part::Response);
+}
+
+#[test]
+fn create_message_examples() {
+    check("createMessage", Part::Request);
+    check("createMessage", Part::Response);
+}
+
+#[test]
+fn create_channel_examples() {
+    check("createChannel", Part::Request);
+    check("createChannel", Part::Response);
+}
+
+#[test]
+fn approve_post_examples() {
+    assert!(
+        body_schema("approvePost", Part::Request).is_none(),
+        "approvePost has no request body"
+    );
+    check("approvePost", Part::Response);
+}
+
+/// Every operation with a request body has a request fixture, every operation has a
+/// response fixture, and there is no fixture for anything else.
+#[test]
+fn fixtures_cover_exactly_the_operations() {
+    let mut expected = BTreeSet::new();
+    for op in OPERATIONS {
+        if body_schema(op, Part::Request).is_some() {
+            expected.insert(fixture_name(op, Part::Request));
+        }
+        expected.insert(fixture_name(op, Part::Response));
+    }
+    let present: BTreeSet<String> = std::fs::read_dir(examples_dir())
+        .expect("spec/examples exists")
+        .map(|e| {
+            e.expect("readable dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    assert_eq!(present, expected, "files in spec/examples/");
+}
+
+// ----------------------------------------------------------- negative checks
+
+/// A mutation of a fixture, and what the validator must say about it.
+struct Case {
+    what: &'static str,
+    op: &'static str,
+    part: Part,
+    mutate: fn(&mut Value),
+    /// `Some(path)`: must fail with an error at this instance path.
+    /// `None`: must still pass.
+    fails_at: Option<&'static str>,
+}
+
+fn at<'a>(v: &'a mut Value, pointer: &str) -> &'a mut Value {
+    v.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("fixture has no {pointer}"))
+}
+
+fn insert(v: &mut Value, pointer: &str, key: &str, value: Value) {
+    at(v, pointer)
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{pointer} is not an object"))
+        .insert(key.into(), value);
+}
+
+fn remove(v: &mut Value, pointer: &str, key: &str) {
+    at(v, pointer)
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{pointer} is not an object"))
+        .remove(key)
+        .unwrap_or_else(|| panic!("{pointer} has no {key:?}"));
+}
+
+const CASES: &[Case] = &[
+    // undeclared keys
+    Case {
+        what: "undeclared top-level request key",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| insert(v, "", "notInTheSpec", json!(1)),
+        fails_at: Some(""),
+    },
+    Case {
+        what: "undeclared key in a nested response object",
+        op: "createPost",
+        part: Part::Response,
+        mutate: |v| insert(v, "/posts/0/hashFlag", "notInTheSpec", json!(1)),
+        fails_at: Some("/posts/0/hashFlag"),
+    },
+    Case {
+        what: "undeclared key in a reused entity (User on the channel page)",
+        op: "createChannel",
+        part: Part::Response,
+        mutate: |v| insert(v, "/users/0", "notInTheSpec", json!("x")),
+        fails_at: Some("/users/0"),
+    },
+    Case {
+        what: "undeclared key in a story item",
+        op: "createStory",
+        part: Part::Request,
+        mutate: |v| insert(v, "/items/0/data", "notInTheSpec", json!("x")),
+        fails_at: Some("/items/0/data"),
+    },
+    Case {
+        what: "a key approve-post's envelope does not have",
+        op: "approvePost",
+        part: Part::Response,
+        mutate: |v| insert(v, "", "rooms", json!([])),
+        fails_at: Some(""),
+    },
+    Case {
+        what: "custom post data may carry any key (additionalProperties: true)",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| insert(v, "/data", "anything", json!({ "you": "want" })),
+        fails_at: None,
+    },
+    // maxItems / maxLength
+    Case {
+        what: "post tags over maxItems 5",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/tags") = json!(["a", "b", "c", "d", "e", "f"]),
+        fails_at: Some("/tags"),
+    },
+    Case {
+        what: "post tags at maxItems 5",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/tags") = json!(["a", "b", "c", "d", "e"]),
+        fails_at: None,
+    },
+    Case {
+        what: "post tag over maxLength 24",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/tags/0") = json!("x".repeat(25)),
+        fails_at: Some("/tags/0"),
+    },
+    Case {
+        what: "channel tags over maxItems 10",
+        op: "createChannel",
+        part: Part::Request,
+        mutate: |v| *at(v, "/tags") = json!(vec!["t"; 11]),
+        fails_at: Some("/tags"),
+    },
+    Case {
+        what: "message mentionees over maxItems 2",
+        op: "createMessage",
+        part: Part::Request,
+        mutate: |v| {
+            let one = at(v, "/mentionees/0").clone();
+            *at(v, "/mentionees") = json!([one.clone(), one.clone(), one]);
+        },
+        fails_at: Some("/mentionees"),
+    },
+    Case {
+        what: "post targetId over maxLength 900",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/targetId") = json!("x".repeat(901)),
+        fails_at: Some("/targetId"),
+    },
+    // types, ranges, enums, required
+    Case {
+        what: "wrong type: number as a string",
+        op: "createChannel",
+        part: Part::Request,
+        mutate: |v| *at(v, "/autoDeleteMessageByFlagLimit") = json!("500.5"),
+        fails_at: Some("/autoDeleteMessageByFlagLimit"),
+    },
+    Case {
+        what: "below the required range 1 <= x <= 1000",
+        op: "createChannel",
+        part: Part::Request,
+        mutate: |v| *at(v, "/autoDeleteMessageByFlagLimit") = json!(0.5),
+        fails_at: Some("/autoDeleteMessageByFlagLimit"),
+    },
+    Case {
+        what: "above the required range 1 <= x <= 1000",
+        op: "createChannel",
+        part: Part::Request,
+        mutate: |v| *at(v, "/autoDeleteMessageByFlagLimit") = json!(1000.5),
+        fails_at: Some("/autoDeleteMessageByFlagLimit"),
+    },
+    Case {
+        what: "wrong type in a response: count as a string",
+        op: "createPost",
+        part: Part::Response,
+        mutate: |v| *at(v, "/posts/0/sharedCount") = json!("123"),
+        fails_at: Some("/posts/0/sharedCount"),
+    },
+    Case {
+        what: "wrong type in a response: fractional count",
+        op: "createMessage",
+        part: Part::Response,
+        mutate: |v| *at(v, "/messages/0/channelSegment") = json!(1.5),
+        fails_at: Some("/messages/0/channelSegment"),
+    },
+    Case {
+        what: "wrong type: reaction count as a string",
+        op: "createStory",
+        part: Part::Response,
+        mutate: |v| *at(v, "/stories/0/reactions/like") = json!("1"),
+        fails_at: Some("/stories/0/reactions/like"),
+    },
+    Case {
+        what: "enum value not in Available options",
+        op: "createStory",
+        part: Part::Request,
+        mutate: |v| *at(v, "/targetType") = json!("user"),
+        fails_at: Some("/targetType"),
+    },
+    Case {
+        what: "missing required field",
+        op: "createStory",
+        part: Part::Request,
+        mutate: |v| remove(v, "", "referenceId"),
+        fails_at: Some(""),
+    },
+    Case {
+        what: "missing required post data",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| remove(v, "", "data"),
+        fails_at: Some(""),
+    },
+    Case {
+        what: "custom post dataType is a free string",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/dataType") = json!("com.foo.bar"),
+        fails_at: None,
+    },
+    // date-time format
+    Case {
+        what: "bad date-time in a request",
+        op: "createPost",
+        part: Part::Request,
+        mutate: |v| *at(v, "/createdAt") = json!("2022-07-07"),
+        fails_at: Some("/createdAt"),
+    },
+    Case {
+        what: "bad date-time in a response",
+        op: "createPost",
+        part: Part::Response,
+        mutate: |v| *at(v, "/posts/0/createdAt") = json!("yesterday"),
+        fails_at: Some("/posts/0/createdAt"),
+    },
+    Case {
+        what: "poll createdAt is a plain string, not a date-time",
+        op: "approvePost",
+        part: Part::Response,
+        mutate: |v| *at(v, "/polls/0/createdAt") = json!("yesterday"),
+        fails_at: None,
+    },
+    // nullable
+    Case {
+        what: "nullable messagePreviewId accepts null",
+        op: "createChannel",
+        part: Part::Response,
+        mutate: |v| *at(v, "/channels/0/messagePreviewId") = Value::Null,
+        fails_at: None,
+    },
+    Case {
+        what: "non-nullable field rejects null",
+        op: "createChannel",
+        part: Part::Response,
+        mutate: |v| *at(v, "/channels/0/channelId") = Value::Null,
+        fails_at: Some("/channels/0/channelId"),
+    },
+];
+
+#[test]
+fn mutated_fixtures_fail_where_expected() {
+    let mut problems = Vec::new();
+    for case in CASES {
+        let name = fixture_name(case.op, case.part);
+        let mut instance = read_fixture(&name);
+        (case.mutate)(&mut instance);
+        let errors = failures(case.op, case.part, &instance);
+        let listed = || {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        match case.fails_at {
+            None if !errors.is_empty() => problems.push(format!(
+                "{} (mutated spec/examples/{name}): expected to pass, got {}",
+                case.what,
+                listed()
+            )),
+            Some(path) if !errors.iter().any(|e| e.path == path) => problems.push(format!(
+                "{} (mutated spec/examples/{name}): expected an error at {:?}, got [{}]",
+                case.what,
+                path,
+                listed()
+            )),
+            _ => {}
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// The converter itself: closing objects, nullable, exclusive bounds.
+#[test]
+fn strict_schema_conversion() {
+    let mut s = json!({
+        "type": "object",
+        "properties": {
+            "a": { "type": "string", "nullable": true, "enum": ["x"] },
+            "b": { "type": "object", "properties": { "c": { "type": "integer" } } },
+            "d": { "type": "object", "additionalProperties": true, "properties": {} },
+            "e": { "type": "number", "minimum": 1, "exclusiveMinimum": true },
+            "f": { "type": "object", "example": { "properties": {} } }
+        }
+    });
+    strict_schema(&mut s);
+    assert_eq!(
+        s,
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "a": { "type": ["string", "null"], "enum": ["x", null] },
+                "b": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": { "c": { "type": "integer" } }
+                },
+                "d": { "type": "object", "additionalProperties": true, "properties": {} },
+                "e": { "type": "number", "exclusiveMinimum": 1 },
+                "f": { "type": "object", "example": { "properties": {} } }
+            }
+        })
+    );
+}

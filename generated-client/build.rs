@@ -1,0 +1,36 @@
+//! With the `codegen` feature (the default), generates the client from
+//! `../spec/openapi.yaml` into `OUT_DIR`; without it, does nothing and the crate
+//! uses the committed `src/generated.rs`.
+
+fn main() {
+    #[cfg(feature = "codegen")]
+    generate();
+}
+
+#[cfg(feature = "codegen")]
+fn generate() {
+    use std::path::PathBuf;
+
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let spec_path = manifest_dir.join("..").join(codegen::SPEC_PATH);
+    println!("cargo:rerun-if-changed={}", spec_path.display());
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let generated = codegen::Spec::load(&spec_path, codegen::SPEC_PATH)
+        .and_then(|spec| codegen::generate(&spec));
+    let generated = match generated {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!(
+                "hint: fix the spec, or build generated-client with `default-features = false` to use the committed src/generated.rs"
+            );
+            std::process::exit(1);
+        }
+    };
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("generated.rs");
+    if let Err(error) = std::fs::write(&out, generated.code) {
+        eprintln!("error: cannot write {}: {error}", out.display());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,211 @@
+//! [`ClientBuilder`]: the way to make a [`Client`] for a region, with a token,
+//! timeouts, retries and a user agent.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::{Client, ClientState, Region, RetryPolicy};
+
+/// The default time one attempt of a request may take, connection included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default `User-Agent`: this crate's name and version.
+pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+impl Client {
+    /// Starts a [`ClientBuilder`]: region [`Region::Us`], no token yet,
+    /// [`DEFAULT_TIMEOUT`], 2 retries ([`RetryPolicy::default`]).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
+/// A bearer token. Its `Debug` never shows the value.
+#[derive(Clone, Default)]
+struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("None")
+        } else {
+            f.write_str("Some(\"<redacted>\")")
+        }
+    }
+}
+
+/// Builds a [`Client`]. Every setting has a default but the token.
+///
+/// ```
+/// use std::time::Duration;
+/// use generated_client::{Client, Region};
+///
+/// let client = Client::builder()
+///     .region(Region::Eu)
+///     .bearer_token("my-token")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(3)
+///     .build()
+///     .expect("valid settings");
+/// assert_eq!(client.baseurl(), "https://apix.eu.amity.co");
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Token,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: Region::default().base_url().to_owned(),
+            token: Token::default(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `region`'s host (replaces any [`base_url`](Self::base_url)).
+    pub fn region(mut self, region: Region) -> Self {
+        self.base_url = region.base_url().to_owned();
+        self
+    }
+
+    /// Sends requests to `base_url` instead of a region's host: a proxy, or a
+    /// mock server in tests. A trailing `/` is ignored.
+    pub fn base_url(mut self, base_url: &str) -> Self {
+        self.base_url = base_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The token sent as `Authorization: Bearer <token>` with every request.
+    /// Required. It never appears in `Debug` output or in errors.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Token(token.into());
+        self
+    }
+
+    /// How long one attempt may take, from connecting to the end of the body.
+    /// Default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take. Default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Attempts after the first for a retryable failure; `0` turns retries
+    /// off. Default 2. See [`RetryPolicy`].
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// The whole retry policy (backoff and `Retry-After` caps included).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header. Default [`DEFAULT_USER_AGENT`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the settings and makes the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let url = reqwest::Url::parse(&self.base_url).map_err(|e| BuildError::InvalidBaseUrl {
+            url: self.base_url.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(BuildError::InvalidBaseUrl {
+                url: self.base_url,
+                reason: "the scheme must be http or https".to_owned(),
+            });
+        }
+        if self.token.0.trim().is_empty() {
+            return Err(BuildError::MissingToken);
+        }
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.token.0))
+            .map_err(|_| BuildError::InvalidToken)?;
+        authorization.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, authorization);
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| BuildError::InvalidUserAgent(self.user_agent.clone()))?;
+
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(user_agent)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| BuildError::Http(e.without_url().to_string()))?;
+        Ok(Client::new_with_client(
+            &self.base_url,
+            http,
+            ClientState { retry: self.retry },
+        ))
+    }
+}
+
+/// Why [`ClientBuilder::build`] refused its settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No token was given (or it was blank).
+    MissingToken,
+    /// The token holds characters a header cannot carry (a newline, say).
+    /// The token itself is not repeated here.
+    InvalidToken,
+    /// The base URL does not parse or is not http(s).
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The user agent holds characters a header cannot carry.
+    InvalidUserAgent(String),
+    /// reqwest refused to build its client (e.g. no TLS backend).
+    Http(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingToken => {
+                f.write_str("no bearer token: call `.bearer_token(..)` on the ClientBuilder")
+            }
+            BuildError::InvalidToken => f.write_str(
+                "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)",
+            ),
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            BuildError::InvalidUserAgent(agent) => {
+                write!(f, "invalid user agent `{agent}`: not a valid header value")
+            }
+            BuildError::Http(reason) => write!(f, "cannot build the HTTP client: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}

@@ -28,7 +28,8 @@ fn generate() {
             std::process::exit(1);
         }
     };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("generated.rs");
+    let out =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("generated.rs");
     if let Err(error) = std::fs::write(&out, generated.code) {
         eprintln!("error: cannot write {}: {error}", out.display());
         std::process::exit(1);

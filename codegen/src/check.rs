@@ -164,7 +164,11 @@ fn response_kinds(
 ) -> Result<(), Error> {
     let mut success = BTreeMap::new();
     let mut error = BTreeMap::new();
-    let default = operation.responses.default.as_ref().map(|r| ("default".to_owned(), r));
+    let default = operation
+        .responses
+        .default
+        .as_ref()
+        .map(|r| ("default".to_owned(), r));
     let listed = operation.responses.responses.iter().map(|(status, r)| {
         let name = match status {
             StatusCode::Code(code) => code.to_string(),
@@ -177,11 +181,7 @@ fn response_kinds(
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
                 let name = reference.trim_start_matches("#/components/responses/");
-                match spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.responses.get(name))
-                {
+                match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
                     Some(ReferenceOr::Item(response)) => response,
                     _ => {
                         return Err(unsupported(format!(
@@ -194,7 +194,10 @@ fn response_kinds(
         let kind = response_kind(response, &status, &unsupported)?;
         let first = status.as_bytes()[0];
         if status == "default" || first == b'2' {
-            success.entry(kind.clone()).or_insert_with(Vec::new).push(status.clone());
+            success
+                .entry(kind.clone())
+                .or_insert_with(Vec::new)
+                .push(status.clone());
         }
         if status == "default" || first == b'4' || first == b'5' {
             error.entry(kind).or_insert_with(Vec::new).push(status);

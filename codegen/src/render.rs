@@ -3,8 +3,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
 use crate::{Error, Spec, transform, validation};
@@ -66,7 +66,8 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
             #mock
         }
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
     let types = type_names(&file);
     let body = prettyplease::unparse(&file);
     let code = format!("{}\n{body}", header(spec));
@@ -121,7 +122,9 @@ fn operation_ids(openapi: &openapiv3::OpenAPI) -> Vec<String> {
 fn type_names(file: &syn::File) -> Vec<String> {
     let mut names = Vec::new();
     for item in &file.items {
-        let syn::Item::Mod(module) = item else { continue };
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
         if module.ident != "types" {
             continue;
         }

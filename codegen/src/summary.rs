@@ -27,8 +27,16 @@ pub fn summarize_changes(old_code: &str, new: &Generated) -> String {
         ("operations", operations(&old_file), operations(&new_file)),
         ("types", types(&old_file), types(&new_file)),
     ] {
-        let added: Vec<_> = new.keys().filter(|k| !old.contains_key(*k)).cloned().collect();
-        let removed: Vec<_> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+        let added: Vec<_> = new
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .cloned()
+            .collect();
+        let removed: Vec<_> = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
         let changed: Vec<_> = new
             .iter()
             .filter(|(k, v)| old.get(*k).is_some_and(|o| o != *v))
@@ -52,22 +60,24 @@ fn operations(file: &syn::File) -> BTreeMap<String, String> {
     let builders = module_items(file, "builder");
     let mut out = BTreeMap::new();
     for item in &file.items {
-        let syn::Item::Impl(block) = item else { continue };
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
         if block.trait_.is_some() || block.self_ty.to_token_stream().to_string() != "Client" {
             continue;
         }
         for member in &block.items {
-            let syn::ImplItem::Fn(method) = member else { continue };
+            let syn::ImplItem::Fn(method) = member else {
+                continue;
+            };
             let name = method.sig.ident.to_string();
-            let builder_name = match &method.sig.output {
-                syn::ReturnType::Type(_, ty) => ty
-                    .to_token_stream()
-                    .to_string()
-                    .rsplit(' ')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-                syn::ReturnType::Default => String::new(),
+            // Operation methods return `builder::<Operation><'_>`; the others
+            // (`new`, `builder`, ...) are not operations.
+            let syn::ReturnType::Type(_, ty) = &method.sig.output else {
+                continue;
+            };
+            let Some(builder_name) = builder_type_name(ty) else {
+                continue;
             };
             let mut text = method.to_token_stream().to_string();
             if let Some(builder) = builders.get(&builder_name) {
@@ -77,6 +87,26 @@ fn operations(file: &syn::File) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// `Operation` for a type written `builder::Operation<'_>`.
+fn builder_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    match segments[..] {
+        [module, last] if module.ident == "builder" => Some(last.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The name of the type an `impl` block is for: its path's last segment.
+fn self_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    path.path.segments.last().map(|s| s.ident.to_string())
 }
 
 fn types(file: &syn::File) -> BTreeMap<String, String> {
@@ -96,10 +126,10 @@ fn module_items(file: &syn::File, module_name: &str) -> BTreeMap<String, String>
             syn::Item::Struct(s) => s.ident.to_string(),
             syn::Item::Enum(e) => e.ident.to_string(),
             syn::Item::Type(t) => t.ident.to_string(),
-            syn::Item::Impl(i) => {
-                let ty = i.self_ty.to_token_stream().to_string();
-                ty.split(['<', ' ']).next().unwrap_or_default().to_owned()
-            }
+            syn::Item::Impl(i) => match self_type_name(&i.self_ty) {
+                Some(name) => name,
+                None => continue,
+            },
             _ => continue,
         };
         out.entry(name)

@@ -141,7 +141,9 @@ impl Roots {
             return;
         };
         for (media, entry) in content {
-            let Some(schema) = entry.get("schema") else { continue };
+            let Some(schema) = entry.get("schema") else {
+                continue;
+            };
             match schema_ref_name(schema) {
                 Some(name) => {
                     match side {
@@ -233,7 +235,9 @@ fn visit_schema(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<String, Value>
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(Value::Array(children)) = map.get_mut(key) {
-            children.iter_mut().for_each(|child| visit_schema(child, edit));
+            children
+                .iter_mut()
+                .for_each(|child| visit_schema(child, edit));
         }
     }
 }
@@ -242,7 +246,12 @@ fn loosen_response(schema: &mut Map<String, Value>) {
     if let Some(Value::Array(values)) = schema.remove("enum") {
         let known: Vec<String> = values
             .iter()
-            .map(|v| format!("`{}`", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .map(|v| {
+                format!(
+                    "`{}`",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                )
+            })
             .collect();
         append_description(
             schema,
@@ -268,12 +277,18 @@ fn plain_request_strings(schema: &mut Map<String, Value>) {
     // Optional arrays and maps become `Option<..>`, so that an empty `{}` or
     // `[]` the caller sets is sent as such, not dropped.
     let required: BTreeSet<String> = match schema.get("required") {
-        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(names)) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => BTreeSet::new(),
     };
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         for (name, property) in properties.iter_mut() {
-            let Value::Object(property) = property else { continue };
+            let Value::Object(property) = property else {
+                continue;
+            };
             let collection = matches!(
                 property.get("type").and_then(Value::as_str),
                 Some("array" | "object")

@@ -25,8 +25,12 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
     let mut functions = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
     for (route, method, operation) in spec.operations() {
-        let Some(operation_id) = operation.operation_id.as_deref() else { continue };
-        let Some(body) = &operation.request_body else { continue };
+        let Some(operation_id) = operation.operation_id.as_deref() else {
+            continue;
+        };
+        let Some(body) = &operation.request_body else {
+            continue;
+        };
         let body = match body {
             openapiv3::ReferenceOr::Item(body) => serde_json::to_value(body).unwrap_or_default(),
             openapiv3::ReferenceOr::Reference { reference } => document
@@ -34,13 +38,18 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
                 .cloned()
                 .unwrap_or_default(),
         };
-        let Some(schema) = body.pointer("/content/application~1json/schema") else { continue };
+        let Some(schema) = body.pointer("/content/application~1json/schema") else {
+            continue;
+        };
         let function = format_ident!("check_{}_body", snake_case(operation_id));
         let mut checks = schema_checks(schema, &mut wanted);
         if checks.is_empty() {
             checks = quote! { let _ = (value, path, out); };
         }
-        let doc = format!("Checks the body of `{operation_id}` ({} {route}).", method.to_uppercase());
+        let doc = format!(
+            "Checks the body of `{operation_id}` ({} {route}).",
+            method.to_uppercase()
+        );
         functions.push(quote! {
             #[doc = #doc]
             fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
@@ -57,7 +66,10 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         if !done.insert(name.clone()) {
             continue;
         }
-        let pointer = format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let pointer = format!(
+            "/components/schemas/{}",
+            name.replace('~', "~0").replace('/', "~1")
+        );
         let Some(schema) = document.pointer(&pointer) else {
             return Err(Error::UnresolvedRef {
                 file: file.to_owned(),
@@ -71,7 +83,11 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
             checks = quote! { let _ = (value, path, out); };
         }
         let doc = format!("Checks a `{name}` value (no documented constraint).");
-        let doc = if checks.to_string().starts_with("let _") { doc } else { format!("Checks a `{name}` value.") };
+        let doc = if checks.to_string().starts_with("let _") {
+            doc
+        } else {
+            format!("Checks a `{name}` value.")
+        };
         functions.push(quote! {
             #[doc = #doc]
             fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
@@ -223,14 +239,26 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
 /// referenced component schemas go to `wanted`.
 fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.trim_start_matches("#/components/schemas/").to_owned();
+        let name = reference
+            .trim_start_matches("#/components/schemas/")
+            .to_owned();
         let function = schema_function(&name);
         wanted.push(name);
         return quote! { #function(value, path, out); };
     }
     let mut checks = TokenStream::new();
-    let usize_of = |key: &str| schema.get(key).and_then(Value::as_u64).map(|n| Literal::usize_unsuffixed(n as usize));
-    let f64_of = |key: &str| schema.get(key).and_then(Value::as_f64).map(Literal::f64_unsuffixed);
+    let usize_of = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_u64)
+            .map(|n| Literal::usize_unsuffixed(n as usize))
+    };
+    let f64_of = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_f64)
+            .map(Literal::f64_unsuffixed)
+    };
     let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
     if let Some(max) = usize_of("maxLength") {
         checks.extend(quote! { max_length(value, path, #max, out); });

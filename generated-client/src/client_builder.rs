@@ -13,7 +13,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default `User-Agent`: this crate's name and version.
-pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 impl Client {
     /// Starts a [`ClientBuilder`]: region [`Region::Us`], no token yet,
@@ -41,7 +42,7 @@ impl fmt::Debug for Token {
 ///
 /// ```
 /// use std::time::Duration;
-/// use generated_client::{Client, Region};
+/// use generated_client::{Client, ClientInfo, Region};
 ///
 /// let client = Client::builder()
 ///     .region(Region::Eu)

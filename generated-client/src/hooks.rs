@@ -88,8 +88,8 @@ async fn json_error_body(response: reqwest::Response) -> reqwest::Response {
     let headers = response.headers().clone();
     let version = response.version();
     let bytes = response.bytes().await.unwrap_or_default();
-    let is_object = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .is_ok_and(|value| value.is_object());
+    let is_object =
+        serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|value| value.is_object());
     let body = if is_object {
         bytes
     } else {

@@ -21,7 +21,9 @@ enum Mode {
 enum Outcome {
     UpToDate,
     /// The file was rewritten (Write) or is stale (Check); holds the old text.
-    Changed { old: String },
+    Changed {
+        old: String,
+    },
 }
 
 /// `cargo xtask regen`.
@@ -37,6 +39,12 @@ pub(crate) fn regen() -> Result<ExitCode> {
             }
             println!("  {}", diff_stat(&old, &generated.code));
         }
+    }
+    // What the spec change means for client users (`cargo xtask diff` in short).
+    // Without git or a HEAD commit there is nothing to compare with: a note, not a failure.
+    match xtask::diff::summary_against_head(&project_root()) {
+        Ok(summary) => print!("{summary}"),
+        Err(error) => println!("note: no API diff against HEAD: {error:#}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -91,7 +99,11 @@ fn ensure_file_contents(relative: &Path, contents: &str, mode: Mode) -> Result<O
         fs::write(&temporary, contents)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         fs::rename(&temporary, &path).with_context(|| {
-            format!("cannot move {} to {}", temporary.display(), relative.display())
+            format!(
+                "cannot move {} to {}",
+                temporary.display(),
+                relative.display()
+            )
         })?;
     }
     Ok(Outcome::Changed { old })

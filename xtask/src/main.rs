@@ -4,6 +4,7 @@
 //! program that writes into the repository.
 
 mod codegen_task;
+mod conformance;
 mod paths;
 
 use std::process::ExitCode;
@@ -24,6 +25,12 @@ enum Task {
     Regen,
     /// Fail with a diff when generated-client/src/generated.rs is stale.
     Check,
+    /// Send every operation through the client to Stoplight Prism mocking
+    /// spec/openapi.yaml (installs Prism into .tools/prism when missing).
+    Conformance,
+    /// Report what the working-tree spec/openapi.yaml changes, against a git
+    /// revision, for users of the generated client (breaking or not).
+    Diff(xtask::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Regen => codegen_task::regen(),
         Task::Check => codegen_task::check(),
+        Task::Conformance => conformance::conformance(),
+        Task::Diff(args) => xtask::diff::run(&paths::project_root(), &args).map(ExitCode::from),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,3 @@
+//! Placeholder while the client benchmarks are written.
+
+fn main() {}

@@ -1,0 +1,208 @@
+//! Regions, auth, builder settings and Debug redaction.
+
+use std::time::Duration;
+
+use generated_client::{BuildError, Client, ClientInfo, Region, types};
+use httpmock::Method::POST;
+use httpmock::MockServer;
+use serde_json::json;
+
+use crate::support::{TOKEN, client, fixture, typed};
+
+#[test]
+fn regions_have_their_documented_hosts() {
+    let cases = [
+        (Region::Us, "https://apix.us.amity.co", "us"),
+        (Region::Eu, "https://apix.eu.amity.co", "eu"),
+        (Region::Sg, "https://apix.sg.amity.co", "sg"),
+    ];
+    for (region, url, name) in cases {
+        assert_eq!(region.base_url(), url);
+        assert_eq!(region.to_string(), name);
+        assert_eq!(name.to_uppercase().parse::<Region>(), Ok(region));
+        let client = Client::builder()
+            .region(region)
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        assert_eq!(client.baseurl(), url);
+    }
+    assert_eq!(Region::default(), Region::Us);
+    let error = "mars".parse::<Region>().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unknown region `mars`: expected one of us, eu, sg"
+    );
+}
+
+#[test]
+fn base_url_overrides_the_region_and_drops_a_trailing_slash() {
+    let client = Client::builder()
+        .region(Region::Sg)
+        .base_url("http://127.0.0.1:9999/")
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    assert_eq!(client.baseurl(), "http://127.0.0.1:9999");
+}
+
+#[test]
+fn build_refuses_bad_settings_with_a_clear_error() {
+    let missing = Client::builder().build().unwrap_err();
+    assert_eq!(missing, BuildError::MissingToken);
+    assert!(missing.to_string().contains("bearer_token"));
+
+    let bad_token = Client::builder()
+        .bearer_token("line\nbreak-secret")
+        .build()
+        .unwrap_err();
+    assert_eq!(bad_token, BuildError::InvalidToken);
+    assert!(!bad_token.to_string().contains("break-secret"));
+
+    let bad_url = Client::builder()
+        .bearer_token("t")
+        .base_url("ftp://x")
+        .build()
+        .unwrap_err();
+    assert!(
+        bad_url.to_string().contains("invalid base URL `ftp://x`"),
+        "{bad_url}"
+    );
+    let not_url = Client::builder()
+        .bearer_token("t")
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert!(
+        not_url
+            .to_string()
+            .starts_with("invalid base URL `not a url`"),
+        "{not_url}"
+    );
+}
+
+#[tokio::test]
+async fn every_operation_sends_the_bearer_token_and_user_agent() {
+    let server = MockServer::start_async().await;
+    let authorized = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("user-agent", "my-app/1.0");
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .bearer_token(TOKEN)
+        .user_agent("my-app/1.0")
+        .build()
+        .unwrap();
+
+    let post: types::CreatePostRequest = typed("createPost.request.json");
+    let story: types::CreateStoryRequest = typed("createStory.request.json");
+    let message: types::CreateMessageRequest = typed("createMessage.request.json");
+    let channel: types::CreateChannelRequest = typed("createChannel.request.json");
+    client
+        .create_post()
+        .body(post)
+        .send()
+        .await
+        .expect("createPost");
+    client
+        .create_story()
+        .body(story)
+        .send()
+        .await
+        .expect("createStory");
+    client
+        .create_message()
+        .body(message)
+        .send()
+        .await
+        .expect("createMessage");
+    client
+        .create_channel()
+        .body(channel)
+        .send()
+        .await
+        .expect("createChannel");
+    client
+        .approve_post()
+        .post_id("post-1")
+        .send()
+        .await
+        .expect("approvePost");
+    assert_eq!(authorized.calls_async().await, 5);
+}
+
+#[tokio::test]
+async fn operations_go_to_their_documented_paths() {
+    let server = MockServer::start_async().await;
+    let approve = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v3/posts/post-1/approve");
+            then.status(200)
+                .json_body(fixture("approvePost.response.json"));
+        })
+        .await;
+    let response = client(&server)
+        .approve_post()
+        .post_id("post-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approve.calls_async().await, 1);
+    assert!(!response.posts.as_deref().unwrap_or_default().is_empty());
+}
+
+#[tokio::test]
+async fn timeout_ends_a_slow_attempt_and_is_not_retried() {
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|_, then| {
+            then.status(200)
+                .json_body(json!({}))
+                .delay(Duration::from_millis(1500));
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .bearer_token(TOKEN)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = client.approve_post().post_id("p").send().await.unwrap_err();
+    match &error {
+        generated_client::Error::CommunicationError(e) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert_eq!(
+        slow.calls_async().await,
+        1,
+        "a sent request that timed out may have landed"
+    );
+}
+
+#[tokio::test]
+async fn debug_output_and_errors_never_show_the_token() {
+    let builder = Client::builder().bearer_token(TOKEN);
+    let builder_debug = format!("{builder:?}");
+    assert!(builder_debug.contains("<redacted>"), "{builder_debug}");
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(401)
+                .json_body(crate::support::error_body(400100, "Unauthorized"));
+        })
+        .await;
+    let client = crate::support::client(&server);
+    let client_debug = format!("{client:?} {:#?}", client);
+    let error = client.approve_post().post_id("p").send().await.unwrap_err();
+    let error_text = format!("{error} {error:?}");
+    for text in [&builder_debug, &client_debug, &error_text] {
+        assert!(!text.contains(TOKEN), "token leaked in: {text}");
+    }
+    assert!(client_debug.contains("Client"), "{client_debug}");
+}

@@ -1,0 +1,10 @@
+//! Integration tests of generated-client, against real HTTP servers on loopback.
+
+mod build_output;
+mod client;
+mod errors;
+mod fixtures;
+mod forward_compat;
+mod retries;
+mod support;
+mod validation;

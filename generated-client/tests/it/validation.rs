@@ -1,0 +1,267 @@
+//! Every documented constraint is checked before a request leaves: the error
+//! names the field and the limit, and the server sees nothing.
+
+use generated_client::{Error, types};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+use crate::support::{client, fixture};
+
+/// Sends `body` (the fixture of `operation` with `edit` applied) and returns
+/// the error message; asserts no request reached the server.
+async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let client = client(&server);
+    let mut body = fixture(&format!("{operation}.request.json"));
+    edit(&mut body);
+    let result = match operation {
+        "createPost" => client
+            .create_post()
+            .body(serde_json::from_value::<types::CreatePostRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createStory" => client
+            .create_story()
+            .body(serde_json::from_value::<types::CreateStoryRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createMessage" => client
+            .create_message()
+            .body(serde_json::from_value::<types::CreateMessageRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createChannel" => client
+            .create_channel()
+            .body(serde_json::from_value::<types::CreateChannelRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        other => panic!("no such operation {other}"),
+    };
+    assert_eq!(
+        any.calls_async().await,
+        0,
+        "{operation}: a refused request was sent"
+    );
+    match result {
+        Err(Error::InvalidRequest(message)) => message,
+        other => panic!("{operation}: expected InvalidRequest, got {other:?}"),
+    }
+}
+
+fn strings(n: usize, length: usize) -> Value {
+    Value::Array(
+        (0..n)
+            .map(|i| Value::String(format!("{i:0length$}")))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn each_documented_constraint_is_refused_before_sending() {
+    let long = |n: usize| Value::String("x".repeat(n));
+    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+        (
+            "createPost",
+            Box::new(|b| b["tags"] = strings(6, 3)),
+            "`.tags`: 6 items, more than the maximum of 5",
+        ),
+        (
+            "createPost",
+            Box::new(|b| b["tags"] = json!(["x".repeat(25)])),
+            "`.tags[0]`: 25 characters, more than the maximum length of 24",
+        ),
+        (
+            "createPost",
+            Box::new(|b| b["hashtags"] = strings(31, 2)),
+            "`.hashtags`: 31 items, more than the maximum of 30",
+        ),
+        (
+            "createPost",
+            Box::new(|b| b["hashtags"] = json!(["h".repeat(101)])),
+            "`.hashtags[0]`: 101 characters, more than the maximum length of 100",
+        ),
+        (
+            "createPost",
+            Box::new(|b| {
+                b["mentionees"] = json!([{"type":"user"},{"type":"user"},{"type":"user"}])
+            }),
+            "`.mentionees`: 3 items, more than the maximum of 2",
+        ),
+        (
+            "createPost",
+            Box::new(|b| {
+                b["attachments"] = Value::Array(vec![json!({"fileId":"f","type":"image"}); 11])
+            }),
+            "`.attachments`: 11 items, more than the maximum of 10",
+        ),
+        (
+            "createPost",
+            Box::new(move |b| b["postId"] = long(901)),
+            "`.postId`: 901 characters, more than the maximum length of 900",
+        ),
+        (
+            "createPost",
+            Box::new(move |b| b["targetId"] = long(901)),
+            "`.targetId`: 901 characters, more than the maximum length of 900",
+        ),
+        (
+            "createPost",
+            Box::new(move |b| b["eventId"] = long(25)),
+            "`.eventId`: 25 characters, more than the maximum length of 24",
+        ),
+        (
+            "createStory",
+            Box::new(|b| b["items"] = Value::Array(vec![json!({"type":"hyperlink"}); 11])),
+            "`.items`: 11 items, more than the maximum of 10",
+        ),
+        (
+            "createMessage",
+            Box::new(move |b| b["channelId"] = long(151)),
+            "`.channelId`: 151 characters, more than the maximum length of 150",
+        ),
+        (
+            "createMessage",
+            Box::new(move |b| b["fileId"] = long(51)),
+            "`.fileId`: 51 characters, more than the maximum length of 50",
+        ),
+        (
+            "createMessage",
+            Box::new(|b| b["tags"] = strings(11, 2)),
+            "`.tags`: 11 items, more than the maximum of 10",
+        ),
+        (
+            "createMessage",
+            Box::new(|b| b["tags"] = json!(["t".repeat(31)])),
+            "`.tags[0]`: 31 characters, more than the maximum length of 30",
+        ),
+        (
+            "createMessage",
+            Box::new(|b| {
+                b["mentionees"] = json!([{"type":"user"},{"type":"user"},{"type":"user"}])
+            }),
+            "`.mentionees`: 3 items, more than the maximum of 2",
+        ),
+        (
+            "createChannel",
+            Box::new(|b| b["tags"] = strings(11, 2)),
+            "`.tags`: 11 items, more than the maximum of 10",
+        ),
+        (
+            "createChannel",
+            Box::new(|b| b["userIds"] = strings(1001, 4)),
+            "`.userIds`: 1001 items, more than the maximum of 1000",
+        ),
+        (
+            "createChannel",
+            Box::new(|b| b["userIds"] = json!(["u".repeat(51)])),
+            "`.userIds[0]`: 51 characters, more than the maximum length of 50",
+        ),
+        (
+            "createChannel",
+            Box::new(move |b| b["displayName"] = long(101)),
+            "`.displayName`: 101 characters, more than the maximum length of 100",
+        ),
+        (
+            "createChannel",
+            Box::new(|b| b["autoDeleteMessageByFlagLimit"] = json!(0)),
+            "`.autoDeleteMessageByFlagLimit`: 0 is out of range: it must be at least 1",
+        ),
+        (
+            "createChannel",
+            Box::new(|b| b["autoDeleteMessageByFlagLimit"] = json!(1000.5)),
+            "`.autoDeleteMessageByFlagLimit`: 1000.5 is out of range: it must be at most 1000",
+        ),
+    ];
+    for (operation, edit, expected) in cases {
+        let message = refused(operation, edit).await;
+        assert!(
+            message.starts_with(&format!(
+                "{operation} request body breaks a documented constraint: "
+            )),
+            "{message}"
+        );
+        assert!(
+            message.contains(expected),
+            "{operation}: expected {expected:?} in {message:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn all_broken_constraints_are_named_at_once() {
+    let message = refused("createPost", |b| {
+        b["tags"] = strings(6, 3);
+        b["hashtags"] = strings(31, 2);
+    })
+    .await;
+    assert!(
+        message.contains("`.tags`: 6 items") && message.contains("`.hashtags`: 31 items"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn limits_themselves_are_allowed() {
+    let server = MockServer::start_async().await;
+    let ok = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let mut body = fixture("createChannel.request.json");
+    body["tags"] = strings(10, 100);
+    body["userIds"] = strings(1000, 50);
+    body["autoDeleteMessageByFlagLimit"] = json!(1000);
+    let body: types::CreateChannelRequest = serde_json::from_value(body).unwrap();
+    client(&server)
+        .create_channel()
+        .body(body)
+        .send()
+        .await
+        .expect("at the limits is fine");
+    assert_eq!(ok.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn a_missing_required_field_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let error = client(&server)
+        .create_message()
+        .body(types::CreateMessageRequest::builder().tags(vec!["a".to_owned()]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(any.calls_async().await, 0);
+    assert!(error.to_string().contains("channel_id"), "{error}");
+}
+
+#[test]
+fn the_generated_check_can_be_called_directly() {
+    let mut body = fixture("createPost.request.json");
+    assert_eq!(
+        generated_client::validation::check_request("createPost", &body),
+        Ok(())
+    );
+    body.as_object_mut().unwrap().remove("data");
+    let violations = generated_client::validation::check_request("create_post", &body).unwrap_err();
+    assert_eq!(violations.operation, "createPost");
+    assert_eq!(violations.violations[0].path, ".data");
+    assert_eq!(
+        violations.violations[0].message,
+        "required field is missing"
+    );
+}

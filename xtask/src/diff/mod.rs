@@ -1,0 +1,172 @@
+//! `cargo xtask diff`: what a change to `spec/openapi.yaml` does to code that
+//! uses the generated client.
+//!
+//! Compares the spec at a git revision (`--base`, default `HEAD`, read with
+//! `git show`, no checkout) with the working-tree file. Both sides are parsed
+//! by [`codegen::Spec::parse`]; [`compare`](compare::compare) walks them and
+//! [`report`] renders the result.
+
+mod change;
+mod compare;
+mod report;
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+pub use change::{Change, Kind, Report, Severity};
+pub use report::{Format, render, summary};
+
+/// The spec's path relative to the project root.
+const SPEC_PATH: &str = codegen::SPEC_PATH;
+
+/// Arguments of `cargo xtask diff`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiffArgs {
+    /// The git revision to compare the working-tree spec with.
+    #[arg(long, default_value = "HEAD")]
+    pub base: String,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with status 1 when a change of this severity is present.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// What `--fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any breaking change.
+    Breaking,
+}
+
+/// `cargo xtask diff`: prints the report for the spec at `args.base` against
+/// the working tree of the project at `root`, and returns the exit status.
+pub fn run(root: &Path, args: &DiffArgs) -> Result<u8> {
+    let report = compare_with_working_tree(root, &args.base)?;
+    print!("{}", render(&report, args.format));
+    Ok(exit_code(&report, args.fail_on))
+}
+
+/// 1 when `fail_on` is set and the report has such a change, 0 otherwise.
+pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
+    match fail_on {
+        Some(FailOn::Breaking) if report.has_breaking() => 1,
+        _ => 0,
+    }
+}
+
+/// The summary line, plus the breaking rows, for the spec at `HEAD` against
+/// the working tree: what `cargo xtask regen` prints after regenerating.
+pub fn summary_against_head(root: &Path) -> Result<String> {
+    let report = compare_with_working_tree(root, "HEAD")?;
+    Ok(format!("{SPEC_PATH} against HEAD: {}", summary(&report)))
+}
+
+/// Compares the spec at `base` (a git revision) with the working-tree spec.
+pub fn compare_with_working_tree(root: &Path, base: &str) -> Result<Report> {
+    let base_text = spec_at_revision(root, base)?;
+    let new_path = root.join(SPEC_PATH);
+    let new_text = std::fs::read_to_string(&new_path).with_context(|| {
+        format!(
+            "cannot read the working-tree spec {}: restore it (e.g. `git checkout {SPEC_PATH}`) and run again",
+            new_path.display()
+        )
+    })?;
+    compare_texts(
+        &base_text,
+        &format!("{SPEC_PATH}@{base}"),
+        &new_text,
+        &format!("{SPEC_PATH} (working tree)"),
+    )
+}
+
+/// Parses both texts with [`codegen::Spec::parse`] (the labels name them in
+/// errors) and compares them.
+pub fn compare_texts(
+    base_text: &str,
+    base_label: &str,
+    new_text: &str,
+    new_label: &str,
+) -> Result<Report> {
+    let base = codegen::Spec::parse(base_text, base_label).map_err(|e| {
+        anyhow!(
+            "the base spec does not parse: {e}: fix it at that revision or pick another `--base`"
+        )
+    })?;
+    let new = codegen::Spec::parse(new_text, new_label)
+        .map_err(|e| anyhow!("the new spec does not parse: {e}: fix it and run again"))?;
+    compare_specs(&base, &new)
+}
+
+/// Compares two parsed specs.
+pub fn compare_specs(base: &codegen::Spec, new: &codegen::Spec) -> Result<Report> {
+    let as_json = |spec: &codegen::Spec| {
+        serde_json::to_value(&spec.openapi).with_context(|| {
+            format!(
+                "{}: cannot convert the parsed document to JSON for comparison",
+                spec.label
+            )
+        })
+    };
+    let changes = compare::compare(&as_json(base)?, &as_json(new)?);
+    Ok(Report::new(changes))
+}
+
+/// The text of the spec at `revision`, read with `git show` in `root`.
+fn spec_at_revision(root: &Path, revision: &str) -> Result<String> {
+    // `--end-of-options` keeps a revision starting with `-` from being read
+    // as an option.
+    let commit = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{revision}^{{commit}}"),
+        ],
+    )?;
+    if !commit.status.success() {
+        let reason = match String::from_utf8_lossy(&commit.stderr).trim() {
+            "" => "no such commit".to_owned(),
+            stderr => stderr.to_owned(),
+        };
+        bail!(
+            "cannot resolve `--base {revision}` in {}: {reason}: pass a commit, branch or tag that exists (e.g. `--base HEAD~1`)",
+            root.display()
+        );
+    }
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_owned();
+    // `./` makes the path relative to `root`, not to the repository's top.
+    let shown = git(root, &["show", &format!("{commit}:./{SPEC_PATH}")])?;
+    if !shown.status.success() {
+        bail!(
+            "{SPEC_PATH} does not exist at `{revision}` ({}): {}: pick a `--base` that has the spec",
+            short(&commit),
+            String::from_utf8_lossy(&shown.stderr).trim()
+        );
+    }
+    String::from_utf8(shown.stdout)
+        .map_err(|_| anyhow!("{SPEC_PATH} at `{revision}` is not UTF-8: pick another `--base`"))
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
+    Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .with_context(|| {
+            format!(
+                "cannot run `git {}` in {}: install git, or run from a git checkout",
+                args.first().copied().unwrap_or_default(),
+                root.display()
+            )
+        })
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}

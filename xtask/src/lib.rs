@@ -1,0 +1,4 @@
+//! The library half of xtask: tasks whose logic is tested directly by
+//! `tests/it`. The binary (`main.rs`) parses the command line and calls in.
+
+pub mod diff;

@@ -28,6 +28,9 @@ fn codegen_benches(c: &mut Criterion) {
         .iter()
         .map(|&copies| (copies, scaled_spec(&real, copies)))
         .collect();
+    for (copies, text) in &specs {
+        check_scaled(text, *copies, &real);
+    }
 
     let mut parse = c.benchmark_group("codegen/parse");
     configure(&mut parse);
@@ -100,6 +103,17 @@ fn scaled_spec(text: &str, copies: usize) -> String {
         }
     }
     serde_yaml::to_string(&document).expect("a JSON value serialises as YAML")
+}
+
+/// The scaled spec holds `copies` times the real one's operations and schemas.
+fn check_scaled(text: &str, copies: usize, real: &str) {
+    let count = |text: &str| {
+        let spec = codegen::Spec::parse(text, "bench").expect("the spec parses");
+        let schemas = spec.openapi.components.map_or(0, |c| c.schemas.len());
+        (spec.openapi.operations().count(), schemas)
+    };
+    let (operations, schemas) = count(real);
+    assert_eq!(count(text), (operations * copies, schemas * copies), "{copies}x spec");
 }
 
 /// Appends `suffix` to every operationId and to the target of every schema

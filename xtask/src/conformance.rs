@@ -29,11 +29,13 @@ use serde_json::Value;
 
 use crate::paths::project_root;
 
-/// The `@stoplight/prism-cli` release used: the newest whose `engines`
-/// accepts Node 20 (5.15 and later require Node 24).
-const PRISM_VERSION: &str = "5.14.2";
-/// The oldest Node.js that [`PRISM_VERSION`] supports (its `engines` field).
-const PRISM_MIN_NODE: (u32, u32) = (18, 20);
+/// The `@stoplight/prism-cli` release used (`npm view @stoplight/prism-cli version`).
+/// Only the CLI is pinned: npm resolves its `^` dependencies on the other
+/// `@stoplight/prism-*` packages to their newest compatible releases.
+const PRISM_VERSION: &str = "5.16.0";
+/// The oldest Node.js this task runs Prism on. Prism 5.15 and later declare
+/// `engines: node >=24`, which npm only warns about; 5.16.0 passes on Node 20.
+const PRISM_MIN_NODE: (u32, u32) = (20, 0);
 /// Where Prism is installed (`npm install --prefix`), under the project root.
 const PRISM_DIR: &str = ".tools/prism";
 /// Prism's entry point, run with `node` (no shell wrapper, on every platform).
@@ -200,24 +202,26 @@ async fn run(root: &Path, requests: &Requests) -> Result<Summary> {
 
     let mut failed = 0;
     for operation in OPERATIONS {
-        let mut problems: Vec<(String, usize)> = Vec::new();
+        // (kind, first message of that kind, count)
+        let mut problems: Vec<(String, String, usize)> = Vec::new();
         for round in 1..=ROUNDS {
             let Err(problem) = send(&client, requests, operation).await else {
                 continue;
             };
-            let problem = match problem {
+            let (kind, message) = match problem {
                 Problem::Decode { message, body } => {
                     let kept = keep_body(&failures_dir, operation, round, &body);
-                    format!("{message} (body in {kept})")
+                    // Generated values differ every round: one kind for all.
+                    ("decode".to_owned(), format!("{message} (body in {kept})"))
                 }
-                Problem::Other(message) => message,
+                Problem::Other(message) => (message.clone(), message),
             };
-            match problems.iter_mut().find(|(seen, _)| *seen == problem) {
-                Some((_, count)) => *count += 1,
-                None => problems.push((problem, 1)),
+            match problems.iter_mut().find(|(seen, _, _)| *seen == kind) {
+                Some((_, _, count)) => *count += 1,
+                None => problems.push((kind, message, 1)),
             }
         }
-        let failures: usize = problems.iter().map(|(_, count)| count).sum();
+        let failures: usize = problems.iter().map(|(_, _, count)| count).sum();
         failed += failures;
         let ok = ROUNDS - failures;
         if failures == 0 {
@@ -225,8 +229,12 @@ async fn run(root: &Path, requests: &Requests) -> Result<Summary> {
         } else {
             println!("{}: {ok}/{ROUNDS} ok, {failures} failed", operation.id());
         }
-        for (problem, count) in problems.iter().take(SHOWN_FAILURES) {
-            println!("  {count}x {problem}");
+        for (kind, message, count) in problems.iter().take(SHOWN_FAILURES) {
+            if kind == "decode" && *count > 1 {
+                println!("  {count}x, the first: {message}");
+            } else {
+                println!("  {count}x {message}");
+            }
         }
         if problems.len() > SHOWN_FAILURES {
             println!("  ... and {} more kinds", problems.len() - SHOWN_FAILURES);
@@ -430,7 +438,7 @@ fn keep_body(dir: &Path, operation: Operation, round: usize, body: &[u8]) -> Str
 /// `node`'s version, e.g. `Node v20.20.2`; fails when Node is missing or too old.
 fn check_node() -> Result<String> {
     let output = Command::new("node").arg("--version").output().context(
-        "cannot run `node`: install Node.js (18.20 or later, with npm) to run `cargo xtask conformance`",
+        "cannot run `node`: install Node.js (20 or later, with npm) to run `cargo xtask conformance`",
     )?;
     let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     let mut numbers = version
@@ -650,4 +658,46 @@ async fn interrupted() -> &'static str {
     }
     let _ = tokio::signal::ctrl_c().await;
     "Ctrl-C"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(actual: &str, expected: &str) {
+        assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn violations_from_the_header() {
+        let header = br#"[{"location":["request","body","tags"],"severity":"Error","code":"maxItems","message":"Request body property tags must NOT have more than 10 items"},{"location":["request","body","channelId"],"severity":"Error","code":"type","message":"Request body property channelId must be string"}]"#;
+        check(
+            &header_violations(Some(header)).expect("a header"),
+            "request.body.tags: Request body property tags must NOT have more than 10 items; \
+             request.body.channelId: Request body property channelId must be string",
+        );
+        assert_eq!(header_violations(None), None);
+        check(&header_violations(Some(b"not json")).expect("a header"), "not json");
+    }
+
+    #[test]
+    fn violations_from_a_problem_body() {
+        let body = br#"{"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","title":"Invalid request","status":422,"detail":"Your request is not valid and no HTTP validation response was found in the spec, so Prism is generating this error for you.","validation":[{"location":["body"],"severity":"Error","code":"required","message":"Request body must have required property 'data'"}]}"#;
+        check(
+            &problem_violations(body).expect("a problem body"),
+            "body: Request body must have required property 'data'",
+        );
+        assert_eq!(problem_violations(br#"{"code": 400000, "message": "bad"}"#), None);
+        assert_eq!(problem_violations(b"<html>"), None);
+    }
+
+    #[test]
+    fn excerpt_marks_where_decoding_stopped() {
+        check(
+            &excerpt_at(br#"{"sharedCount":"many","x":1}"#, 22),
+            "…{\"sharedCount\":\"many\"⟨here⟩,\"x\":1}…",
+        );
+        check(&excerpt_at(b"", 5), "…⟨here⟩…");
+    }
 }

@@ -1050,7 +1050,7 @@ impl<'a> Walk<'a> {
             path,
             kind,
             severity,
-            format!("{} {message}{consequence}", scope.side_name()),
+            format!("{message}{consequence}"),
         );
     }
 

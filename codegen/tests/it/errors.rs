@@ -1,0 +1,172 @@
+//! Bad input gives a short error naming the file and the line, operation or
+//! schema at fault; never a panic.
+
+use codegen::{Error, Spec};
+
+/// A valid one-operation spec; cases edit it.
+const VALID: &str = r##"openapi: 3.0.3
+info:
+  title: t
+  version: "1"
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Thing'
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Problem'
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name:
+          type: string
+          maxLength: 10
+    Problem:
+      type: object
+      properties:
+        message:
+          type: string
+"##;
+
+/// Parses and generates; returns the error's message.
+#[track_caller]
+fn error_of(text: &str) -> String {
+    let result = Spec::parse(text, "spec/test.yaml").and_then(|spec| codegen::generate(&spec));
+    match result {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[track_caller]
+fn check(text: &str, expected: &str) {
+    let message = error_of(text);
+    assert_eq!(message, expected);
+}
+
+#[test]
+fn the_valid_base_case_generates() {
+    let spec = Spec::parse(VALID, "spec/test.yaml").unwrap();
+    let generated = codegen::generate(&spec).unwrap();
+    assert_eq!(generated.operations, ["createThing"]);
+    assert!(generated.types.contains(&"Thing".to_owned()));
+}
+
+#[test]
+fn malformed_yaml_names_line_and_column() {
+    let text = VALID.replace("    post:\n", "    post:\n   bad: [unclosed\n");
+    let message = error_of(&text);
+    assert!(message.starts_with("spec/test.yaml:8:"), "{message}");
+    assert!(message.contains("malformed YAML"), "{message}");
+    let error = Spec::parse(&text, "spec/test.yaml").unwrap_err();
+    assert!(matches!(error, Error::Yaml { line: 8, .. }), "{error:?}");
+}
+
+#[test]
+fn a_document_of_the_wrong_shape_names_the_place() {
+    let text = VALID.replace("info:\n  title: t\n  version: \"1\"\n", "info: 7\n");
+    let message = error_of(&text);
+    assert!(message.starts_with("spec/test.yaml:2:7: not a valid OpenAPI 3.0 document: info: invalid type: integer `7`"), "{message}");
+}
+
+#[test]
+fn other_versions_are_refused() {
+    check(
+        &VALID.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        "spec/test.yaml: `openapi: 3.1.0` is not supported: progenitor reads OpenAPI 3.0.x only (write `openapi: 3.0.3`)",
+    );
+    check(
+        &VALID.replace("openapi: 3.0.3", "swagger: '2.0'"),
+        "spec/test.yaml: `openapi: (missing)` is not supported: progenitor reads OpenAPI 3.0.x only (write `openapi: 3.0.3`)",
+    );
+}
+
+#[test]
+fn a_missing_operation_id_names_the_operation() {
+    check(
+        &VALID.replace("      operationId: createThing\n", ""),
+        "spec/test.yaml: operation POST /things has no operationId (it names the client method)",
+    );
+}
+
+#[test]
+fn a_duplicate_operation_id_names_both_uses() {
+    let text = VALID.replace(
+        "components:",
+        "  /others:\n    put:\n      operationId: createThing\n      responses:\n        '204':\n          description: done\ncomponents:",
+    );
+    check(
+        &text,
+        "spec/test.yaml: operationId `createThing` is used by both POST /things and PUT /others",
+    );
+}
+
+#[test]
+fn an_unresolved_ref_names_where_it_stands() {
+    check(
+        &VALID.replacen("#/components/schemas/Thing", "#/components/schemas/Thingy", 1),
+        "spec/test.yaml: unresolved $ref `#/components/schemas/Thingy` in operation createThing (POST /things), at requestBody.content.application/json.schema",
+    );
+    check(
+        &VALID.replace("          maxLength: 10\n", "          maxLength: 10\n        owner:\n          $ref: '#/components/schemas/Nobody'\n"),
+        "spec/test.yaml: unresolved $ref `#/components/schemas/Nobody` in schema Thing, at properties.owner",
+    );
+}
+
+#[test]
+fn two_success_bodies_are_unsupported_and_name_the_operation() {
+    let text = VALID.replace(
+        "        '400':",
+        "        '201':\n          description: created\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Problem'\n        '400':",
+    );
+    check(
+        &text,
+        "spec/test.yaml: operation createThing (POST /things): its success responses have 2 different bodies (200 vs 201); progenitor supports one success body type per operation: give them one shared schema",
+    );
+}
+
+#[test]
+fn two_error_bodies_are_unsupported_and_name_the_operation() {
+    let text = VALID.replace(
+        "components:",
+        "components:\n  responses:\n    Other:\n      description: other\n      content:\n        application/json:\n          schema:\n            $ref: '#/components/schemas/Thing'\n",
+    )
+    .replace("        '400':", "        '404':\n          $ref: '#/components/responses/Other'\n        '400':");
+    let message = error_of(&text);
+    assert!(
+        message.starts_with("spec/test.yaml: operation createThing (POST /things): its error responses have 2 different bodies"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_generator_panic_becomes_an_error() {
+    // progenitor reaches a `todo!()` on an untyped schema with exclusiveMinimum
+    // but no minimum.
+    let text = VALID.replace("          maxLength: 10\n", "          maxLength: 10\n        size:\n          exclusiveMinimum: true\n");
+    let message = error_of(&text);
+    assert!(message.starts_with("spec/test.yaml: the generator failed: progenitor panicked: "), "{message}");
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let error = Spec::load(std::path::Path::new("/nonexistent/openapi.yaml"), "spec/missing.yaml").unwrap_err();
+    assert!(error.to_string().starts_with("spec/missing.yaml: cannot read the file: "), "{error}");
+}

@@ -1,0 +1,3 @@
+//! Integration tests of xtask: one binary, one module per task.
+
+mod diff;

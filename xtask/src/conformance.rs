@@ -678,7 +678,10 @@ mod tests {
              request.body.channelId: Request body property channelId must be string",
         );
         assert_eq!(header_violations(None), None);
-        check(&header_violations(Some(b"not json")).expect("a header"), "not json");
+        check(
+            &header_violations(Some(b"not json")).expect("a header"),
+            "not json",
+        );
     }
 
     #[test]
@@ -688,7 +691,10 @@ mod tests {
             &problem_violations(body).expect("a problem body"),
             "body: Request body must have required property 'data'",
         );
-        assert_eq!(problem_violations(br#"{"code": 400000, "message": "bad"}"#), None);
+        assert_eq!(
+            problem_violations(br#"{"code": 400000, "message": "bad"}"#),
+            None
+        );
         assert_eq!(problem_violations(b"<html>"), None);
     }
 

@@ -17,7 +17,7 @@
 //!
 //! A component schema reached from several places is compared once per
 //! operation and side (request or response), at the first place the walk
-//! reaches it (properties in document order). Each `(base node, new node)`
+//! reaches it (properties in name order). Each `(base node, new node)`
 //! pair is visited at most once per operation and side, which also ends `$ref`
 //! cycles.
 
@@ -1072,7 +1072,13 @@ impl<'a> Walk<'a> {
         };
         let (base_required, new_required) = (required(base.value), required(new.value));
         let side = scope.side_name();
-        for (name, base_property) in base_properties {
+        // In name order, whatever order the JSON map keeps, so that "the first
+        // place a shared schema is reached" does not depend on serde_json's
+        // features.
+        let mut names: Vec<&String> = base_properties.keys().collect();
+        names.sort();
+        for name in names {
+            let base_property = &base_properties[name];
             let field_path = format!("{path}.{name}");
             let Some(new_property) = new_properties.get(name) else {
                 let consequence = if scope.request() {
@@ -1130,7 +1136,9 @@ impl<'a> Walk<'a> {
                 },
             );
         }
-        for name in new_properties.keys() {
+        let mut names: Vec<&String> = new_properties.keys().collect();
+        names.sort();
+        for name in names {
             if base_properties.contains_key(name) {
                 continue;
             }

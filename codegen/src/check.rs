@@ -46,14 +46,14 @@ fn walk_refs<'a>(
 ) -> Result<(), Error> {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if resolve(root, reference).is_none() {
-                    return Err(Error::UnresolvedRef {
-                        file: file.to_owned(),
-                        reference: reference.clone(),
-                        location: describe_location(root, path),
-                    });
-                }
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && resolve(root, reference).is_none()
+            {
+                return Err(Error::UnresolvedRef {
+                    file: file.to_owned(),
+                    reference: reference.clone(),
+                    location: describe_location(root, path),
+                });
             }
             for (key, child) in map {
                 path.push(key);

@@ -264,10 +264,10 @@ fn loosen_response(schema: &mut Map<String, Value>) {
     schema.remove("required");
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         for property in properties.values_mut() {
-            if let Value::Object(property) = property {
-                if !property.contains_key("$ref") {
-                    property.insert("nullable".to_owned(), Value::Bool(true));
-                }
+            if let Value::Object(property) = property
+                && !property.contains_key("$ref")
+            {
+                property.insert("nullable".to_owned(), Value::Bool(true));
             }
         }
     }

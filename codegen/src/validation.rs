@@ -313,13 +313,11 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
             });
         }
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if key == "allOf" {
-            if let Some(Value::Array(parts)) = schema.get(key) {
-                for part in parts {
-                    checks.extend(schema_checks(part, wanted));
-                }
-            }
+    // Every part of an allOf applies; anyOf/oneOf alternatives are left to
+    // the service (the spec uses none).
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        for part in parts {
+            checks.extend(schema_checks(part, wanted));
         }
     }
     if !object_checks.is_empty() {

@@ -57,6 +57,9 @@ async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
     }
 }
 
+/// A case: the operation, an edit that breaks its fixture, and the expected message part.
+type Case = (&'static str, Box<dyn FnOnce(&mut Value)>, &'static str);
+
 fn strings(n: usize, length: usize) -> Value {
     Value::Array(
         (0..n)
@@ -68,7 +71,7 @@ fn strings(n: usize, length: usize) -> Value {
 #[tokio::test]
 async fn each_documented_constraint_is_refused_before_sending() {
     let long = |n: usize| Value::String("x".repeat(n));
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "createPost",
             Box::new(|b| b["tags"] = strings(6, 3)),

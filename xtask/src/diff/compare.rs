@@ -773,7 +773,7 @@ impl<'a> Walk<'a> {
                 Kind::TypeChanged,
                 Severity::Breaking,
                 format!(
-                    "type changed from {} to {}",
+                    "type changed from {} to {}: the field's Rust type changes",
                     show(base_type),
                     show(new_type)
                 ),

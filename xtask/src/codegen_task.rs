@@ -3,12 +3,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use similar::TextDiff;
 
-use crate::paths::{GENERATED_RS, project_root};
+/// The committed copy of codegen's output, relative to the project root.
+pub const GENERATED_RS: &str = "generated-client/src/generated.rs";
 
 /// Whether a stale file is rewritten or reported.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,66 +26,64 @@ enum Outcome {
     },
 }
 
-/// `cargo xtask regen`.
-pub(crate) fn regen() -> Result<ExitCode> {
-    let generated = generate()?;
-    match ensure_file_contents(Path::new(GENERATED_RS), &generated.code, Mode::Write)? {
-        Outcome::UpToDate => println!("{GENERATED_RS}: up to date"),
+/// `cargo xtask regen` in the workspace at `root`: regenerates the committed
+/// copy and returns the report to print. On any error nothing was written.
+pub fn regen(root: &Path) -> Result<String> {
+    let generated = generate(root)?;
+    let mut report = String::new();
+    match ensure_file_contents(root, Path::new(GENERATED_RS), &generated.code, Mode::Write)? {
+        Outcome::UpToDate => report.push_str(&format!("{GENERATED_RS}: up to date\n")),
         Outcome::Changed { old } => {
-            println!("{GENERATED_RS}: regenerated");
-            let changes = codegen::summarize_changes(&old, &generated);
-            for line in changes.lines() {
-                println!("  {line}");
+            report.push_str(&format!("{GENERATED_RS}: regenerated\n"));
+            for line in codegen::summarize_changes(&old, &generated).lines() {
+                report.push_str(&format!("  {line}\n"));
             }
-            println!("  {}", diff_stat(&old, &generated.code));
+            report.push_str(&format!("  {}\n", diff_stat(&old, &generated.code)));
         }
     }
     // What the spec change means for client users (`cargo xtask diff` in short).
     // Without git or a HEAD commit there is nothing to compare with: a note, not a failure.
-    match xtask::diff::summary_against_head(&project_root()) {
-        Ok(summary) => print!("{summary}"),
-        Err(error) => println!("note: no API diff against HEAD: {error:#}"),
+    match crate::diff::summary_against_head(root) {
+        Ok(summary) => report.push_str(&summary),
+        Err(error) => report.push_str(&format!("note: no API diff against HEAD: {error:#}\n")),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(report)
 }
 
-/// `cargo xtask check`.
-pub(crate) fn check() -> Result<ExitCode> {
-    let generated = generate()?;
-    match ensure_file_contents(Path::new(GENERATED_RS), &generated.code, Mode::Check)? {
-        Outcome::UpToDate => {
-            println!("{GENERATED_RS}: up to date");
-            Ok(ExitCode::SUCCESS)
-        }
+/// `cargo xtask check` in the workspace at `root`: `None` when the committed
+/// copy is up to date, else the unified diff from it to what codegen makes now.
+pub fn check(root: &Path) -> Result<Option<String>> {
+    let generated = generate(root)?;
+    match ensure_file_contents(root, Path::new(GENERATED_RS), &generated.code, Mode::Check)? {
+        Outcome::UpToDate => Ok(None),
         Outcome::Changed { old } => {
             let diff = TextDiff::from_lines(&old, &generated.code);
-            print!(
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{GENERATED_RS}"), &format!("b/{GENERATED_RS}"))
-            );
-            eprintln!(
-                "error: {GENERATED_RS} is stale against {}: run `cargo xtask regen` and commit the result",
-                codegen::SPEC_PATH
-            );
-            Ok(ExitCode::FAILURE)
+            let unified = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{GENERATED_RS}"), &format!("b/{GENERATED_RS}"))
+                .to_string();
+            Ok(Some(unified))
         }
     }
 }
 
-fn generate() -> Result<codegen::Generated> {
-    let root = project_root();
+fn generate(root: &Path) -> Result<codegen::Generated> {
     let spec = codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)?;
     Ok(codegen::generate(&spec)?)
 }
 
-/// Writes `contents` to `relative` (under the project root) unless it is already
-/// there; in [`Mode::Check`] only compares. Line endings are normalised before
+/// Writes `contents` to `relative` (under `root`) unless it is already there;
+/// in [`Mode::Check`] only compares. Line endings are normalised before
 /// comparing. A write goes to a temporary file first and is renamed into place,
 /// so a failure leaves the old file whole.
-fn ensure_file_contents(relative: &Path, contents: &str, mode: Mode) -> Result<Outcome> {
-    let path = project_root().join(relative);
+fn ensure_file_contents(
+    root: &Path,
+    relative: &Path,
+    contents: &str,
+    mode: Mode,
+) -> Result<Outcome> {
+    let path = root.join(relative);
     let old = match fs::read_to_string(&path) {
         Ok(text) => text.replace("\r\n", "\n"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -96,15 +94,21 @@ fn ensure_file_contents(relative: &Path, contents: &str, mode: Mode) -> Result<O
     }
     if mode == Mode::Write {
         let temporary = path.with_extension("rs.tmp");
-        fs::write(&temporary, contents)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        fs::rename(&temporary, &path).with_context(|| {
-            format!(
-                "cannot move {} to {}",
-                temporary.display(),
-                relative.display()
-            )
-        })?;
+        let written = fs::write(&temporary, contents)
+            .with_context(|| format!("cannot write {}", temporary.display()))
+            .and_then(|()| {
+                fs::rename(&temporary, &path).with_context(|| {
+                    format!(
+                        "cannot move {} to {}",
+                        temporary.display(),
+                        relative.display()
+                    )
+                })
+            });
+        if written.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        written?;
     }
     Ok(Outcome::Changed { old })
 }

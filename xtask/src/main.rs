@@ -3,7 +3,6 @@
 //! xtask drives codegen and holds no generation logic of its own. It is the only
 //! program that writes into the repository.
 
-mod codegen_task;
 mod conformance;
 mod paths;
 
@@ -33,11 +32,34 @@ enum Task {
     Diff(xtask::diff::DiffArgs),
 }
 
+fn regen() -> anyhow::Result<ExitCode> {
+    print!("{}", xtask::codegen_task::regen(&paths::project_root())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check() -> anyhow::Result<ExitCode> {
+    let generated = xtask::codegen_task::GENERATED_RS;
+    match xtask::codegen_task::check(&paths::project_root())? {
+        None => {
+            println!("{generated}: up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(diff) => {
+            print!("{diff}");
+            eprintln!(
+                "error: {generated} is stale against {}: run `cargo xtask regen` and commit the result",
+                codegen::SPEC_PATH
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
-        Task::Regen => codegen_task::regen(),
-        Task::Check => codegen_task::check(),
+        Task::Regen => regen(),
+        Task::Check => check(),
         Task::Conformance => conformance::conformance(),
         Task::Diff(args) => xtask::diff::run(&paths::project_root(), &args).map(ExitCode::from),
     };

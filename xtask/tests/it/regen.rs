@@ -1,0 +1,144 @@
+//! `regen` and `check` on a scratch copy of the workspace's inputs: regen writes
+//! codegen's output, check spots staleness, and a failing regen leaves every
+//! file as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::codegen_task::{self, GENERATED_RS};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A temporary root holding the real spec and the given generated file.
+fn scratch(spec: &str, generated: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("spec")).unwrap();
+    fs::create_dir_all(dir.path().join("generated-client/src")).unwrap();
+    fs::write(dir.path().join(codegen::SPEC_PATH), spec).unwrap();
+    fs::write(dir.path().join(GENERATED_RS), generated).unwrap();
+    dir
+}
+
+fn real_spec() -> String {
+    fs::read_to_string(workspace().join(codegen::SPEC_PATH)).unwrap()
+}
+
+#[test]
+fn regen_writes_what_codegen_makes_then_is_up_to_date() {
+    let dir = scratch(&real_spec(), "// stale\n");
+    assert!(
+        codegen_task::check(dir.path()).unwrap().is_some(),
+        "a stale copy is reported"
+    );
+
+    let report = codegen_task::regen(dir.path()).unwrap();
+    assert!(
+        report.starts_with(&format!("{GENERATED_RS}: regenerated\n")),
+        "{report}"
+    );
+    let written = fs::read_to_string(dir.path().join(GENERATED_RS)).unwrap();
+    let committed = fs::read_to_string(workspace().join(GENERATED_RS)).unwrap();
+    assert!(
+        written == committed,
+        "regen output differs from the committed copy"
+    );
+
+    let again = codegen_task::regen(dir.path()).unwrap();
+    assert!(
+        again.starts_with(&format!("{GENERATED_RS}: up to date\n")),
+        "{again}"
+    );
+    assert_eq!(codegen_task::check(dir.path()).unwrap(), None);
+}
+
+#[test]
+fn check_prints_a_unified_diff_of_a_stale_copy() {
+    let committed = fs::read_to_string(workspace().join(GENERATED_RS)).unwrap();
+    let stale = committed.replacen(
+        "pub mod types {",
+        "pub mod types {\n    // edited by hand",
+        1,
+    );
+    let dir = scratch(&real_spec(), &stale);
+    let diff = codegen_task::check(dir.path()).unwrap().expect("stale");
+    assert!(
+        diff.starts_with(&format!("--- a/{GENERATED_RS}\n+++ b/{GENERATED_RS}\n")),
+        "{diff}"
+    );
+    assert!(diff.contains("\n-    // edited by hand\n"), "{diff}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(GENERATED_RS)).unwrap(),
+        stale,
+        "check writes nothing"
+    );
+}
+
+#[test]
+fn a_failing_regen_leaves_every_file_as_it_was() {
+    let broken = real_spec().replacen("paths:\n", "paths:\n  - [unclosed\n", 1);
+    let dir = scratch(&broken, "// the old copy\n");
+    let error = codegen_task::regen(dir.path()).unwrap_err().to_string();
+    assert!(error.starts_with("spec/openapi.yaml:"), "{error}");
+    assert!(error.contains("malformed YAML"), "{error}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(GENERATED_RS)).unwrap(),
+        "// the old copy\n"
+    );
+    let mut names: Vec<_> = fs::read_dir(dir.path().join("generated-client/src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["generated.rs"], "no temporary file is left behind");
+}
+
+/// The binary itself: bad input is a short message and exit code 1, no panic.
+#[test]
+fn the_command_exits_non_zero_with_a_short_error() {
+    let cases = [
+        (
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "error: spec/openapi.yaml: `openapi: 3.1.0` is not supported",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: [\n",
+            "error: spec/openapi.yaml:3:1: malformed YAML",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: {'204': {description: none}}\n",
+            "error: spec/openapi.yaml: operation GET /x has no operationId",
+        ),
+    ];
+    for (spec, expected) in cases {
+        for task in ["regen", "check"] {
+            let dir = scratch(spec, "// the old copy\n");
+            let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+                .arg(task)
+                .env("XTASK_PROJECT_ROOT", dir.path())
+                .env("RUST_BACKTRACE", "1")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{task}: {stderr}");
+            assert!(
+                stderr.starts_with(expected),
+                "{task}: expected {expected:?}, got {stderr:?}"
+            );
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("backtrace"),
+                "{stderr}"
+            );
+            assert_eq!(stderr.lines().count(), 1, "one short line: {stderr}");
+            assert_eq!(
+                fs::read_to_string(dir.path().join(GENERATED_RS)).unwrap(),
+                "// the old copy\n"
+            );
+        }
+    }
+}

@@ -109,11 +109,19 @@ fn scaled_spec(text: &str, copies: usize) -> String {
 fn check_scaled(text: &str, copies: usize, real: &str) {
     let count = |text: &str| {
         let spec = codegen::Spec::parse(text, "bench").expect("the spec parses");
-        let schemas = spec.openapi.components.map_or(0, |c| c.schemas.len());
+        let schemas = spec
+            .openapi
+            .components
+            .as_ref()
+            .map_or(0, |c| c.schemas.len());
         (spec.openapi.operations().count(), schemas)
     };
     let (operations, schemas) = count(real);
-    assert_eq!(count(text), (operations * copies, schemas * copies), "{copies}x spec");
+    assert_eq!(
+        count(text),
+        (operations * copies, schemas * copies),
+        "{copies}x spec"
+    );
 }
 
 /// Appends `suffix` to every operationId and to the target of every schema

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is one way: [`Spec::parse`] reads and checks the document, then
 //! [`generate`] transforms it for forward compatibility, runs progenitor, adds the
-//! project's own items (request validation) with `quote`, and formats the result
+//! project's own items (request validation) with `quote`, edits progenitor's
+//! syntax tree where its output needs it (`postprocess`), and formats the result
 //! with prettyplease.
 //!
 //! This crate knows nothing of HTTP, retries or regions: its output is Rust source
@@ -13,6 +14,7 @@
 
 mod check;
 mod error;
+mod postprocess;
 mod render;
 mod summary;
 mod transform;

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::{Error, Spec, transform, validation};
+use crate::{Error, Spec, postprocess, transform, validation};
 
 /// The Rust source generated from one spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +66,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
             #mock
         }
     };
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    postprocess::apply(&mut file);
     let types = type_names(&file);
     let body = prettyplease::unparse(&file);
     let code = format!("{}\n{body}", header(spec));

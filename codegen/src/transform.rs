@@ -12,6 +12,9 @@
 //!   need `Some("x".parse().unwrap())`. The limits are still enforced before a
 //!   request leaves, by the checks [`crate::validation`] generates from the
 //!   original spec.
+//! - Both sides: an object with properties that is also open to other keys
+//!   (`additionalProperties: true`) keeps those keys in a flattened `extra`
+//!   map, so custom post `data` can be sent and read.
 
 use std::collections::BTreeSet;
 
@@ -242,7 +245,20 @@ fn visit_schema(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<String, Value>
     }
 }
 
+/// An object with declared properties that is also open to other keys
+/// (`additionalProperties: true`, e.g. the `data` of a custom post) gets its
+/// other keys as a flattened `extra` map: typify drops them for `true` but keeps
+/// them for the equivalent `{}`.
+fn keep_extra_properties(schema: &mut Map<String, Value>) {
+    let has_properties =
+        matches!(schema.get("properties"), Some(Value::Object(p)) if !p.is_empty());
+    if has_properties && schema.get("additionalProperties") == Some(&Value::Bool(true)) {
+        schema.insert("additionalProperties".to_owned(), Value::Object(Map::new()));
+    }
+}
+
 fn loosen_response(schema: &mut Map<String, Value>) {
+    keep_extra_properties(schema);
     if let Some(Value::Array(values)) = schema.remove("enum") {
         let known: Vec<String> = values
             .iter()
@@ -274,6 +290,7 @@ fn loosen_response(schema: &mut Map<String, Value>) {
 }
 
 fn plain_request_strings(schema: &mut Map<String, Value>) {
+    keep_extra_properties(schema);
     // Optional arrays and maps become `Option<..>`, so that an empty `{}` or
     // `[]` the caller sets is sent as such, not dropped.
     let required: BTreeSet<String> = match schema.get("required") {

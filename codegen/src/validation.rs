@@ -226,6 +226,22 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
             }
 
             #[allow(dead_code)]
+            fn not_null(object: &::serde_json::Map<String, Value>, path: &str, field: &str, out: &mut Vec<Violation>) {
+                if object.get(field).is_some_and(Value::is_null) {
+                    push(out, &format!("{path}.{field}"), "null is not allowed (a NaN or infinite number encodes as null)".to_owned());
+                }
+            }
+
+            #[allow(dead_code)]
+            fn date_time(value: &Value, path: &str, out: &mut Vec<Violation>) {
+                if let Some(text) = value.as_str() {
+                    if ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
+                        push(out, path, format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"));
+                    }
+                }
+            }
+
+            #[allow(dead_code)]
             fn required(object: &::serde_json::Map<String, Value>, path: &str, field: &str, out: &mut Vec<Violation>) {
                 if object.get(field).is_none_or(Value::is_null) {
                     push(out, &format!("{path}.{field}"), "required field is missing".to_owned());
@@ -266,6 +282,9 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
     if let Some(min) = usize_of("minLength") {
         checks.extend(quote! { min_length(value, path, #min, out); });
     }
+    if schema.get("format").and_then(Value::as_str) == Some("date-time") {
+        checks.extend(quote! { date_time(value, path, out); });
+    }
     if let Some(max) = usize_of("maxItems") {
         checks.extend(quote! { max_items(value, path, #max, out); });
     }
@@ -301,6 +320,11 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
     }
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {
+            // A `null` the spec does not allow (serde_json writes NaN and the
+            // infinities as `null`).
+            if property.get("nullable").and_then(Value::as_bool) != Some(true) {
+                object_checks.extend(quote! { not_null(object, path, #name, out); });
+            }
             let property_checks = schema_checks(property, wanted);
             if property_checks.is_empty() {
                 continue;

@@ -31,7 +31,10 @@ async fn main() -> ExitCode {
         }
         Err(_) => {
             let server = start_mock_server();
-            println!("AMITY_TOKEN is not set: using a local mock server at {}", server.base_url());
+            println!(
+                "AMITY_TOKEN is not set: using a local mock server at {}",
+                server.base_url()
+            );
             let client = Client::builder()
                 .base_url(&server.base_url())
                 .bearer_token("mock-token")

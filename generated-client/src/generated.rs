@@ -1069,10 +1069,12 @@ Maximum string length: 100.*/
         }
     }
     ///Data of the message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateMessageData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateMessageData {
         pub fn builder() -> builder::CreateMessageData {
@@ -1218,7 +1220,7 @@ Maximum string length: 100.*/
         }
     }
     ///Body of a post. For a custom dataType the data payload can be anything (limited to 100kb); for a live streaming post put streamId, for a poll post pollId, for a room post roomId.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreatePostData {
         #[serde(
             rename = "fileId",
@@ -1247,6 +1249,8 @@ Maximum string length: 100.*/
         pub text: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreatePostData {
         pub fn builder() -> builder::CreatePostData {
@@ -2461,7 +2465,7 @@ Known codes:
         }
     }
     ///Body of a post.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct PostData {
         #[serde(
             rename = "fileId",
@@ -2487,6 +2491,8 @@ Known codes:
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_file_id: ::std::option::Option<VideoFileId>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl PostData {
         pub fn builder() -> builder::PostData {
@@ -6917,11 +6923,16 @@ Known codes:
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateMessageData {
             fn default() -> Self {
                 Self {
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6938,18 +6949,38 @@ Known codes:
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateMessageData> for super::CreateMessageData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateMessageData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { text: value.text? })
+                Ok(Self {
+                    text: value.text?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::CreateMessageData> for CreateMessageData {
             fn from(value: super::CreateMessageData) -> Self {
-                Self { text: Ok(value.text) }
+                Self {
+                    text: Ok(value.text),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -7279,6 +7310,10 @@ Known codes:
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreatePostData {
             fn default() -> Self {
@@ -7289,6 +7324,7 @@ Known codes:
                     stream_id: Ok(Default::default()),
                     text: Ok(Default::default()),
                     title: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7365,6 +7401,20 @@ Known codes:
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreatePostData> for super::CreatePostData {
             type Error = super::error::ConversionError;
@@ -7378,6 +7428,7 @@ Known codes:
                     stream_id: value.stream_id?,
                     text: value.text?,
                     title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -7390,6 +7441,7 @@ Known codes:
                     stream_id: Ok(value.stream_id),
                     text: Ok(value.text),
                     title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11995,6 +12047,10 @@ Known codes:
                 ::std::option::Option<super::VideoFileId>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PostData {
             fn default() -> Self {
@@ -12005,6 +12061,7 @@ Known codes:
                     thumbnail_file_id: Ok(Default::default()),
                     title: Ok(Default::default()),
                     video_file_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12083,6 +12140,20 @@ Known codes:
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<PostData> for super::PostData {
             type Error = super::error::ConversionError;
@@ -12096,6 +12167,7 @@ Known codes:
                     thumbnail_file_id: value.thumbnail_file_id?,
                     title: value.title?,
                     video_file_id: value.video_file_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -12108,6 +12180,7 @@ Known codes:
                     thumbnail_file_id: Ok(value.thumbnail_file_id),
                     title: Ok(value.title),
                     video_file_id: Ok(value.video_file_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16648,6 +16721,7 @@ pub mod validation {
         out: &mut Vec<Violation>,
     ) {
         if let Some(object) = value.as_object() {
+            not_null(object, path, "autoDeleteMessageByFlagLimit", out);
             if let Some(value) = object
                 .get("autoDeleteMessageByFlagLimit")
                 .filter(|v| !v.is_null())
@@ -16656,18 +16730,28 @@ pub mod validation {
                 minimum(value, path, 1.0, false, out);
                 maximum(value, path, 1000.0, false, out);
             }
+            not_null(object, path, "avatarFileId", out);
             if let Some(value) = object.get("avatarFileId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "avatarFileId");
                 max_length(value, path, 50, out);
             }
+            not_null(object, path, "channelId", out);
             if let Some(value) = object.get("channelId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "channelId");
                 max_length(value, path, 100, out);
             }
+            not_null(object, path, "displayName", out);
             if let Some(value) = object.get("displayName").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "displayName");
                 max_length(value, path, 100, out);
             }
+            not_null(object, path, "isMuted", out);
+            not_null(object, path, "isPublic", out);
+            not_null(object, path, "messageAutoDeleteEnabled", out);
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "notificationMode", out);
+            not_null(object, path, "postId", out);
+            not_null(object, path, "tags", out);
             if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "tags");
                 max_items(value, path, 10, out);
@@ -16678,6 +16762,8 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "type", out);
+            not_null(object, path, "userIds", out);
             if let Some(value) = object.get("userIds").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "userIds");
                 max_items(value, path, 1000, out);
@@ -16688,6 +16774,7 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "videoStreamId", out);
         }
     }
     ///Checks a `CreateMessageRequest` value.
@@ -16698,18 +16785,22 @@ pub mod validation {
     ) {
         if let Some(object) = value.as_object() {
             required(object, path, "channelId", out);
+            not_null(object, path, "channelId", out);
             if let Some(value) = object.get("channelId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "channelId");
                 max_length(value, path, 150, out);
             }
+            not_null(object, path, "data", out);
             if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "data");
                 check_create_message_data(value, path, out);
             }
+            not_null(object, path, "fileId", out);
             if let Some(value) = object.get("fileId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "fileId");
                 max_length(value, path, 50, out);
             }
+            not_null(object, path, "mentionees", out);
             if let Some(value) = object.get("mentionees").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "mentionees");
                 max_items(value, path, 2, out);
@@ -16720,14 +16811,18 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "messageId", out);
             if let Some(value) = object.get("messageId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "messageId");
                 max_length(value, path, 150, out);
             }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "parentId", out);
             if let Some(value) = object.get("parentId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "parentId");
                 max_length(value, path, 150, out);
             }
+            not_null(object, path, "tags", out);
             if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "tags");
                 max_items(value, path, 10, out);
@@ -16738,15 +16833,21 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "type", out);
         }
     }
-    ///Checks a `Mentionee` value (no documented constraint).
+    ///Checks a `Mentionee` value.
     fn check_mentionee(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "type", out);
+            not_null(object, path, "userIds", out);
+        }
     }
-    ///Checks a `CreateMessageData` value (no documented constraint).
+    ///Checks a `CreateMessageData` value.
     fn check_create_message_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "text", out);
+        }
     }
     ///Checks a `CreateStoryRequest` value.
     fn check_create_story_request(value: &Value, path: &str, out: &mut Vec<Violation>) {
@@ -16756,10 +16857,13 @@ pub mod validation {
             required(object, path, "targetType", out);
             required(object, path, "targetId", out);
             required(object, path, "referenceId", out);
+            not_null(object, path, "data", out);
             if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "data");
                 check_create_story_data(value, path, out);
             }
+            not_null(object, path, "dataType", out);
+            not_null(object, path, "items", out);
             if let Some(value) = object.get("items").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "items");
                 max_items(value, path, 10, out);
@@ -16770,29 +16874,43 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "referenceId", out);
+            not_null(object, path, "targetId", out);
+            not_null(object, path, "targetType", out);
         }
     }
     ///Checks a `StoryItem` value.
     fn check_story_item(value: &Value, path: &str, out: &mut Vec<Violation>) {
         if let Some(object) = value.as_object() {
+            not_null(object, path, "data", out);
             if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "data");
                 check_story_hyperlink_data(value, path, out);
             }
+            not_null(object, path, "type", out);
         }
     }
-    ///Checks a `StoryHyperlinkData` value (no documented constraint).
+    ///Checks a `StoryHyperlinkData` value.
     fn check_story_hyperlink_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "customText", out);
+            not_null(object, path, "url", out);
+        }
     }
-    ///Checks a `CreateStoryData` value (no documented constraint).
+    ///Checks a `CreateStoryData` value.
     fn check_create_story_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "imageDisplayMode", out);
+            not_null(object, path, "text", out);
+        }
     }
     ///Checks a `CreatePostRequest` value.
     fn check_create_post_request(value: &Value, path: &str, out: &mut Vec<Violation>) {
         if let Some(object) = value.as_object() {
             required(object, path, "data", out);
+            not_null(object, path, "attachments", out);
             if let Some(value) = object.get("attachments").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "attachments");
                 max_items(value, path, 10, out);
@@ -16803,14 +16921,23 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "createdAt", out);
+            if let Some(value) = object.get("createdAt").filter(|v| !v.is_null()) {
+                let path = &format!("{path}.{}", "createdAt");
+                date_time(value, path, out);
+            }
+            not_null(object, path, "data", out);
             if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "data");
                 check_create_post_data(value, path, out);
             }
+            not_null(object, path, "dataType", out);
+            not_null(object, path, "eventId", out);
             if let Some(value) = object.get("eventId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "eventId");
                 max_length(value, path, 24, out);
             }
+            not_null(object, path, "hashtags", out);
             if let Some(value) = object.get("hashtags").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "hashtags");
                 max_items(value, path, 30, out);
@@ -16821,6 +16948,8 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "isDiscoverable", out);
+            not_null(object, path, "mentionees", out);
             if let Some(value) = object.get("mentionees").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "mentionees");
                 max_items(value, path, 2, out);
@@ -16831,10 +16960,13 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "postId", out);
             if let Some(value) = object.get("postId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "postId");
                 max_length(value, path, 900, out);
             }
+            not_null(object, path, "tags", out);
             if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "tags");
                 max_items(value, path, 5, out);
@@ -16845,19 +16977,33 @@ pub mod validation {
                     }
                 }
             }
+            not_null(object, path, "targetId", out);
             if let Some(value) = object.get("targetId").filter(|v| !v.is_null()) {
                 let path = &format!("{path}.{}", "targetId");
                 max_length(value, path, 900, out);
             }
+            not_null(object, path, "targetType", out);
         }
     }
-    ///Checks a `CreatePostData` value (no documented constraint).
+    ///Checks a `CreatePostData` value.
     fn check_create_post_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "pollId", out);
+            not_null(object, path, "roomId", out);
+            not_null(object, path, "streamId", out);
+            not_null(object, path, "text", out);
+            not_null(object, path, "title", out);
+        }
     }
-    ///Checks a `PostAttachment` value (no documented constraint).
+    ///Checks a `PostAttachment` value.
     fn check_post_attachment(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        let _ = (value, path, out);
+        if let Some(object) = value.as_object() {
+            not_null(object, path, "displayMode", out);
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "isMuted", out);
+            not_null(object, path, "type", out);
+        }
     }
     fn push(out: &mut Vec<Violation>, path: &str, message: String) {
         out.push(Violation {
@@ -16949,6 +17095,34 @@ pub mod validation {
                     out,
                     path,
                     format!("{number} is out of range: it must be {bound} {max}"),
+                );
+            }
+        }
+    }
+    #[allow(dead_code)]
+    fn not_null(
+        object: &::serde_json::Map<String, Value>,
+        path: &str,
+        field: &str,
+        out: &mut Vec<Violation>,
+    ) {
+        if object.get(field).is_some_and(Value::is_null) {
+            push(
+                out,
+                &format!("{path}.{field}"),
+                "null is not allowed (a NaN or infinite number encodes as null)"
+                    .to_owned(),
+            );
+        }
+    }
+    #[allow(dead_code)]
+    fn date_time(value: &Value, path: &str, out: &mut Vec<Violation>) {
+        if let Some(text) = value.as_str() {
+            if ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
+                push(
+                    out,
+                    path,
+                    format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"),
                 );
             }
         }

@@ -83,7 +83,12 @@ fn malformed_yaml_names_line_and_column() {
 fn a_document_of_the_wrong_shape_names_the_place() {
     let text = VALID.replace("info:\n  title: t\n  version: \"1\"\n", "info: 7\n");
     let message = error_of(&text);
-    assert!(message.starts_with("spec/test.yaml:2:7: not a valid OpenAPI 3.0 document: info: invalid type: integer `7`"), "{message}");
+    assert!(
+        message.starts_with(
+            "spec/test.yaml:2:7: not a valid OpenAPI 3.0 document: info: invalid type: integer `7`"
+        ),
+        "{message}"
+    );
 }
 
 #[test]
@@ -121,7 +126,11 @@ fn a_duplicate_operation_id_names_both_uses() {
 #[test]
 fn an_unresolved_ref_names_where_it_stands() {
     check(
-        &VALID.replacen("#/components/schemas/Thing", "#/components/schemas/Thingy", 1),
+        &VALID.replacen(
+            "#/components/schemas/Thing",
+            "#/components/schemas/Thingy",
+            1,
+        ),
         "spec/test.yaml: unresolved $ref `#/components/schemas/Thingy` in operation createThing (POST /things), at requestBody.content.application/json.schema",
     );
     check(
@@ -160,13 +169,28 @@ fn two_error_bodies_are_unsupported_and_name_the_operation() {
 fn a_generator_panic_becomes_an_error() {
     // progenitor reaches a `todo!()` on an untyped schema with exclusiveMinimum
     // but no minimum.
-    let text = VALID.replace("          maxLength: 10\n", "          maxLength: 10\n        size:\n          exclusiveMinimum: true\n");
+    let text = VALID.replace(
+        "          maxLength: 10\n",
+        "          maxLength: 10\n        size:\n          exclusiveMinimum: true\n",
+    );
     let message = error_of(&text);
-    assert!(message.starts_with("spec/test.yaml: the generator failed: progenitor panicked: "), "{message}");
+    assert!(
+        message.starts_with("spec/test.yaml: the generator failed: progenitor panicked: "),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_missing_file_is_an_error_naming_it() {
-    let error = Spec::load(std::path::Path::new("/nonexistent/openapi.yaml"), "spec/missing.yaml").unwrap_err();
-    assert!(error.to_string().starts_with("spec/missing.yaml: cannot read the file: "), "{error}");
+    let error = Spec::load(
+        std::path::Path::new("/nonexistent/openapi.yaml"),
+        "spec/missing.yaml",
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("spec/missing.yaml: cannot read the file: "),
+        "{error}"
+    );
 }

@@ -91,6 +91,36 @@ fn every_fixture_is_covered() {
 }
 
 #[test]
+fn custom_post_data_keeps_its_own_keys_both_ways() {
+    let request: types::CreatePostRequest = serde_json::from_value(serde_json::json!({
+        "dataType": "com.example.recipe",
+        "data": { "text": "soup", "ingredients": ["leek", "potato"], "servings": 4 }
+    }))
+    .unwrap();
+    assert_eq!(request.data.text.as_deref(), Some("soup"));
+    assert_eq!(request.data.extra["servings"], 4);
+    let sent = serde_json::to_value(&request).unwrap();
+    assert_eq!(
+        sent["data"]["ingredients"],
+        serde_json::json!(["leek", "potato"])
+    );
+
+    let answer: types::CreatePostResponse = serde_json::from_value(serde_json::json!({
+        "posts": [{ "dataType": "com.example.recipe", "data": { "text": "soup", "servings": 4 } }]
+    }))
+    .unwrap();
+    let data = answer.posts.unwrap()[0].data.clone().unwrap();
+    assert_eq!(data.extra["servings"], 4);
+
+    // The builder needs no `extra`: it starts empty.
+    let built =
+        types::CreatePostData::try_from(types::CreatePostData::builder().text("hi".to_owned()))
+            .unwrap();
+    assert!(built.extra.is_empty());
+    assert_eq!(types::CreatePostData::default().extra.len(), 0);
+}
+
+#[test]
 fn constrained_strings_take_plain_strings() {
     // No `Some("x".parse().unwrap())`: setters take `String`s (and `&str` for path ids).
     let body = types::CreatePostRequest::builder()

@@ -39,11 +39,17 @@
 //! # }
 //! ```
 
-use generated_client::types::{CreatePostData, CreatePostRequest, CreatePostRequestTargetType, ErrorBody};
+use generated_client::types::{
+    CreatePostData, CreatePostRequest, CreatePostRequestTargetType, ErrorBody,
+};
 use generated_client::{Client, Error};
 
 /// Posts `text` in the community `community_id` and returns the new post's id.
-pub async fn announce(client: &Client, community_id: &str, text: &str) -> Result<String, Error<ErrorBody>> {
+pub async fn announce(
+    client: &Client,
+    community_id: &str,
+    text: &str,
+) -> Result<String, Error<ErrorBody>> {
     let body = CreatePostRequest::builder()
         .data(CreatePostData::builder().text(text.to_owned()))
         .target_type(CreatePostRequestTargetType::Community)
@@ -90,7 +96,9 @@ mod tests {
             then.ok(&answer);
         });
 
-        let id = announce(&client(&server), "rustaceans", "Hello!").await.unwrap();
+        let id = announce(&client(&server), "rustaceans", "Hello!")
+            .await
+            .unwrap();
         assert_eq!(id, "p-1");
         mock.assert();
     }
@@ -106,8 +114,13 @@ mod tests {
             then.forbidden(&muted);
         });
 
-        let error = announce(&client(&server), "rustaceans", "Hello!").await.unwrap_err();
-        assert_eq!(error.error_code(), Some(generated_client::ErrorCode::UserMuted));
+        let error = announce(&client(&server), "rustaceans", "Hello!")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.error_code(),
+            Some(generated_client::ErrorCode::UserMuted)
+        );
         assert!(error.is_forbidden());
     }
 }

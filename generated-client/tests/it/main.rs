@@ -8,4 +8,6 @@ mod forward_compat;
 mod properties;
 mod retries;
 mod support;
+#[cfg(feature = "mock")]
+mod typed_mocks;
 mod validation;

@@ -14,6 +14,7 @@
 
 mod check;
 mod error;
+pub mod json_schema;
 mod postprocess;
 mod render;
 mod summary;

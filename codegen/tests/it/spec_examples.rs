@@ -14,6 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use codegen::json_schema::{self, Objects};
 use serde_json::{Map, Value, json};
 
 // ---------------------------------------------------------------- spec loading
@@ -153,106 +154,6 @@ fn body_schema(op_id: &str, part: Part) -> Option<&'static Value> {
     Some(schema)
 }
 
-// ------------------------------------------------ OpenAPI schema -> JSON Schema
-
-/// Rewrites one OpenAPI 3.0 schema object into strict JSON Schema 2020-12, in place:
-/// - closes object schemas that list `properties` but leave `additionalProperties`
-///   unsaid (`additionalProperties: false`);
-/// - turns `nullable: true` into an explicit `null` alternative;
-/// - turns 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` into 2020-12 numbers.
-///
-/// It only descends through schema-valued keywords, never into `example`, `default`
-/// or `enum` values.
-fn strict_schema(schema: &mut Value) {
-    let Some(obj) = schema.as_object_mut() else {
-        return; // boolean schema
-    };
-
-    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
-        props.values_mut().for_each(strict_schema);
-    }
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(sub) = obj.get_mut(key)
-            && sub.is_object()
-        {
-            strict_schema(sub);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(subs) = obj.get_mut(key).and_then(Value::as_array_mut) {
-            subs.iter_mut().for_each(strict_schema);
-        }
-    }
-
-    if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
-        obj.insert("additionalProperties".into(), Value::Bool(false));
-    }
-
-    for (bound, flag) in [
-        ("minimum", "exclusiveMinimum"),
-        ("maximum", "exclusiveMaximum"),
-    ] {
-        match obj.get(flag) {
-            Some(Value::Bool(true)) => {
-                let limit = obj.remove(bound).expect("exclusive flag without its bound");
-                obj.insert(flag.into(), limit);
-            }
-            Some(Value::Bool(false)) => {
-                obj.remove(flag);
-            }
-            _ => {}
-        }
-    }
-
-    if obj.remove("nullable") == Some(Value::Bool(true)) {
-        match obj.get_mut("type") {
-            Some(Value::String(t)) => {
-                let t = std::mem::take(t);
-                obj.insert("type".into(), json!([t, "null"]));
-                if let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut)
-                    && !values.contains(&Value::Null)
-                {
-                    values.push(Value::Null);
-                }
-            }
-            _ => {
-                let inner = std::mem::take(obj);
-                obj.insert(
-                    "anyOf".into(),
-                    json!([Value::Object(inner), { "type": "null" }]),
-                );
-            }
-        }
-    }
-}
-
-/// A self-contained JSON Schema document: the given (strictified) schema at the root,
-/// with the spec's `components.schemas` (strictified) next to it so that
-/// `#/components/schemas/X` references resolve.
-fn json_schema_for(schema: &Value) -> Value {
-    let mut schemas = spec_json()
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    schemas
-        .as_object_mut()
-        .expect("components.schemas is an object")
-        .values_mut()
-        .for_each(strict_schema);
-
-    let mut root_schema = schema.clone();
-    strict_schema(&mut root_schema);
-
-    let mut root = Map::new();
-    root.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
-    root.insert("components".into(), json!({ "schemas": schemas }));
-    root.insert("allOf".into(), json!([root_schema]));
-    Value::Object(root)
-}
-
 /// One validation failure: where in the instance, and why.
 #[derive(Debug)]
 struct Failure {
@@ -275,7 +176,7 @@ impl fmt::Display for Failure {
 fn failures(op_id: &str, part: Part, instance: &Value) -> Vec<Failure> {
     let schema =
         body_schema(op_id, part).unwrap_or_else(|| panic!("{op_id} has no {part} body schema"));
-    let document = json_schema_for(schema);
+    let document = json_schema::document(spec_json(), schema, Objects::Closed);
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
@@ -659,7 +560,7 @@ fn strict_schema_conversion() {
             "f": { "type": "object", "example": { "properties": {} } }
         }
     });
-    strict_schema(&mut s);
+    json_schema::convert(&mut s, Objects::Closed);
     assert_eq!(
         s,
         json!({

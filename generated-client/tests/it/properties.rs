@@ -29,6 +29,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use codegen::json_schema::{self, Objects};
 use generated_client::types;
 use generated_client::validation::check_request;
 use proptest::collection::vec;
@@ -118,100 +119,15 @@ fn openapi_schema(body: Body) -> Value {
         .clone()
 }
 
-/// Rewrites one OpenAPI 3.0 schema object into JSON Schema 2020-12, in place
-/// (after codegen/tests/it/spec_examples.rs): `nullable: true` becomes a `null`
-/// alternative, boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers, and
-/// with `close_objects` an object schema listing `properties` without saying
-/// anything about `additionalProperties` gets `additionalProperties: false`.
-fn to_json_schema(schema: &mut Value, close_objects: bool) {
-    let Some(object) = schema.as_object_mut() else {
-        return;
-    };
-    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-        for property in properties.values_mut() {
-            to_json_schema(property, close_objects);
-        }
-    }
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(sub) = object.get_mut(key).filter(|sub| sub.is_object()) {
-            to_json_schema(sub, close_objects);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(subs) = object.get_mut(key).and_then(Value::as_array_mut) {
-            for sub in subs {
-                to_json_schema(sub, close_objects);
-            }
-        }
-    }
-    if close_objects
-        && object.contains_key("properties")
-        && !object.contains_key("additionalProperties")
-    {
-        object.insert("additionalProperties".into(), Value::Bool(false));
-    }
-    for (bound, flag) in [
-        ("minimum", "exclusiveMinimum"),
-        ("maximum", "exclusiveMaximum"),
-    ] {
-        match object.get(flag) {
-            Some(Value::Bool(true)) => {
-                let limit = object
-                    .remove(bound)
-                    .expect("an exclusive flag comes with its bound");
-                object.insert(flag.into(), limit);
-            }
-            Some(Value::Bool(false)) => {
-                object.remove(flag);
-            }
-            _ => {}
-        }
-    }
-    if object.remove("nullable") == Some(Value::Bool(true)) {
-        match object.get_mut("type") {
-            Some(Value::String(kind)) => {
-                let kind = std::mem::take(kind);
-                object.insert("type".into(), json!([kind, "null"]));
-                if let Some(values) = object.get_mut("enum").and_then(Value::as_array_mut)
-                    && !values.contains(&Value::Null)
-                {
-                    values.push(Value::Null);
-                }
-            }
-            _ => {
-                let inner = std::mem::take(object);
-                object.insert(
-                    "anyOf".into(),
-                    json!([Value::Object(inner), { "type": "null" }]),
-                );
-            }
-        }
-    }
-}
-
 /// A validator for `body`. Requests are checked with closed objects (the
 /// client must not send a key the spec does not declare); answers with the
 /// spec as written (the service may add keys).
 fn build_validator(body: Body) -> jsonschema::Validator {
-    let close_objects = matches!(body, Body::Request(_));
-    let mut schemas = spec()
-        .pointer("/components/schemas")
-        .cloned()
-        .expect("the spec has components.schemas");
-    for schema in schemas
-        .as_object_mut()
-        .expect("components.schemas is an object")
-        .values_mut()
-    {
-        to_json_schema(schema, close_objects);
-    }
-    let mut root = openapi_schema(body);
-    to_json_schema(&mut root, close_objects);
-    let document = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "components": { "schemas": schemas },
-        "allOf": [root],
-    });
+    let objects = match body {
+        Body::Request(_) => Objects::Closed,
+        Body::Response(_) | Body::Error => Objects::AsWritten,
+    };
+    let document = json_schema::document(spec(), &openapi_schema(body), objects);
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)

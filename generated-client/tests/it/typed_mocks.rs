@@ -17,7 +17,12 @@ async fn a_typed_mock_matches_the_exact_request_body() {
         when.body(&request);
         then.ok(&answer);
     });
-    let response = client(&server).create_message().body(request.clone()).send().await.unwrap();
+    let response = client(&server)
+        .create_message()
+        .body(request.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.into_inner(), answer);
     mock.assert();
 }
@@ -34,8 +39,18 @@ async fn a_typed_mock_matches_the_path_parameter() {
     let other = server.approve_post(|_, then| {
         then.not_found(&serde_json::from_value(serde_json::json!({ "code": 400400 })).unwrap());
     });
-    client(&server).approve_post().post_id("post-42").send().await.unwrap();
-    let missing = client(&server).approve_post().post_id("post-7").send().await.unwrap_err();
+    client(&server)
+        .approve_post()
+        .post_id("post-42")
+        .send()
+        .await
+        .unwrap();
+    let missing = client(&server)
+        .approve_post()
+        .post_id("post-7")
+        .send()
+        .await
+        .unwrap_err();
     assert!(missing.is_not_found());
     mock.assert();
     other.assert();
@@ -52,9 +67,16 @@ async fn typed_error_answers_come_back_as_typed_errors() {
         then.forbidden(&banned);
     });
     let request: types::CreateChannelRequest = typed("createChannel.request.json");
-    let error = client(&server).create_channel().body(request).send().await.unwrap_err();
+    let error = client(&server)
+        .create_channel()
+        .body(request)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.error_code(), Some(ErrorCode::BannedFromChannel));
-    let Error::ErrorResponse(response) = error else { panic!("typed error") };
+    let Error::ErrorResponse(response) = error else {
+        panic!("typed error")
+    };
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(response.into_inner(), banned);
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use codegen::json_schema::{self, Objects};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- spec loading
 

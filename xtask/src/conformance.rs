@@ -152,6 +152,9 @@ fn install_prism(root: &Path) -> Result<()> {
     let package = format!("@stoplight/prism-cli@{PRISM_VERSION}");
     let status = Command::new(npm)
         .current_dir(root)
+        // Prism pulls in @scarf/scarf, whose install script reports usage
+        // over the network unless told not to.
+        .env("SCARF_ANALYTICS", "false")
         .args(["install", "--prefix", PRISM_DIR, "--no-audit", "--no-fund"])
         .arg(&package)
         .status()

@@ -18,6 +18,11 @@ pub(crate) fn version(raw: &serde_yaml::Value, file: &str) -> Result<(), Error> 
             .to_owned(),
         None => "(missing)".to_owned(),
     };
+    supported_version(found, file)
+}
+
+/// `found` is the document's `openapi` value.
+pub(crate) fn supported_version(found: String, file: &str) -> Result<(), Error> {
     if found.starts_with("3.0.") {
         Ok(())
     } else {

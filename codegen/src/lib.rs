@@ -16,6 +16,7 @@ mod check;
 mod error;
 pub mod json_schema;
 mod postprocess;
+mod prune;
 mod render;
 mod summary;
 mod transform;
@@ -26,7 +27,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 pub use error::Error;
-pub use render::{Generated, generate};
+pub use render::{Generated, Timings, generate, generate_timed};
 pub use summary::summarize_changes;
 
 /// The spec's path relative to the workspace root, as named in generated headers.
@@ -62,13 +63,20 @@ impl Spec {
     /// generate.
     pub fn parse(text: &str, label: &str) -> Result<Spec, Error> {
         let normalised = text.replace("\r\n", "\n");
-        let raw: serde_yaml::Value =
-            serde_yaml::from_str(&normalised).map_err(|e| Error::yaml(label, &e))?;
-        check::version(&raw, label)?;
-        // Parsed from the text again (not from `raw`) so that a shape error
-        // still names its line and column.
-        let openapi: openapiv3::OpenAPI =
-            serde_yaml::from_str(&normalised).map_err(|e| Error::shape(label, &e))?;
+        // One pass on the happy path. When the typed parse fails, the text is
+        // read again untyped to report the most basic problem first: bad YAML,
+        // then a version progenitor cannot read, then the shape error itself
+        // (parsed from the text, so it names its line and column).
+        let openapi: openapiv3::OpenAPI = match serde_yaml::from_str(&normalised) {
+            Ok(openapi) => openapi,
+            Err(shape) => {
+                let raw: serde_yaml::Value =
+                    serde_yaml::from_str(&normalised).map_err(|e| Error::yaml(label, &e))?;
+                check::version(&raw, label)?;
+                return Err(Error::shape(label, &shape));
+            }
+        };
+        check::supported_version(openapi.openapi.clone(), label)?;
         check::references(&openapi, label)?;
         check::operations(&openapi, label)?;
         let fingerprint = format!("{:x}", Sha256::digest(normalised.as_bytes()));

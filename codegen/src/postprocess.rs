@@ -26,11 +26,11 @@ impl VisitMut for ExtraDefaults {
             return;
         };
         let has_extra = fields.named.iter().any(|f| is_extra(f) && is_flattened(f));
-        let others_optional = fields.named.iter().filter(|f| !is_extra(f)).all(|f| {
-            f.ty.to_token_stream()
-                .to_string()
-                .starts_with(":: std :: option :: Option")
-        });
+        let others_optional = fields
+            .named
+            .iter()
+            .filter(|f| !is_extra(f))
+            .all(|f| is_option(&f.ty));
         if has_extra && others_optional {
             add_default_derive(item);
         }
@@ -39,12 +39,14 @@ impl VisitMut for ExtraDefaults {
 
     fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
         let is_extra_member = matches!(&field.member, syn::Member::Named(name) if name == EXTRA);
-        let is_missing_error = field
-            .expr
-            .to_token_stream()
-            .to_string()
-            .contains("no value supplied for extra");
-        if is_extra_member && is_missing_error {
+        // Printing the expression is slow; only `extra: ..` fields need it.
+        if is_extra_member
+            && field
+                .expr
+                .to_token_stream()
+                .to_string()
+                .contains("no value supplied for extra")
+        {
             field.expr = syn::parse_quote!(Ok(Default::default()));
         }
         visit_mut::visit_field_value_mut(self, field);
@@ -53,6 +55,12 @@ impl VisitMut for ExtraDefaults {
 
 fn is_extra(field: &syn::Field) -> bool {
     field.ident.as_ref().is_some_and(|name| name == EXTRA)
+}
+
+/// `::std::option::Option<..>` (or any path ending in `Option<..>`).
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 fn is_flattened(field: &syn::Field) -> bool {

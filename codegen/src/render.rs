@@ -2,12 +2,13 @@
 //! httpmock helpers, `quote` for the project's own items, prettyplease to print.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::{Error, Spec, postprocess, transform, validation};
+use crate::{Error, Spec, postprocess, prune, transform, validation};
 
 /// The Rust source generated from one spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +31,35 @@ mod including_crate {
     pub(super) const CLIENT_STATE: &str = "crate::hooks::ClientState";
 }
 
+/// How long each step of one [`generate_timed`] run took, in order.
+///
+/// For the benchmarks (`cargo run --release -p codegen --example phases`):
+/// it tells which step a change in generation time comes from.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// `(step, wall time)`, in the order the steps ran.
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn lap(&mut self, step: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.steps.push((step, now - *since));
+        *since = now;
+    }
+}
+
 /// Generates the client source for `spec`. Same spec, same bytes.
 pub fn generate(spec: &Spec) -> Result<Generated, Error> {
+    generate_timed(spec).map(|(generated, _)| generated)
+}
+
+/// [`generate`], also reporting how long each step took.
+pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
+    let mut timings = Timings::default();
+    let mut since = Instant::now();
     let openapi = transform::for_generation(&spec.openapi);
+    timings.lap("transform the spec", &mut since);
     let fail = |message: String| Error::Generator {
         file: spec.label.clone(),
         message,
@@ -46,13 +73,19 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         .with_inner_type(parse_tokens(including_crate::CLIENT_STATE))
         .with_derive("PartialEq");
 
-    let client = guard(|| Generator::new(&settings).generate_tokens(&openapi))
+    let mut generator = Generator::new(&settings);
+    let client = guard(|| generator.generate_tokens(&openapi))
         .map_err(&fail)?
         .map_err(|e| fail(e.to_string()))?;
-    let mock = guard(|| Generator::new(&settings).httpmock(&openapi, "super::super"))
+    timings.lap("progenitor: client and types", &mut since);
+    let client = prune::unused_builders(client);
+    timings.lap("drop unused struct builders", &mut since);
+    let mock = guard(|| generator.httpmock(&openapi, "super::super"))
         .map_err(&fail)?
         .map_err(|e| fail(e.to_string()))?;
+    timings.lap("progenitor: httpmock helpers", &mut since);
     let checks = validation::generate(&spec.openapi, &spec.label)?;
+    timings.lap("request validation", &mut since);
 
     let tokens = quote! {
         #client
@@ -68,15 +101,21 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    timings.lap("syn: parse", &mut since);
     postprocess::apply(&mut file);
     let types = type_names(&file);
+    timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);
+    timings.lap("prettyplease", &mut since);
+    drop(file);
     let code = format!("{}\n{body}", header(spec));
-    Ok(Generated {
+    let generated = Generated {
         code,
         operations: operation_ids(&spec.openapi),
         types,
-    })
+    };
+    timings.lap("free the syntax tree", &mut since);
+    Ok((generated, timings))
 }
 
 /// The first lines of every generated file: what made it, from what, and how to

@@ -112,3 +112,36 @@ fn open_objects_keep_other_keys_in_an_extra_map_that_defaults_to_empty() {
     assert!(generated.code.contains("extra: Ok(Default::default())"));
     assert!(!generated.code.contains("no value supplied for extra"));
 }
+
+#[test]
+fn only_request_types_get_struct_builders() {
+    let code = codegen::generate(&real_spec()).unwrap().code;
+    // Request bodies, and the structs nested in them, keep typify's builders:
+    // `.body_map(..)` and the nested setters need them.
+    for request in [
+        "CreatePostRequest",
+        "CreatePostData",
+        "PostAttachment",
+        "CreateStoryRequest",
+        "StoryItem",
+        "CreateMessageRequest",
+        "CreateChannelRequest",
+    ] {
+        assert!(
+            code.contains(&format!("pub fn builder() -> builder::{request} {{")),
+            "{request} lost its builder"
+        );
+        assert!(code.contains(&format!("pub struct {request} {{")));
+    }
+    // Response types are decoded, never built: no builder, but `Default`.
+    for response in ["Post", "CreatePostResponse", "User", "ErrorBody"] {
+        assert!(
+            !code.contains(&format!("pub fn builder() -> builder::{response} {{")),
+            "{response} still has a builder"
+        );
+        assert!(
+            !code.contains(&format!("for super::{response} {{")),
+            "{response} still has builder conversions"
+        );
+    }
+}

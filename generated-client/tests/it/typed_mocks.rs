@@ -80,3 +80,39 @@ async fn typed_error_answers_come_back_as_typed_errors() {
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(response.into_inner(), banned);
 }
+
+/// Response types have no builders (codegen keeps those for request bodies);
+/// every field is optional and they derive `Default`, so a test writes only the
+/// fields it cares about.
+#[tokio::test]
+async fn a_mock_answer_is_built_from_defaults() {
+    let server = MockServer::start_async().await;
+    let post = types::Post {
+        post_id: Some("post-1".to_owned()),
+        data: Some(types::PostData {
+            text: Some("hello".to_owned()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let answer = types::CreatePostResponse {
+        posts: Some(vec![post.clone()]),
+        ..Default::default()
+    };
+    server.create_post(|_, then| {
+        then.ok(&answer);
+    });
+    let response = client(&server)
+        .create_post()
+        .body_map(|body| {
+            body.target_type("community".to_owned())
+                .target_id("c-1".to_owned())
+                .data(types::CreatePostData::builder().text("hello".to_owned()))
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.posts, Some(vec![post]));
+    assert_eq!(response.users, None);
+}

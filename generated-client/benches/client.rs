@@ -6,7 +6,8 @@
 //!   same timeouts) and decoding the answer with
 //!   `serde_json::from_slice::<types::CreatePostResponse>`. Both arms clone the
 //!   body fixture per call. The client arm also runs the request validation
-//!   hook (a JSON parse of the body and the `createPost` checks), timed alone in
+//!   hook (`validation::check_request_json`: one borrowing read of the body
+//!   bytes and the `createPost` checks), timed alone in
 //!   `client/request_validation`.
 //! - `client/decode_envelope`: decoding a large `createPost` envelope (1,000
 //!   posts with side-loaded users, files and comments) into
@@ -67,7 +68,13 @@ fn create_post_benches(c: &mut Criterion) {
     validation
         .sample_size(50)
         .measurement_time(Duration::from_secs(2));
-    validation.bench_function("parse_and_check_create_post", |b| {
+    validation.bench_function("check_create_post_bytes", |b| {
+        b.iter(|| {
+            generated_client::validation::check_request_json("createPost", &body_bytes)
+                .expect("the example body is valid")
+        });
+    });
+    validation.bench_function("parse_value_and_check_create_post", |b| {
         b.iter(|| {
             let value: Value = serde_json::from_slice(&body_bytes).expect("the body is JSON");
             generated_client::validation::check_request("createPost", &value)
@@ -141,6 +148,7 @@ struct CreatePostSetup {
     raw_url: String,
     client_no_retries: Client,
     client_default_retries: Client,
+    client_unvalidated: Client,
     _server: LoopbackServer,
 }
 
@@ -156,6 +164,11 @@ impl CreatePostSetup {
             raw_url: format!("{}/api/v4/posts", server.url),
             client_no_retries: builder().max_retries(0).build().expect("valid settings"),
             client_default_retries: builder().build().expect("valid settings"),
+            client_unvalidated: builder()
+                .max_retries(0)
+                .validate_requests(false)
+                .build()
+                .expect("valid settings"),
             _server: server,
         }
     }
@@ -174,15 +187,19 @@ enum Arm {
     ClientNoRetries,
     /// The generated client with the default [`generated_client::RetryPolicy`].
     ClientDefaultRetries,
+    /// The generated client with `max_retries(0)` and
+    /// `validate_requests(false)`: the wrapper alone, next to [`Arm::RawReqwest`].
+    ClientUnvalidated,
 }
 
 impl Arm {
     /// The raw baseline first: ratios are taken to it.
-    const ALL: [Arm; 4] = [
+    const ALL: [Arm; 5] = [
         Arm::RawReqwest,
         Arm::RawReqwestValidated,
         Arm::ClientNoRetries,
         Arm::ClientDefaultRetries,
+        Arm::ClientUnvalidated,
     ];
 
     fn name(self) -> &'static str {
@@ -191,6 +208,7 @@ impl Arm {
             Arm::RawReqwestValidated => "raw_reqwest_validated",
             Arm::ClientNoRetries => "client_max_retries_0",
             Arm::ClientDefaultRetries => "client_default_retries",
+            Arm::ClientUnvalidated => "client_unvalidated",
         }
     }
 
@@ -204,6 +222,7 @@ impl Arm {
             }
             Arm::ClientNoRetries => &setup.client_no_retries,
             Arm::ClientDefaultRetries => &setup.client_default_retries,
+            Arm::ClientUnvalidated => &setup.client_unvalidated,
         };
         client
             .create_post()
@@ -264,8 +283,7 @@ async fn raw_create_post(
     let body = setup.body.clone();
     let bytes = serde_json::to_vec(&body).expect("the body serialises");
     if validation == Validation::Run {
-        let value: Value = serde_json::from_slice(&bytes).expect("the body is JSON");
-        generated_client::validation::check_request("createPost", &value)
+        generated_client::validation::check_request_json("createPost", &bytes)
             .expect("the example body is valid");
     }
     let response = setup

@@ -61,6 +61,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
+    validate_requests: bool,
 }
 
 impl Default for ClientBuilder {
@@ -72,6 +73,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            validate_requests: true,
         }
     }
 }
@@ -129,6 +131,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a request body is checked against the spec's documented limits
+    /// before it is sent (default `true`). A body that breaks one is refused
+    /// with `Error::InvalidRequest` naming the field and the limit. Turn it
+    /// off if the service has relaxed a limit before the spec caught up; the
+    /// check costs a few microseconds per request with a body (BENCHMARKS.md).
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate_requests = validate;
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let url = reqwest::Url::parse(&self.base_url).map_err(|e| BuildError::InvalidBaseUrl {
@@ -162,7 +174,10 @@ impl ClientBuilder {
         Ok(Client::new_with_client(
             &self.base_url,
             http,
-            ClientState { retry: self.retry },
+            ClientState {
+                retry: self.retry,
+                validate_requests: self.validate_requests,
+            },
         ))
     }
 }

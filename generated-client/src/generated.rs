@@ -5601,7 +5601,388 @@ pub mod prelude {
 /// request leaves, and refuses the request with every broken
 /// constraint named.
 pub mod validation {
+    /// The check of `operation_id`'s body, with the spec's name for it.
+    fn body_check<N: Node>(operation_id: &str) -> Option<(&'static str, Check<N>)> {
+        match operation_id {
+            "createPost" | "create_post" => {
+                Some(("createPost", check_create_post_body::<N> as Check<N>))
+            }
+            "createStory" | "create_story" => {
+                Some(("createStory", check_create_story_body::<N> as Check<N>))
+            }
+            "createMessage" | "create_message" => {
+                Some(("createMessage", check_create_message_body::<N> as Check<N>))
+            }
+            "createChannel" | "create_channel" => {
+                Some(("createChannel", check_create_channel_body::<N> as Check<N>))
+            }
+            _ => None,
+        }
+    }
+    ///Checks the body of `createPost` (POST /api/v4/posts).
+    fn check_create_post_body<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        check_create_post_request(value, path, out);
+    }
+    ///Checks the body of `createStory` (POST /api/v4/stories).
+    fn check_create_story_body<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        check_create_story_request(value, path, out);
+    }
+    ///Checks the body of `createMessage` (POST /api/v3/messages).
+    fn check_create_message_body<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        check_create_message_request(value, path, out);
+    }
+    ///Checks the body of `createChannel` (POST /api/v3/channels).
+    fn check_create_channel_body<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        check_create_channel_request(value, path, out);
+    }
+    ///Checks a `CreateChannelRequest` value.
+    fn check_create_channel_request<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "autoDeleteMessageByFlagLimit", out);
+            if let Some(value) = object
+                .member("autoDeleteMessageByFlagLimit")
+                .filter(|v| !v.is_null())
+            {
+                let path = &Path::Field(path, "autoDeleteMessageByFlagLimit");
+                minimum(value, path, 1.0, false, out);
+                maximum(value, path, 1000.0, false, out);
+            }
+            not_null(object, path, "avatarFileId", out);
+            if let Some(value) = object.member("avatarFileId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "avatarFileId");
+                max_length(value, path, 50, out);
+            }
+            not_null(object, path, "channelId", out);
+            if let Some(value) = object.member("channelId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "channelId");
+                max_length(value, path, 100, out);
+            }
+            not_null(object, path, "displayName", out);
+            if let Some(value) = object.member("displayName").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "displayName");
+                max_length(value, path, 100, out);
+            }
+            not_null(object, path, "isMuted", out);
+            not_null(object, path, "isPublic", out);
+            not_null(object, path, "messageAutoDeleteEnabled", out);
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "notificationMode", out);
+            not_null(object, path, "postId", out);
+            not_null(object, path, "tags", out);
+            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "tags");
+                max_items(value, path, 10, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        max_length(value, path, 100, out);
+                    }
+                }
+            }
+            not_null(object, path, "type", out);
+            not_null(object, path, "userIds", out);
+            if let Some(value) = object.member("userIds").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "userIds");
+                max_items(value, path, 1000, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        max_length(value, path, 50, out);
+                    }
+                }
+            }
+            not_null(object, path, "videoStreamId", out);
+        }
+    }
+    ///Checks a `CreateMessageRequest` value.
+    fn check_create_message_request<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            required(object, path, "channelId", out);
+            not_null(object, path, "channelId", out);
+            if let Some(value) = object.member("channelId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "channelId");
+                max_length(value, path, 150, out);
+            }
+            not_null(object, path, "data", out);
+            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "data");
+                check_create_message_data(value, path, out);
+            }
+            not_null(object, path, "fileId", out);
+            if let Some(value) = object.member("fileId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "fileId");
+                max_length(value, path, 50, out);
+            }
+            not_null(object, path, "mentionees", out);
+            if let Some(value) = object.member("mentionees").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "mentionees");
+                max_items(value, path, 2, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        check_mentionee(value, path, out);
+                    }
+                }
+            }
+            not_null(object, path, "messageId", out);
+            if let Some(value) = object.member("messageId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "messageId");
+                max_length(value, path, 150, out);
+            }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "parentId", out);
+            if let Some(value) = object.member("parentId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "parentId");
+                max_length(value, path, 150, out);
+            }
+            not_null(object, path, "tags", out);
+            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "tags");
+                max_items(value, path, 10, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        max_length(value, path, 30, out);
+                    }
+                }
+            }
+            not_null(object, path, "type", out);
+        }
+    }
+    ///Checks a `Mentionee` value.
+    fn check_mentionee<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "type", out);
+            not_null(object, path, "userIds", out);
+        }
+    }
+    ///Checks a `CreateMessageData` value.
+    fn check_create_message_data<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "text", out);
+        }
+    }
+    ///Checks a `CreateStoryRequest` value.
+    fn check_create_story_request<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            required(object, path, "data", out);
+            required(object, path, "dataType", out);
+            required(object, path, "targetType", out);
+            required(object, path, "targetId", out);
+            required(object, path, "referenceId", out);
+            not_null(object, path, "data", out);
+            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "data");
+                check_create_story_data(value, path, out);
+            }
+            not_null(object, path, "dataType", out);
+            not_null(object, path, "items", out);
+            if let Some(value) = object.member("items").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "items");
+                max_items(value, path, 10, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        check_story_item(value, path, out);
+                    }
+                }
+            }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "referenceId", out);
+            not_null(object, path, "targetId", out);
+            not_null(object, path, "targetType", out);
+        }
+    }
+    ///Checks a `StoryItem` value.
+    fn check_story_item<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "data", out);
+            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "data");
+                check_story_hyperlink_data(value, path, out);
+            }
+            not_null(object, path, "type", out);
+        }
+    }
+    ///Checks a `StoryHyperlinkData` value.
+    fn check_story_hyperlink_data<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "customText", out);
+            not_null(object, path, "url", out);
+        }
+    }
+    ///Checks a `CreateStoryData` value.
+    fn check_create_story_data<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "imageDisplayMode", out);
+            not_null(object, path, "text", out);
+        }
+    }
+    ///Checks a `CreatePostRequest` value.
+    fn check_create_post_request<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            required(object, path, "data", out);
+            not_null(object, path, "attachments", out);
+            if let Some(value) = object.member("attachments").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "attachments");
+                max_items(value, path, 10, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        check_post_attachment(value, path, out);
+                    }
+                }
+            }
+            not_null(object, path, "createdAt", out);
+            if let Some(value) = object.member("createdAt").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "createdAt");
+                date_time(value, path, out);
+            }
+            not_null(object, path, "data", out);
+            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "data");
+                check_create_post_data(value, path, out);
+            }
+            not_null(object, path, "dataType", out);
+            not_null(object, path, "eventId", out);
+            if let Some(value) = object.member("eventId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "eventId");
+                max_length(value, path, 24, out);
+            }
+            not_null(object, path, "hashtags", out);
+            if let Some(value) = object.member("hashtags").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "hashtags");
+                max_items(value, path, 30, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        max_length(value, path, 100, out);
+                    }
+                }
+            }
+            not_null(object, path, "isDiscoverable", out);
+            not_null(object, path, "mentionees", out);
+            if let Some(value) = object.member("mentionees").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "mentionees");
+                max_items(value, path, 2, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        check_mentionee(value, path, out);
+                    }
+                }
+            }
+            not_null(object, path, "metadata", out);
+            not_null(object, path, "postId", out);
+            if let Some(value) = object.member("postId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "postId");
+                max_length(value, path, 900, out);
+            }
+            not_null(object, path, "tags", out);
+            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "tags");
+                max_items(value, path, 5, out);
+                if let Some(items) = value.items() {
+                    for (index, value) in items.iter().enumerate() {
+                        let path = &Path::Index(path, index);
+                        max_length(value, path, 24, out);
+                    }
+                }
+            }
+            not_null(object, path, "targetId", out);
+            if let Some(value) = object.member("targetId").filter(|v| !v.is_null()) {
+                let path = &Path::Field(path, "targetId");
+                max_length(value, path, 900, out);
+            }
+            not_null(object, path, "targetType", out);
+        }
+    }
+    ///Checks a `CreatePostData` value.
+    fn check_create_post_data<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "pollId", out);
+            not_null(object, path, "roomId", out);
+            not_null(object, path, "streamId", out);
+            not_null(object, path, "text", out);
+            not_null(object, path, "title", out);
+        }
+    }
+    ///Checks a `PostAttachment` value.
+    fn check_post_attachment<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if value.is_object() {
+            let object = value;
+            not_null(object, path, "displayMode", out);
+            not_null(object, path, "fileId", out);
+            not_null(object, path, "isMuted", out);
+            not_null(object, path, "type", out);
+        }
+    }
     use ::serde_json::Value;
+    use ::std::borrow::Cow;
     /// One documented constraint a request body breaks.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct Violation {
@@ -5640,38 +6021,30 @@ pub mod validation {
     }
     impl ::std::error::Error for Violations {}
     /// Checks `body`, the JSON of a request to `operation_id` (the spec's
-    /// `createPost` or progenitor's `create_post`). Operations without a
-    /// body, and unknown ids, pass.
+    /// `createPost` or progenitor's `create_post`). Operations without a body,
+    /// and unknown ids, pass.
     pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
-        let (operation, check) = match operation_id {
-            "createPost" | "create_post" => {
-                (
-                    "createPost",
-                    check_create_post_body as fn(&Value, &str, &mut Vec<Violation>),
-                )
-            }
-            "createStory" | "create_story" => {
-                (
-                    "createStory",
-                    check_create_story_body as fn(&Value, &str, &mut Vec<Violation>),
-                )
-            }
-            "createMessage" | "create_message" => {
-                (
-                    "createMessage",
-                    check_create_message_body as fn(&Value, &str, &mut Vec<Violation>),
-                )
-            }
-            "createChannel" | "create_channel" => {
-                (
-                    "createChannel",
-                    check_create_channel_body as fn(&Value, &str, &mut Vec<Violation>),
-                )
-            }
-            _ => return Ok(()),
+        check_node(operation_id, body)
+    }
+    /// [`check_request`] on the encoded body, as the client runs it before
+    /// sending. Reads the bytes once, borrowing their strings instead of building
+    /// a [`Value`]. Bytes that are not JSON pass: they are not a body this client
+    /// encoded, and the service judges them.
+    pub fn check_request_json(
+        operation_id: &str,
+        body: &[u8],
+    ) -> Result<(), Violations> {
+        match ::serde_json::from_slice::<Json<'_>>(body) {
+            Ok(json) => check_node(operation_id, &json),
+            Err(_) => Ok(()),
+        }
+    }
+    fn check_node<N: Node>(operation_id: &str, body: &N) -> Result<(), Violations> {
+        let Some((operation, check)) = body_check::<N>(operation_id) else {
+            return Ok(());
         };
         let mut violations = Vec::new();
-        check(body, "", &mut violations);
+        check(body, &Path::Body, &mut violations);
         if violations.is_empty() {
             Ok(())
         } else {
@@ -5681,322 +6054,186 @@ pub mod validation {
             })
         }
     }
-    ///Checks the body of `createPost` (POST /api/v4/posts).
-    fn check_create_post_body(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        check_create_post_request(value, path, out);
+    /// The check of one body: the value, where it is, and where violations go.
+    type Check<N> = fn(&N, &Path<'_>, &mut Vec<Violation>);
+    /// Where a value sits in the body, built as the checks descend and printed
+    /// only when a violation is found.
+    enum Path<'a> {
+        Body,
+        Field(&'a Path<'a>, &'static str),
+        Index(&'a Path<'a>, usize),
     }
-    ///Checks the body of `createStory` (POST /api/v4/stories).
-    fn check_create_story_body(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        check_create_story_request(value, path, out);
+    impl ::std::fmt::Display for Path<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Path::Body => Ok(()),
+                Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+                Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
+            }
+        }
     }
-    ///Checks the body of `createMessage` (POST /api/v3/messages).
-    fn check_create_message_body(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        check_create_message_request(value, path, out);
+    /// What the checks read of a JSON value: a [`Value`], or a [`Json`] that
+    /// borrows from the encoded body.
+    trait Node: Sized {
+        fn text(&self) -> Option<&str>;
+        fn items(&self) -> Option<&[Self]>;
+        fn number(&self) -> Option<f64>;
+        fn is_null(&self) -> bool;
+        fn is_object(&self) -> bool;
+        /// The member `name` when this is an object that has it.
+        fn member(&self, name: &str) -> Option<&Self>;
     }
-    ///Checks the body of `createChannel` (POST /api/v3/channels).
-    fn check_create_channel_body(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        check_create_channel_request(value, path, out);
+    impl Node for Value {
+        fn text(&self) -> Option<&str> {
+            self.as_str()
+        }
+        fn items(&self) -> Option<&[Self]> {
+            self.as_array().map(Vec::as_slice)
+        }
+        fn number(&self) -> Option<f64> {
+            self.as_f64()
+        }
+        fn is_null(&self) -> bool {
+            Value::is_null(self)
+        }
+        fn is_object(&self) -> bool {
+            Value::is_object(self)
+        }
+        fn member(&self, name: &str) -> Option<&Self> {
+            self.get(name)
+        }
     }
-    ///Checks a `CreateChannelRequest` value.
-    fn check_create_channel_request(
-        value: &Value,
-        path: &str,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "autoDeleteMessageByFlagLimit", out);
-            if let Some(value) = object
-                .get("autoDeleteMessageByFlagLimit")
-                .filter(|v| !v.is_null())
-            {
-                let path = &format!("{path}.{}", "autoDeleteMessageByFlagLimit");
-                minimum(value, path, 1.0, false, out);
-                maximum(value, path, 1000.0, false, out);
+    /// A JSON value whose strings and keys borrow from the input where they can
+    /// (no escapes in them).
+    enum Json<'a> {
+        Null,
+        Bool,
+        Number(f64),
+        Text(Cow<'a, str>),
+        Array(Vec<Json<'a>>),
+        Object(Vec<(Cow<'a, str>, Json<'a>)>),
+    }
+    impl Node for Json<'_> {
+        fn text(&self) -> Option<&str> {
+            match self {
+                Json::Text(text) => Some(text),
+                _ => None,
             }
-            not_null(object, path, "avatarFileId", out);
-            if let Some(value) = object.get("avatarFileId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "avatarFileId");
-                max_length(value, path, 50, out);
+        }
+        fn items(&self) -> Option<&[Self]> {
+            match self {
+                Json::Array(items) => Some(items),
+                _ => None,
             }
-            not_null(object, path, "channelId", out);
-            if let Some(value) = object.get("channelId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "channelId");
-                max_length(value, path, 100, out);
+        }
+        fn number(&self) -> Option<f64> {
+            match self {
+                Json::Number(number) => Some(*number),
+                _ => None,
             }
-            not_null(object, path, "displayName", out);
-            if let Some(value) = object.get("displayName").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "displayName");
-                max_length(value, path, 100, out);
-            }
-            not_null(object, path, "isMuted", out);
-            not_null(object, path, "isPublic", out);
-            not_null(object, path, "messageAutoDeleteEnabled", out);
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "notificationMode", out);
-            not_null(object, path, "postId", out);
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "tags");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        max_length(value, path, 100, out);
-                    }
+        }
+        fn is_null(&self) -> bool {
+            matches!(self, Json::Null)
+        }
+        fn is_object(&self) -> bool {
+            matches!(self, Json::Object(_))
+        }
+        fn member(&self, name: &str) -> Option<&Self> {
+            match self {
+                Json::Object(members) => {
+                    members.iter().rev().find(|(key, _)| key == name).map(|(_, v)| v)
                 }
+                _ => None,
             }
-            not_null(object, path, "type", out);
-            not_null(object, path, "userIds", out);
-            if let Some(value) = object.get("userIds").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "userIds");
-                max_items(value, path, 1000, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        max_length(value, path, 50, out);
-                    }
-                }
-            }
-            not_null(object, path, "videoStreamId", out);
         }
     }
-    ///Checks a `CreateMessageRequest` value.
-    fn check_create_message_request(
-        value: &Value,
-        path: &str,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(object) = value.as_object() {
-            required(object, path, "channelId", out);
-            not_null(object, path, "channelId", out);
-            if let Some(value) = object.get("channelId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "channelId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "data", out);
-            if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "data");
-                check_create_message_data(value, path, out);
-            }
-            not_null(object, path, "fileId", out);
-            if let Some(value) = object.get("fileId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "fileId");
-                max_length(value, path, 50, out);
-            }
-            not_null(object, path, "mentionees", out);
-            if let Some(value) = object.get("mentionees").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "mentionees");
-                max_items(value, path, 2, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        check_mentionee(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "messageId", out);
-            if let Some(value) = object.get("messageId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "messageId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "parentId", out);
-            if let Some(value) = object.get("parentId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "parentId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "tags");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        max_length(value, path, 30, out);
-                    }
-                }
-            }
-            not_null(object, path, "type", out);
+    impl<'de> ::serde::Deserialize<'de> for Json<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(JsonVisitor)
         }
     }
-    ///Checks a `Mentionee` value.
-    fn check_mentionee(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "type", out);
-            not_null(object, path, "userIds", out);
+    struct JsonVisitor;
+    impl<'de> ::serde::de::Visitor<'de> for JsonVisitor {
+        type Value = Json<'de>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+            Ok(Json::Null)
+        }
+        fn visit_none<E>(self) -> Result<Json<'de>, E> {
+            Ok(Json::Null)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Json<'de>, E> {
+            Ok(Json::Bool)
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(n as f64))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(n as f64))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
+            Ok(Json::Number(n))
+        }
+        fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Json<'de>, E> {
+            Ok(Json::Text(Cow::Borrowed(text)))
+        }
+        fn visit_str<E>(self, text: &str) -> Result<Json<'de>, E> {
+            Ok(Json::Text(Cow::Owned(text.to_owned())))
+        }
+        fn visit_string<E>(self, text: String) -> Result<Json<'de>, E> {
+            Ok(Json::Text(Cow::Owned(text)))
+        }
+        fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Json<'de>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Json::Array(items))
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Json<'de>, A::Error> {
+            let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(Key(key)) = map.next_key()? {
+                members.push((key, map.next_value()?));
+            }
+            Ok(Json::Object(members))
         }
     }
-    ///Checks a `CreateMessageData` value.
-    fn check_create_message_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "text", out);
+    /// An object key, borrowed when it has no escapes.
+    struct Key<'a>(Cow<'a, str>);
+    impl<'de> ::serde::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            match deserializer.deserialize_str(JsonVisitor)? {
+                Json::Text(text) => Ok(Key(text)),
+                _ => Err(::serde::de::Error::custom("an object key is not a string")),
+            }
         }
     }
-    ///Checks a `CreateStoryRequest` value.
-    fn check_create_story_request(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            required(object, path, "data", out);
-            required(object, path, "dataType", out);
-            required(object, path, "targetType", out);
-            required(object, path, "targetId", out);
-            required(object, path, "referenceId", out);
-            not_null(object, path, "data", out);
-            if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "data");
-                check_create_story_data(value, path, out);
-            }
-            not_null(object, path, "dataType", out);
-            not_null(object, path, "items", out);
-            if let Some(value) = object.get("items").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "items");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        check_story_item(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "referenceId", out);
-            not_null(object, path, "targetId", out);
-            not_null(object, path, "targetType", out);
-        }
-    }
-    ///Checks a `StoryItem` value.
-    fn check_story_item(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "data", out);
-            if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "data");
-                check_story_hyperlink_data(value, path, out);
-            }
-            not_null(object, path, "type", out);
-        }
-    }
-    ///Checks a `StoryHyperlinkData` value.
-    fn check_story_hyperlink_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "customText", out);
-            not_null(object, path, "url", out);
-        }
-    }
-    ///Checks a `CreateStoryData` value.
-    fn check_create_story_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "imageDisplayMode", out);
-            not_null(object, path, "text", out);
-        }
-    }
-    ///Checks a `CreatePostRequest` value.
-    fn check_create_post_request(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            required(object, path, "data", out);
-            not_null(object, path, "attachments", out);
-            if let Some(value) = object.get("attachments").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "attachments");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        check_post_attachment(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "createdAt", out);
-            if let Some(value) = object.get("createdAt").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "createdAt");
-                date_time(value, path, out);
-            }
-            not_null(object, path, "data", out);
-            if let Some(value) = object.get("data").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "data");
-                check_create_post_data(value, path, out);
-            }
-            not_null(object, path, "dataType", out);
-            not_null(object, path, "eventId", out);
-            if let Some(value) = object.get("eventId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "eventId");
-                max_length(value, path, 24, out);
-            }
-            not_null(object, path, "hashtags", out);
-            if let Some(value) = object.get("hashtags").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "hashtags");
-                max_items(value, path, 30, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        max_length(value, path, 100, out);
-                    }
-                }
-            }
-            not_null(object, path, "isDiscoverable", out);
-            not_null(object, path, "mentionees", out);
-            if let Some(value) = object.get("mentionees").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "mentionees");
-                max_items(value, path, 2, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        check_mentionee(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "postId", out);
-            if let Some(value) = object.get("postId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "postId");
-                max_length(value, path, 900, out);
-            }
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "tags");
-                max_items(value, path, 5, out);
-                if let Some(items) = value.as_array() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
-                        max_length(value, path, 24, out);
-                    }
-                }
-            }
-            not_null(object, path, "targetId", out);
-            if let Some(value) = object.get("targetId").filter(|v| !v.is_null()) {
-                let path = &format!("{path}.{}", "targetId");
-                max_length(value, path, 900, out);
-            }
-            not_null(object, path, "targetType", out);
-        }
-    }
-    ///Checks a `CreatePostData` value.
-    fn check_create_post_data(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "pollId", out);
-            not_null(object, path, "roomId", out);
-            not_null(object, path, "streamId", out);
-            not_null(object, path, "text", out);
-            not_null(object, path, "title", out);
-        }
-    }
-    ///Checks a `PostAttachment` value.
-    fn check_post_attachment(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(object) = value.as_object() {
-            not_null(object, path, "displayMode", out);
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "isMuted", out);
-            not_null(object, path, "type", out);
-        }
-    }
-    fn push(out: &mut Vec<Violation>, path: &str, message: String) {
+    fn push(out: &mut Vec<Violation>, path: &Path<'_>, message: String) {
         out.push(Violation {
-            path: path.to_owned(),
+            path: path.to_string(),
             message,
         });
     }
     #[allow(dead_code)]
-    fn max_length(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
-        if let Some(text) = value.as_str() {
+    fn max_length<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        max: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(text) = value.text() {
             let length = text.chars().count();
             if length > max {
                 push(
@@ -6008,8 +6245,13 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn min_length(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
-        if let Some(text) = value.as_str() {
+    fn min_length<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        min: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(text) = value.text() {
             let length = text.chars().count();
             if length < min {
                 push(
@@ -6021,8 +6263,13 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn max_items(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
-        if let Some(items) = value.as_array() {
+    fn max_items<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        max: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(items) = value.items() {
             if items.len() > max {
                 push(
                     out,
@@ -6033,8 +6280,13 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn min_items(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
-        if let Some(items) = value.as_array() {
+    fn min_items<N: Node>(
+        value: &N,
+        path: &Path<'_>,
+        min: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(items) = value.items() {
             if items.len() < min {
                 push(
                     out,
@@ -6045,14 +6297,14 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn minimum(
-        value: &Value,
-        path: &str,
+    fn minimum<N: Node>(
+        value: &N,
+        path: &Path<'_>,
         min: f64,
         exclusive: bool,
         out: &mut Vec<Violation>,
     ) {
-        if let Some(number) = value.as_f64() {
+        if let Some(number) = value.number() {
             if number < min || (exclusive && number == min) {
                 let bound = if exclusive { "above" } else { "at least" };
                 push(
@@ -6064,14 +6316,14 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn maximum(
-        value: &Value,
-        path: &str,
+    fn maximum<N: Node>(
+        value: &N,
+        path: &Path<'_>,
         max: f64,
         exclusive: bool,
         out: &mut Vec<Violation>,
     ) {
-        if let Some(number) = value.as_f64() {
+        if let Some(number) = value.number() {
             if number > max || (exclusive && number == max) {
                 let bound = if exclusive { "below" } else { "at most" };
                 push(
@@ -6083,24 +6335,24 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn not_null(
-        object: &::serde_json::Map<String, Value>,
-        path: &str,
-        field: &str,
+    fn not_null<N: Node>(
+        object: &N,
+        path: &Path<'_>,
+        field: &'static str,
         out: &mut Vec<Violation>,
     ) {
-        if object.get(field).is_some_and(Value::is_null) {
+        if object.member(field).is_some_and(N::is_null) {
             push(
                 out,
-                &format!("{path}.{field}"),
+                &Path::Field(path, field),
                 "null is not allowed (a NaN or infinite number encodes as null)"
                     .to_owned(),
             );
         }
     }
     #[allow(dead_code)]
-    fn date_time(value: &Value, path: &str, out: &mut Vec<Violation>) {
-        if let Some(text) = value.as_str() {
+    fn date_time<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
+        if let Some(text) = value.text() {
             if ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
                 push(
                     out,
@@ -6111,18 +6363,14 @@ pub mod validation {
         }
     }
     #[allow(dead_code)]
-    fn required(
-        object: &::serde_json::Map<String, Value>,
-        path: &str,
-        field: &str,
+    fn required<N: Node>(
+        object: &N,
+        path: &Path<'_>,
+        field: &'static str,
         out: &mut Vec<Violation>,
     ) {
-        if object.get(field).is_none_or(Value::is_null) {
-            push(
-                out,
-                &format!("{path}.{field}"),
-                "required field is missing".to_owned(),
-            );
+        if object.member(field).is_none_or(N::is_null) {
+            push(out, &Path::Field(path, field), "required field is missing".to_owned());
         }
     }
 }

@@ -10,10 +10,22 @@ use crate::{Client, RetryPolicy};
 
 /// The state every [`Client`] carries besides its `reqwest::Client` and base
 /// URL. Built by [`ClientBuilder`](crate::ClientBuilder).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ClientState {
     /// When and how to retry.
     pub retry: RetryPolicy,
+    /// Whether request bodies are checked before sending
+    /// ([`ClientBuilder::validate_requests`](crate::ClientBuilder::validate_requests)).
+    pub validate_requests: bool,
+}
+
+impl Default for ClientState {
+    fn default() -> Self {
+        ClientState {
+            retry: RetryPolicy::default(),
+            validate_requests: true,
+        }
+    }
 }
 
 /// Longest excerpt of a non-JSON error body kept in the error.
@@ -27,13 +39,13 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        if !self.inner().validate_requests {
+            return Ok(());
+        }
         let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes) else {
             return Ok(());
         };
-        let Ok(body) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-            return Ok(());
-        };
-        crate::validation::check_request(info.operation_id, &body)
+        crate::validation::check_request_json(info.operation_id, bytes)
             .map_err(|violations| Error::InvalidRequest(violations.to_string()))
     }
 

@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 use codegen::json_schema::{self, Objects};
 use generated_client::types;
-use generated_client::validation::check_request;
+use generated_client::validation::{check_request, check_request_json};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -508,6 +508,74 @@ proptest! {
     }
 }
 
+/// The operations whose bodies have checks, by both names the checks accept.
+const CHECKED_OPERATIONS: [&str; 5] = [
+    "createPost",
+    "create_story",
+    "createMessage",
+    "createChannel",
+    "approvePost",
+];
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// The client's check on encoded bytes (borrowed strings, lazy paths)
+    /// finds exactly what the check on a `serde_json::Value` finds, for any
+    /// JSON at all: the body itself, or the body's fields filled with it.
+    #[test]
+    fn checking_bytes_agrees_with_checking_values(
+        value in json_value(),
+        field in key(),
+        operation in select(CHECKED_OPERATIONS.to_vec()),
+    ) {
+        for body in [value.clone(), json!({ field: value })] {
+            let bytes = serde_json::to_vec(&body).expect("a Value encodes");
+            prop_assert_eq!(
+                check_request_json(operation, &bytes),
+                check_request(operation, &body),
+                "{}", body
+            );
+        }
+    }
+}
+
+#[test]
+fn bytes_that_are_not_json_pass_the_check() {
+    assert_eq!(check_request_json("createPost", b"{\"text\": "), Ok(()));
+    assert_eq!(check_request_json("createPost", b"\xff"), Ok(()));
+}
+
+#[test]
+fn escaped_strings_and_duplicate_keys_are_read_as_serde_json_reads_them() {
+    // A tag is at most 24 characters; `\u00e9` is one character (six bytes).
+    let tag = |n: usize| {
+        format!(
+            r#"{{"data":{{"text":"hi"}},"tags":["{}"]}}"#,
+            r"\u00e9".repeat(n)
+        )
+    };
+    assert_eq!(check_request_json("createPost", tag(24).as_bytes()), Ok(()));
+    let violations = check_request_json("createPost", tag(25).as_bytes()).unwrap_err();
+    assert_eq!(violations.violations[0].path, ".tags[0]");
+    assert!(
+        violations.violations[0]
+            .message
+            .starts_with("25 characters")
+    );
+    // The last of duplicate keys wins, as in `serde_json::Value`.
+    let duplicate = br#"{"data":{"text":"hi"},"tags":["x"],"tags":null}"#;
+    let value: Value = serde_json::from_slice(duplicate).unwrap();
+    assert!(
+        check_request("createPost", &value).is_err(),
+        "null tags are refused"
+    );
+    assert_eq!(
+        check_request_json("createPost", duplicate),
+        check_request("createPost", &value)
+    );
+}
+
 proptest! {
     #![proptest_config(config(128))]
 
@@ -920,6 +988,14 @@ fn check_agreement(operation_id: &'static str, body: &impl Serialize) -> Result<
     let json = serde_json::to_value(body)
         .map_err(|e| TestCaseError::fail(format!("does not encode: {e}")))?;
     let client = check_request(operation_id, &json);
+    // What the client runs before sending: the same check on the bytes.
+    let bytes = serde_json::to_vec(body).expect("encoded once already");
+    prop_assert_eq!(
+        &check_request_json(operation_id, &bytes),
+        &client,
+        "{}",
+        json
+    );
     let spec = spec_errors(Body::Request(operation_id), &json);
     match (client, spec.is_empty()) {
         (Ok(()), false) => Err(TestCaseError::fail(format!(

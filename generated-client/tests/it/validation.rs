@@ -268,3 +268,39 @@ fn the_generated_check_can_be_called_directly() {
         "required field is missing"
     );
 }
+
+#[tokio::test]
+async fn turning_validation_off_sends_what_the_caller_built() {
+    let server = MockServer::start_async().await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.json_body_includes(r#"{ "tags": ["a", "b", "c", "d", "e", "f"] }"#);
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let mut body = fixture("createPost.request.json");
+    body["tags"] = json!(["a", "b", "c", "d", "e", "f"]);
+    let body: types::CreatePostRequest = serde_json::from_value(body).unwrap();
+    let unchecked = generated_client::Client::builder()
+        .base_url(&server.base_url())
+        .bearer_token(crate::support::TOKEN)
+        .validate_requests(false)
+        .build()
+        .unwrap();
+    unchecked
+        .create_post()
+        .body(body.clone())
+        .send()
+        .await
+        .expect("six tags are sent when validation is off");
+    assert_eq!(ok.calls_async().await, 1);
+    // The same body from a default client is refused, and nothing more is sent.
+    let error = client(&server)
+        .create_post()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`.tags`: 6 items"), "{error}");
+    assert_eq!(ok.calls_async().await, 1);
+}

@@ -15,6 +15,9 @@ use serde_json::Value;
 
 use crate::Error;
 
+/// The fixed part of the module: report types, JSON views, check helpers.
+const RUNTIME: &str = include_str!("runtime.rs");
+
 /// The `validation` module for `spec`.
 pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error> {
     let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
@@ -52,13 +55,13 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         );
         functions.push(quote! {
             #[doc = #doc]
-            fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
+            fn #function<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
                 #checks
             }
         });
         let snake = snake_case(operation_id);
         arms.push(quote! {
-            #operation_id | #snake => (#operation_id, #function as fn(&Value, &str, &mut Vec<Violation>)),
+            #operation_id | #snake => Some((#operation_id, #function::<N> as Check<N>)),
         });
     }
     let mut done = BTreeSet::new();
@@ -90,11 +93,15 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         };
         functions.push(quote! {
             #[doc = #doc]
-            fn #function(value: &Value, path: &str, out: &mut Vec<Violation>) {
+            fn #function<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
                 #checks
             }
         });
     }
+    let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Generator {
+        file: "codegen/src/validation/runtime.rs".to_owned(),
+        message: format!("does not lex: {e}"),
+    })?;
 
     Ok(quote! {
         /// Checks of the spec's documented constraints on request bodies,
@@ -102,151 +109,17 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
-            use ::serde_json::Value;
-
-            /// One documented constraint a request body breaks.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct Violation {
-                /// Where, as a path into the body: `.tags`, `.mentionees[0].userIds`.
-                pub path: String,
-                /// What is wrong, with the limit: `6 items, more than the maximum of 5`.
-                pub message: String,
-            }
-
-            impl ::std::fmt::Display for Violation {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    let path = if self.path.is_empty() { "(body)" } else { self.path.as_str() };
-                    write!(f, "`{}`: {}", path, self.message)
-                }
-            }
-
-            /// Every documented constraint one request body breaks.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct Violations {
-                /// The operationId, e.g. `createPost`.
-                pub operation: &'static str,
-                /// The broken constraints, in body order.
-                pub violations: Vec<Violation>,
-            }
-
-            impl ::std::fmt::Display for Violations {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    write!(f, "{} request body breaks a documented constraint: ", self.operation)?;
-                    for (i, violation) in self.violations.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str("; ")?;
-                        }
-                        write!(f, "{violation}")?;
-                    }
-                    Ok(())
-                }
-            }
-
-            impl ::std::error::Error for Violations {}
-
-            /// Checks `body`, the JSON of a request to `operation_id` (the spec's
-            /// `createPost` or progenitor's `create_post`). Operations without a
-            /// body, and unknown ids, pass.
-            pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
-                let (operation, check) = match operation_id {
+            /// The check of `operation_id`'s body, with the spec's name for it.
+            fn body_check<N: Node>(operation_id: &str) -> Option<(&'static str, Check<N>)> {
+                match operation_id {
                     #(#arms)*
-                    _ => return Ok(()),
-                };
-                let mut violations = Vec::new();
-                check(body, "", &mut violations);
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(Violations { operation, violations })
+                    _ => None,
                 }
             }
 
             #(#functions)*
 
-            fn push(out: &mut Vec<Violation>, path: &str, message: String) {
-                out.push(Violation { path: path.to_owned(), message });
-            }
-
-            #[allow(dead_code)]
-            fn max_length(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
-                if let Some(text) = value.as_str() {
-                    let length = text.chars().count();
-                    if length > max {
-                        push(out, path, format!("{length} characters, more than the maximum length of {max}"));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn min_length(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
-                if let Some(text) = value.as_str() {
-                    let length = text.chars().count();
-                    if length < min {
-                        push(out, path, format!("{length} characters, less than the minimum length of {min}"));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn max_items(value: &Value, path: &str, max: usize, out: &mut Vec<Violation>) {
-                if let Some(items) = value.as_array() {
-                    if items.len() > max {
-                        push(out, path, format!("{} items, more than the maximum of {max}", items.len()));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn min_items(value: &Value, path: &str, min: usize, out: &mut Vec<Violation>) {
-                if let Some(items) = value.as_array() {
-                    if items.len() < min {
-                        push(out, path, format!("{} items, fewer than the minimum of {min}", items.len()));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn minimum(value: &Value, path: &str, min: f64, exclusive: bool, out: &mut Vec<Violation>) {
-                if let Some(number) = value.as_f64() {
-                    if number < min || (exclusive && number == min) {
-                        let bound = if exclusive { "above" } else { "at least" };
-                        push(out, path, format!("{number} is out of range: it must be {bound} {min}"));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn maximum(value: &Value, path: &str, max: f64, exclusive: bool, out: &mut Vec<Violation>) {
-                if let Some(number) = value.as_f64() {
-                    if number > max || (exclusive && number == max) {
-                        let bound = if exclusive { "below" } else { "at most" };
-                        push(out, path, format!("{number} is out of range: it must be {bound} {max}"));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn not_null(object: &::serde_json::Map<String, Value>, path: &str, field: &str, out: &mut Vec<Violation>) {
-                if object.get(field).is_some_and(Value::is_null) {
-                    push(out, &format!("{path}.{field}"), "null is not allowed (a NaN or infinite number encodes as null)".to_owned());
-                }
-            }
-
-            #[allow(dead_code)]
-            fn date_time(value: &Value, path: &str, out: &mut Vec<Violation>) {
-                if let Some(text) = value.as_str() {
-                    if ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
-                        push(out, path, format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"));
-                    }
-                }
-            }
-
-            #[allow(dead_code)]
-            fn required(object: &::serde_json::Map<String, Value>, path: &str, field: &str, out: &mut Vec<Violation>) {
-                if object.get(field).is_none_or(Value::is_null) {
-                    push(out, &format!("{path}.{field}"), "required field is missing".to_owned());
-                }
-            }
+            #runtime
         }
     })
 }
@@ -303,9 +176,9 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
         let item_checks = schema_checks(items, wanted);
         if !item_checks.is_empty() {
             checks.extend(quote! {
-                if let Some(items) = value.as_array() {
+                if let Some(items) = value.items() {
                     for (index, value) in items.iter().enumerate() {
-                        let path = &format!("{path}[{index}]");
+                        let path = &Path::Index(path, index);
                         #item_checks
                     }
                 }
@@ -330,8 +203,8 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
                 continue;
             }
             object_checks.extend(quote! {
-                if let Some(value) = object.get(#name).filter(|v| !v.is_null()) {
-                    let path = &format!("{path}.{}", #name);
+                if let Some(value) = object.member(#name).filter(|v| !v.is_null()) {
+                    let path = &Path::Field(path, #name);
                     #property_checks
                 }
             });
@@ -346,7 +219,8 @@ fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
     }
     if !object_checks.is_empty() {
         checks.extend(quote! {
-            if let Some(object) = value.as_object() {
+            if value.is_object() {
+                let object = value;
                 #object_checks
             }
         });

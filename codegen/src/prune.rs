@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, TokenStream, TokenTree};
 
 /// Removes from progenitor's client `tokens` the builders of types that no
 /// operation builder reaches, and each such type's `builder()` method.
@@ -118,19 +118,21 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 /// `Some(name)` when `item` is `.. mod name { .. }`.
 fn module_name(item: &TokenStream) -> Option<&'static str> {
     let tokens: Vec<TokenTree> = item.clone().into_iter().collect();
-    let [
-        ..,
-        TokenTree::Ident(keyword),
-        TokenTree::Ident(name),
-        TokenTree::Group(body),
-    ] = tokens.as_slice()
-    else {
-        return None;
-    };
-    if keyword != "mod" || body.delimiter() != Delimiter::Brace {
-        return None;
-    }
+    let (name, _) = named_block(&tokens, "mod")?;
     ["types", "builder"].into_iter().find(|known| name == known)
+}
+
+/// The name and body when `tokens` end in `keyword name { body }`.
+fn named_block<'t>(tokens: &'t [TokenTree], keyword: &str) -> Option<(&'t Ident, &'t Group)> {
+    match tokens {
+        [
+            ..,
+            TokenTree::Ident(k),
+            TokenTree::Ident(name),
+            TokenTree::Group(body),
+        ] if k == keyword && body.delimiter() == Delimiter::Brace => Some((name, body)),
+        _ => None,
+    }
 }
 
 /// Rebuilds the module `item` with its body's items passed through `edit`.
@@ -181,21 +183,14 @@ fn owner(item: &TokenStream) -> Option<String> {
 /// `Some(X)` when `item` is typify's `impl X { pub fn builder() -> .. }`.
 fn builder_method_owner(item: &TokenStream) -> Option<String> {
     let tokens: Vec<TokenTree> = item.clone().into_iter().collect();
-    let [
-        TokenTree::Ident(keyword),
-        TokenTree::Ident(name),
-        TokenTree::Group(body),
-    ] = tokens.as_slice()
-    else {
-        return None;
-    };
+    let (name, body) = named_block(&tokens, "impl").filter(|_| tokens.len() == 3)?;
     let body: Vec<TokenTree> = body.stream().into_iter().take(3).collect();
     let is_builder_fn = matches!(
         body.as_slice(),
         [TokenTree::Ident(vis), TokenTree::Ident(fn_), TokenTree::Ident(method)]
             if vis == "pub" && fn_ == "fn" && method == "builder"
     );
-    (keyword == "impl" && is_builder_fn).then(|| name.to_string())
+    is_builder_fn.then(|| name.to_string())
 }
 
 /// Adds to `found` every `Name` written as `prefix::..::Name` anywhere in

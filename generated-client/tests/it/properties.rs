@@ -495,6 +495,14 @@ proptest! {
         for decoder in decoders() {
             let _ = (decoder.from_slice)(&bytes);
         }
+        // The pre-send check reads bytes too: it never panics, and what is not
+        // JSON passes (the service judges it).
+        for operation in CHECKED_OPERATIONS {
+            let checked = check_request_json(operation, &bytes);
+            if serde_json::from_slice::<Value>(&bytes).is_err() {
+                prop_assert_eq!(checked, Ok(()));
+            }
+        }
     }
 
     #[test]

@@ -5601,386 +5601,550 @@ pub mod prelude {
 /// request leaves, and refuses the request with every broken
 /// constraint named.
 pub mod validation {
-    /// The check of `operation_id`'s body, with the spec's name for it.
-    fn body_check<N: Node>(operation_id: &str) -> Option<(&'static str, Check<N>)> {
+    /// The body schema of `operation_id`, with the spec's name for it.
+    fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
         match operation_id {
-            "createPost" | "create_post" => {
-                Some(("createPost", check_create_post_body::<N> as Check<N>))
-            }
+            "createPost" | "create_post" => Some(("createPost", &CREATE_POST_REQUEST)),
             "createStory" | "create_story" => {
-                Some(("createStory", check_create_story_body::<N> as Check<N>))
+                Some(("createStory", &CREATE_STORY_REQUEST))
             }
             "createMessage" | "create_message" => {
-                Some(("createMessage", check_create_message_body::<N> as Check<N>))
+                Some(("createMessage", &CREATE_MESSAGE_REQUEST))
             }
             "createChannel" | "create_channel" => {
-                Some(("createChannel", check_create_channel_body::<N> as Check<N>))
+                Some(("createChannel", &CREATE_CHANNEL_REQUEST))
             }
             _ => None,
         }
     }
-    ///Checks the body of `createPost` (POST /api/v4/posts).
-    fn check_create_post_body<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        check_create_post_request(value, path, out);
-    }
-    ///Checks the body of `createStory` (POST /api/v4/stories).
-    fn check_create_story_body<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        check_create_story_request(value, path, out);
-    }
-    ///Checks the body of `createMessage` (POST /api/v3/messages).
-    fn check_create_message_body<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        check_create_message_request(value, path, out);
-    }
-    ///Checks the body of `createChannel` (POST /api/v3/channels).
-    fn check_create_channel_body<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        check_create_channel_request(value, path, out);
-    }
-    ///Checks a `CreateChannelRequest` value.
-    fn check_create_channel_request<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "autoDeleteMessageByFlagLimit", out);
-            if let Some(value) = object
-                .member("autoDeleteMessageByFlagLimit")
-                .filter(|v| !v.is_null())
-            {
-                let path = &Path::Field(path, "autoDeleteMessageByFlagLimit");
-                minimum(value, path, 1.0, false, out);
-                maximum(value, path, 1000.0, false, out);
-            }
-            not_null(object, path, "avatarFileId", out);
-            if let Some(value) = object.member("avatarFileId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "avatarFileId");
-                max_length(value, path, 50, out);
-            }
-            not_null(object, path, "channelId", out);
-            if let Some(value) = object.member("channelId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "channelId");
-                max_length(value, path, 100, out);
-            }
-            not_null(object, path, "displayName", out);
-            if let Some(value) = object.member("displayName").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "displayName");
-                max_length(value, path, 100, out);
-            }
-            not_null(object, path, "isMuted", out);
-            not_null(object, path, "isPublic", out);
-            not_null(object, path, "messageAutoDeleteEnabled", out);
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "notificationMode", out);
-            not_null(object, path, "postId", out);
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "tags");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        max_length(value, path, 100, out);
-                    }
-                }
-            }
-            not_null(object, path, "type", out);
-            not_null(object, path, "userIds", out);
-            if let Some(value) = object.member("userIds").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "userIds");
-                max_items(value, path, 1000, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        max_length(value, path, 50, out);
-                    }
-                }
-            }
-            not_null(object, path, "videoStreamId", out);
-        }
-    }
-    ///Checks a `CreateMessageRequest` value.
-    fn check_create_message_request<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            required(object, path, "channelId", out);
-            not_null(object, path, "channelId", out);
-            if let Some(value) = object.member("channelId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "channelId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "data", out);
-            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "data");
-                check_create_message_data(value, path, out);
-            }
-            not_null(object, path, "fileId", out);
-            if let Some(value) = object.member("fileId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "fileId");
-                max_length(value, path, 50, out);
-            }
-            not_null(object, path, "mentionees", out);
-            if let Some(value) = object.member("mentionees").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "mentionees");
-                max_items(value, path, 2, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        check_mentionee(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "messageId", out);
-            if let Some(value) = object.member("messageId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "messageId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "parentId", out);
-            if let Some(value) = object.member("parentId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "parentId");
-                max_length(value, path, 150, out);
-            }
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "tags");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        max_length(value, path, 30, out);
-                    }
-                }
-            }
-            not_null(object, path, "type", out);
-        }
-    }
-    ///Checks a `Mentionee` value.
-    fn check_mentionee<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "type", out);
-            not_null(object, path, "userIds", out);
-        }
-    }
-    ///Checks a `CreateMessageData` value.
-    fn check_create_message_data<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "text", out);
-        }
-    }
-    ///Checks a `CreateStoryRequest` value.
-    fn check_create_story_request<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            required(object, path, "data", out);
-            required(object, path, "dataType", out);
-            required(object, path, "targetType", out);
-            required(object, path, "targetId", out);
-            required(object, path, "referenceId", out);
-            not_null(object, path, "data", out);
-            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "data");
-                check_create_story_data(value, path, out);
-            }
-            not_null(object, path, "dataType", out);
-            not_null(object, path, "items", out);
-            if let Some(value) = object.member("items").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "items");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        check_story_item(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "referenceId", out);
-            not_null(object, path, "targetId", out);
-            not_null(object, path, "targetType", out);
-        }
-    }
-    ///Checks a `StoryItem` value.
-    fn check_story_item<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "data", out);
-            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "data");
-                check_story_hyperlink_data(value, path, out);
-            }
-            not_null(object, path, "type", out);
-        }
-    }
-    ///Checks a `StoryHyperlinkData` value.
-    fn check_story_hyperlink_data<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "customText", out);
-            not_null(object, path, "url", out);
-        }
-    }
-    ///Checks a `CreateStoryData` value.
-    fn check_create_story_data<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "imageDisplayMode", out);
-            not_null(object, path, "text", out);
-        }
-    }
-    ///Checks a `CreatePostRequest` value.
-    fn check_create_post_request<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            required(object, path, "data", out);
-            not_null(object, path, "attachments", out);
-            if let Some(value) = object.member("attachments").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "attachments");
-                max_items(value, path, 10, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        check_post_attachment(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "createdAt", out);
-            if let Some(value) = object.member("createdAt").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "createdAt");
-                date_time(value, path, out);
-            }
-            not_null(object, path, "data", out);
-            if let Some(value) = object.member("data").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "data");
-                check_create_post_data(value, path, out);
-            }
-            not_null(object, path, "dataType", out);
-            not_null(object, path, "eventId", out);
-            if let Some(value) = object.member("eventId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "eventId");
-                max_length(value, path, 24, out);
-            }
-            not_null(object, path, "hashtags", out);
-            if let Some(value) = object.member("hashtags").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "hashtags");
-                max_items(value, path, 30, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        max_length(value, path, 100, out);
-                    }
-                }
-            }
-            not_null(object, path, "isDiscoverable", out);
-            not_null(object, path, "mentionees", out);
-            if let Some(value) = object.member("mentionees").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "mentionees");
-                max_items(value, path, 2, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        check_mentionee(value, path, out);
-                    }
-                }
-            }
-            not_null(object, path, "metadata", out);
-            not_null(object, path, "postId", out);
-            if let Some(value) = object.member("postId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "postId");
-                max_length(value, path, 900, out);
-            }
-            not_null(object, path, "tags", out);
-            if let Some(value) = object.member("tags").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "tags");
-                max_items(value, path, 5, out);
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        max_length(value, path, 24, out);
-                    }
-                }
-            }
-            not_null(object, path, "targetId", out);
-            if let Some(value) = object.member("targetId").filter(|v| !v.is_null()) {
-                let path = &Path::Field(path, "targetId");
-                max_length(value, path, 900, out);
-            }
-            not_null(object, path, "targetType", out);
-        }
-    }
-    ///Checks a `CreatePostData` value.
-    fn check_create_post_data<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "pollId", out);
-            not_null(object, path, "roomId", out);
-            not_null(object, path, "streamId", out);
-            not_null(object, path, "text", out);
-            not_null(object, path, "title", out);
-        }
-    }
-    ///Checks a `PostAttachment` value.
-    fn check_post_attachment<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        out: &mut Vec<Violation>,
-    ) {
-        if value.is_object() {
-            let object = value;
-            not_null(object, path, "displayMode", out);
-            not_null(object, path, "fileId", out);
-            not_null(object, path, "isMuted", out);
-            not_null(object, path, "type", out);
-        }
-    }
+    ///The `CreateChannelRequest` schema.
+    static CREATE_CHANNEL_REQUEST: Schema = Schema {
+        properties: &[
+            Property {
+                name: "autoDeleteMessageByFlagLimit",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        minimum: Some((1.0, false)),
+                        maximum: Some((1000.0, false)),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "avatarFileId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(50),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "channelId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(100),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "displayName",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(100),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "isMuted",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "isPublic",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "messageAutoDeleteEnabled",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "metadata",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "notificationMode",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "postId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "tags",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(10),
+                        items: Some(
+                            &Schema {
+                                max_length: Some(100),
+                                ..Schema::NONE
+                            },
+                        ),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "type",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "userIds",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(1000),
+                        items: Some(
+                            &Schema {
+                                max_length: Some(50),
+                                ..Schema::NONE
+                            },
+                        ),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "videoStreamId",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreateMessageRequest` schema.
+    static CREATE_MESSAGE_REQUEST: Schema = Schema {
+        required: &["channelId"],
+        properties: &[
+            Property {
+                name: "channelId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(150),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "data",
+                nullable: false,
+                schema: Some(&CREATE_MESSAGE_DATA),
+            },
+            Property {
+                name: "fileId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(50),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "mentionees",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(2),
+                        items: Some(&MENTIONEE),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "messageId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(150),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "metadata",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "parentId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(150),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "tags",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(10),
+                        items: Some(
+                            &Schema {
+                                max_length: Some(30),
+                                ..Schema::NONE
+                            },
+                        ),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "type",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `Mentionee` schema.
+    static MENTIONEE: Schema = Schema {
+        properties: &[
+            Property {
+                name: "type",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "userIds",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreateMessageData` schema.
+    static CREATE_MESSAGE_DATA: Schema = Schema {
+        properties: &[
+            Property {
+                name: "text",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreateStoryRequest` schema.
+    static CREATE_STORY_REQUEST: Schema = Schema {
+        required: &["data", "dataType", "targetType", "targetId", "referenceId"],
+        properties: &[
+            Property {
+                name: "data",
+                nullable: false,
+                schema: Some(&CREATE_STORY_DATA),
+            },
+            Property {
+                name: "dataType",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "items",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(10),
+                        items: Some(&STORY_ITEM),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "metadata",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "referenceId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "targetId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "targetType",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `StoryItem` schema.
+    static STORY_ITEM: Schema = Schema {
+        properties: &[
+            Property {
+                name: "data",
+                nullable: false,
+                schema: Some(&STORY_HYPERLINK_DATA),
+            },
+            Property {
+                name: "type",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `StoryHyperlinkData` schema.
+    static STORY_HYPERLINK_DATA: Schema = Schema {
+        properties: &[
+            Property {
+                name: "customText",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "url",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreateStoryData` schema.
+    static CREATE_STORY_DATA: Schema = Schema {
+        properties: &[
+            Property {
+                name: "fileId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "imageDisplayMode",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "text",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreatePostRequest` schema.
+    static CREATE_POST_REQUEST: Schema = Schema {
+        required: &["data"],
+        properties: &[
+            Property {
+                name: "attachments",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(10),
+                        items: Some(&POST_ATTACHMENT),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "createdAt",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        date_time: true,
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "data",
+                nullable: false,
+                schema: Some(&CREATE_POST_DATA),
+            },
+            Property {
+                name: "dataType",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "eventId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(24),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "hashtags",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(30),
+                        items: Some(
+                            &Schema {
+                                max_length: Some(100),
+                                ..Schema::NONE
+                            },
+                        ),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "isDiscoverable",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "mentionees",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(2),
+                        items: Some(&MENTIONEE),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "metadata",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "postId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(900),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "tags",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_items: Some(5),
+                        items: Some(
+                            &Schema {
+                                max_length: Some(24),
+                                ..Schema::NONE
+                            },
+                        ),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "targetId",
+                nullable: false,
+                schema: Some(
+                    &Schema {
+                        max_length: Some(900),
+                        ..Schema::NONE
+                    },
+                ),
+            },
+            Property {
+                name: "targetType",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `CreatePostData` schema.
+    static CREATE_POST_DATA: Schema = Schema {
+        properties: &[
+            Property {
+                name: "fileId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "pollId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "roomId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "streamId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "text",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "title",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    ///The `PostAttachment` schema.
+    static POST_ATTACHMENT: Schema = Schema {
+        properties: &[
+            Property {
+                name: "displayMode",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "fileId",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "isMuted",
+                nullable: false,
+                schema: None,
+            },
+            Property {
+                name: "type",
+                nullable: false,
+                schema: None,
+            },
+        ],
+        ..Schema::NONE
+    };
+    use ::serde::de::{
+        DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess,
+        Visitor,
+    };
     use ::serde_json::Value;
     use ::std::borrow::Cow;
     /// One documented constraint a request body breaks.
@@ -6002,7 +6166,7 @@ pub mod validation {
     pub struct Violations {
         /// The operationId, e.g. `createPost`.
         pub operation: &'static str,
-        /// The broken constraints, in body order.
+        /// The broken constraints, ordered by path.
         pub violations: Vec<Violation>,
     }
     impl ::std::fmt::Display for Violations {
@@ -6024,39 +6188,318 @@ pub mod validation {
     /// `createPost` or progenitor's `create_post`). Operations without a body,
     /// and unknown ids, pass.
     pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
-        check_node(operation_id, body)
+        let Some((operation, schema)) = body_schema(operation_id) else {
+            return Ok(());
+        };
+        let mut violations = Vec::new();
+        let _ = Walk {
+            schema,
+            path: &Path::Body,
+            out: &mut violations,
+        }
+            .deserialize(body);
+        report(operation, violations)
     }
     /// [`check_request`] on the encoded body, as the client runs it before
-    /// sending. Reads the bytes once, borrowing their strings instead of building
-    /// a [`Value`]. Bytes that are not JSON pass: they are not a body this client
-    /// encoded, and the service judges them.
+    /// sending: one pass over the bytes that builds nothing, skipping the parts
+    /// of the body the spec puts no constraint on. Bytes that are not JSON pass:
+    /// they are not a body this client encoded, and the service judges them.
     pub fn check_request_json(
         operation_id: &str,
         body: &[u8],
     ) -> Result<(), Violations> {
-        match ::serde_json::from_slice::<Json<'_>>(body) {
-            Ok(json) => check_node(operation_id, &json),
-            Err(_) => Ok(()),
-        }
-    }
-    fn check_node<N: Node>(operation_id: &str, body: &N) -> Result<(), Violations> {
-        let Some((operation, check)) = body_check::<N>(operation_id) else {
+        let Some((operation, schema)) = body_schema(operation_id) else {
             return Ok(());
         };
         let mut violations = Vec::new();
-        check(body, &Path::Body, &mut violations);
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(Violations {
-                operation,
-                violations,
-            })
+        let mut reader = ::serde_json::Deserializer::from_slice(body);
+        let walked = Walk {
+            schema,
+            path: &Path::Body,
+            out: &mut violations,
+        }
+            .deserialize(&mut reader)
+            .and_then(|_| reader.end());
+        match walked {
+            Ok(()) => report(operation, violations),
+            Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
+                match ::serde_json::from_slice::<Value>(body) {
+                    Ok(value) => check_request(operation_id, &value),
+                    Err(_) => Ok(()),
+                }
+            }
+            Err(_) => Ok(()),
         }
     }
-    /// The check of one body: the value, where it is, and where violations go.
-    type Check<N> = fn(&N, &Path<'_>, &mut Vec<Violation>);
-    /// Where a value sits in the body, built as the checks descend and printed
+    fn report(
+        operation: &'static str,
+        mut violations: Vec<Violation>,
+    ) -> Result<(), Violations> {
+        if violations.is_empty() {
+            return Ok(());
+        }
+        violations.sort_by(|a, b| a.path.cmp(&b.path));
+        Err(Violations {
+            operation,
+            violations,
+        })
+    }
+    /// What the spec says of one JSON value, as far as the checks go. Generated
+    /// tables leave out what checks nothing.
+    struct Schema {
+        max_length: Option<usize>,
+        min_length: Option<usize>,
+        date_time: bool,
+        max_items: Option<usize>,
+        min_items: Option<usize>,
+        /// `(bound, exclusive)`.
+        minimum: Option<(f64, bool)>,
+        maximum: Option<(f64, bool)>,
+        items: Option<&'static Schema>,
+        required: &'static [&'static str],
+        properties: &'static [Property],
+        all_of: &'static [&'static Schema],
+    }
+    impl Schema {
+        const NONE: Schema = Schema {
+            max_length: None,
+            min_length: None,
+            date_time: false,
+            max_items: None,
+            min_items: None,
+            minimum: None,
+            maximum: None,
+            items: None,
+            required: &[],
+            properties: &[],
+            all_of: &[],
+        };
+    }
+    /// A property with something to check: not nullable, required, or with a
+    /// constraint of its own (`schema`).
+    struct Property {
+        name: &'static str,
+        nullable: bool,
+        schema: Option<&'static Schema>,
+    }
+    /// The interpreter: checks one value against `schema` as serde hands it over.
+    struct Walk<'a> {
+        schema: &'static Schema,
+        path: &'a Path<'a>,
+        out: &'a mut Vec<Violation>,
+    }
+    /// Whether the walked value was `null` (for `required` and non-nullable
+    /// fields).
+    #[derive(PartialEq)]
+    enum Seen {
+        Null,
+        Value,
+    }
+    /// The error a walk ends with on a repeated object key.
+    const DUPLICATE_KEY: &str = "duplicate key";
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = Seen;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Seen, D::Error> {
+            if self.schema.all_of.is_empty() {
+                return deserializer.deserialize_any(self);
+            }
+            let value = <Value as ::serde::Deserialize>::deserialize(deserializer)?;
+            let seen = (&value)
+                .deserialize_any(Walk {
+                    schema: self.schema,
+                    path: self.path,
+                    out: &mut *self.out,
+                })
+                .unwrap_or(Seen::Value);
+            for part in self.schema.all_of {
+                let _ = Walk {
+                    schema: part,
+                    path: self.path,
+                    out: &mut *self.out,
+                }
+                    .deserialize(&value);
+            }
+            Ok(seen)
+        }
+    }
+    impl Walk<'_> {
+        fn push(&mut self, path: &Path<'_>, message: String) {
+            self.out
+                .push(Violation {
+                    path: path.to_string(),
+                    message,
+                });
+        }
+        fn number(&mut self, number: f64) {
+            if let Some((min, exclusive)) = self.schema.minimum
+                && (number < min || (exclusive && number == min))
+            {
+                let bound = if exclusive { "above" } else { "at least" };
+                self.push(
+                    self.path,
+                    format!("{number} is out of range: it must be {bound} {min}"),
+                );
+            }
+            if let Some((max, exclusive)) = self.schema.maximum
+                && (number > max || (exclusive && number == max))
+            {
+                let bound = if exclusive { "below" } else { "at most" };
+                self.push(
+                    self.path,
+                    format!("{number} is out of range: it must be {bound} {max}"),
+                );
+            }
+        }
+        fn text(&mut self, text: &str) {
+            if self.schema.max_length.is_some() || self.schema.min_length.is_some() {
+                let length = text.chars().count();
+                if let Some(max) = self.schema.max_length.filter(|max| length > *max) {
+                    self.push(
+                        self.path,
+                        format!(
+                            "{length} characters, more than the maximum length of {max}"
+                        ),
+                    );
+                }
+                if let Some(min) = self.schema.min_length.filter(|min| length < *min) {
+                    self.push(
+                        self.path,
+                        format!(
+                            "{length} characters, less than the minimum length of {min}"
+                        ),
+                    );
+                }
+            }
+            if self.schema.date_time
+                && ::chrono::DateTime::parse_from_rfc3339(text).is_err()
+            {
+                self.push(
+                    self.path,
+                    format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"),
+                );
+            }
+        }
+    }
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = Seen;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<Seen, E> {
+            Ok(Seen::Null)
+        }
+        fn visit_none<E>(self) -> Result<Seen, E> {
+            Ok(Seen::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Seen, D::Error> {
+            self.deserialize(deserializer)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Seen, E> {
+            Ok(Seen::Value)
+        }
+        fn visit_i64<E>(mut self, n: i64) -> Result<Seen, E> {
+            self.number(n as f64);
+            Ok(Seen::Value)
+        }
+        fn visit_u64<E>(mut self, n: u64) -> Result<Seen, E> {
+            self.number(n as f64);
+            Ok(Seen::Value)
+        }
+        fn visit_f64<E>(mut self, n: f64) -> Result<Seen, E> {
+            self.number(n);
+            Ok(Seen::Value)
+        }
+        fn visit_str<E>(mut self, text: &str) -> Result<Seen, E> {
+            self.text(text);
+            Ok(Seen::Value)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Seen, A::Error> {
+            let mut count = 0;
+            loop {
+                let next = match self.schema.items {
+                    Some(items) => {
+                        seq.next_element_seed(Walk {
+                                schema: items,
+                                path: &Path::Index(self.path, count),
+                                out: &mut *self.out,
+                            })?
+                            .is_some()
+                    }
+                    None => seq.next_element::<IgnoredAny>()?.is_some(),
+                };
+                if !next {
+                    break;
+                }
+                count += 1;
+            }
+            if let Some(max) = self.schema.max_items.filter(|max| count > *max) {
+                self.push(
+                    self.path,
+                    format!("{count} items, more than the maximum of {max}"),
+                );
+            }
+            if let Some(min) = self.schema.min_items.filter(|min| count < *min) {
+                self.push(
+                    self.path,
+                    format!("{count} items, fewer than the minimum of {min}"),
+                );
+            }
+            Ok(Seen::Value)
+        }
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Seen, A::Error> {
+            let properties = self.schema.properties;
+            let (mut present, mut null) = (0u128, 0u128);
+            while let Some(Key(key)) = map.next_key()? {
+                let Some(index) = properties.iter().position(|p| p.name == key) else {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                };
+                let bit = 1u128 << index;
+                if present & bit != 0 {
+                    return Err(A::Error::custom(DUPLICATE_KEY));
+                }
+                present |= bit;
+                let property = &properties[index];
+                let path = Path::Field(self.path, property.name);
+                let seen = map
+                    .next_value_seed(Walk {
+                        schema: property.schema.unwrap_or(&Schema::NONE),
+                        path: &path,
+                        out: &mut *self.out,
+                    })?;
+                if seen == Seen::Null {
+                    null |= bit;
+                    if !property.nullable {
+                        self.push(
+                            &path,
+                            "null is not allowed (a NaN or infinite number encodes as null)"
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            for name in self.schema.required {
+                let Some(index) = properties.iter().position(|p| p.name == *name) else {
+                    continue;
+                };
+                let bit = 1u128 << index;
+                if present & bit == 0 || null & bit != 0 {
+                    self.push(
+                        &Path::Field(self.path, name),
+                        "required field is missing".to_owned(),
+                    );
+                }
+            }
+            Ok(Seen::Value)
+        }
+    }
+    /// Where a value sits in the body, built as the walk descends and printed
     /// only when a violation is found.
     enum Path<'a> {
         Body,
@@ -6072,305 +6515,24 @@ pub mod validation {
             }
         }
     }
-    /// What the checks read of a JSON value: a [`Value`], or a [`Json`] that
-    /// borrows from the encoded body.
-    trait Node: Sized {
-        fn text(&self) -> Option<&str>;
-        fn items(&self) -> Option<&[Self]>;
-        fn number(&self) -> Option<f64>;
-        fn is_null(&self) -> bool;
-        fn is_object(&self) -> bool;
-        /// The member `name` when this is an object that has it.
-        fn member(&self, name: &str) -> Option<&Self>;
-    }
-    impl Node for Value {
-        fn text(&self) -> Option<&str> {
-            self.as_str()
-        }
-        fn items(&self) -> Option<&[Self]> {
-            self.as_array().map(Vec::as_slice)
-        }
-        fn number(&self) -> Option<f64> {
-            self.as_f64()
-        }
-        fn is_null(&self) -> bool {
-            Value::is_null(self)
-        }
-        fn is_object(&self) -> bool {
-            Value::is_object(self)
-        }
-        fn member(&self, name: &str) -> Option<&Self> {
-            self.get(name)
-        }
-    }
-    /// A JSON value whose strings and keys borrow from the input where they can
-    /// (no escapes in them).
-    enum Json<'a> {
-        Null,
-        Bool,
-        Number(f64),
-        Text(Cow<'a, str>),
-        Array(Vec<Json<'a>>),
-        Object(Vec<(Cow<'a, str>, Json<'a>)>),
-    }
-    impl Node for Json<'_> {
-        fn text(&self) -> Option<&str> {
-            match self {
-                Json::Text(text) => Some(text),
-                _ => None,
-            }
-        }
-        fn items(&self) -> Option<&[Self]> {
-            match self {
-                Json::Array(items) => Some(items),
-                _ => None,
-            }
-        }
-        fn number(&self) -> Option<f64> {
-            match self {
-                Json::Number(number) => Some(*number),
-                _ => None,
-            }
-        }
-        fn is_null(&self) -> bool {
-            matches!(self, Json::Null)
-        }
-        fn is_object(&self) -> bool {
-            matches!(self, Json::Object(_))
-        }
-        fn member(&self, name: &str) -> Option<&Self> {
-            match self {
-                Json::Object(members) => {
-                    members.iter().rev().find(|(key, _)| key == name).map(|(_, v)| v)
-                }
-                _ => None,
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Json<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            deserializer.deserialize_any(JsonVisitor)
-        }
-    }
-    struct JsonVisitor;
-    impl<'de> ::serde::de::Visitor<'de> for JsonVisitor {
-        type Value = Json<'de>;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("any JSON value")
-        }
-        fn visit_unit<E>(self) -> Result<Json<'de>, E> {
-            Ok(Json::Null)
-        }
-        fn visit_none<E>(self) -> Result<Json<'de>, E> {
-            Ok(Json::Null)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Json<'de>, E> {
-            Ok(Json::Bool)
-        }
-        fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
-            Ok(Json::Number(n as f64))
-        }
-        fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
-            Ok(Json::Number(n as f64))
-        }
-        fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
-            Ok(Json::Number(n))
-        }
-        fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Json<'de>, E> {
-            Ok(Json::Text(Cow::Borrowed(text)))
-        }
-        fn visit_str<E>(self, text: &str) -> Result<Json<'de>, E> {
-            Ok(Json::Text(Cow::Owned(text.to_owned())))
-        }
-        fn visit_string<E>(self, text: String) -> Result<Json<'de>, E> {
-            Ok(Json::Text(Cow::Owned(text)))
-        }
-        fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Json<'de>, A::Error> {
-            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-            Ok(Json::Array(items))
-        }
-        fn visit_map<A: ::serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Json<'de>, A::Error> {
-            let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
-            while let Some(Key(key)) = map.next_key()? {
-                members.push((key, map.next_value()?));
-            }
-            Ok(Json::Object(members))
-        }
-    }
-    /// An object key, borrowed when it has no escapes.
+    /// An object key, borrowed from the input when it has no escapes.
     struct Key<'a>(Cow<'a, str>);
     impl<'de> ::serde::Deserialize<'de> for Key<'de> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            match deserializer.deserialize_str(JsonVisitor)? {
-                Json::Text(text) => Ok(Key(text)),
-                _ => Err(::serde::de::Error::custom("an object key is not a string")),
-            }
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(KeyVisitor)
         }
     }
-    fn push(out: &mut Vec<Violation>, path: &Path<'_>, message: String) {
-        out.push(Violation {
-            path: path.to_string(),
-            message,
-        });
-    }
-    #[allow(dead_code)]
-    fn max_length<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        max: usize,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(text) = value.text() {
-            let length = text.chars().count();
-            if length > max {
-                push(
-                    out,
-                    path,
-                    format!("{length} characters, more than the maximum length of {max}"),
-                );
-            }
+    struct KeyVisitor;
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = Key<'de>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an object key")
         }
-    }
-    #[allow(dead_code)]
-    fn min_length<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        min: usize,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(text) = value.text() {
-            let length = text.chars().count();
-            if length < min {
-                push(
-                    out,
-                    path,
-                    format!("{length} characters, less than the minimum length of {min}"),
-                );
-            }
+        fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key(Cow::Borrowed(key)))
         }
-    }
-    #[allow(dead_code)]
-    fn max_items<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        max: usize,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(items) = value.items() {
-            if items.len() > max {
-                push(
-                    out,
-                    path,
-                    format!("{} items, more than the maximum of {max}", items.len()),
-                );
-            }
-        }
-    }
-    #[allow(dead_code)]
-    fn min_items<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        min: usize,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(items) = value.items() {
-            if items.len() < min {
-                push(
-                    out,
-                    path,
-                    format!("{} items, fewer than the minimum of {min}", items.len()),
-                );
-            }
-        }
-    }
-    #[allow(dead_code)]
-    fn minimum<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        min: f64,
-        exclusive: bool,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(number) = value.number() {
-            if number < min || (exclusive && number == min) {
-                let bound = if exclusive { "above" } else { "at least" };
-                push(
-                    out,
-                    path,
-                    format!("{number} is out of range: it must be {bound} {min}"),
-                );
-            }
-        }
-    }
-    #[allow(dead_code)]
-    fn maximum<N: Node>(
-        value: &N,
-        path: &Path<'_>,
-        max: f64,
-        exclusive: bool,
-        out: &mut Vec<Violation>,
-    ) {
-        if let Some(number) = value.number() {
-            if number > max || (exclusive && number == max) {
-                let bound = if exclusive { "below" } else { "at most" };
-                push(
-                    out,
-                    path,
-                    format!("{number} is out of range: it must be {bound} {max}"),
-                );
-            }
-        }
-    }
-    #[allow(dead_code)]
-    fn not_null<N: Node>(
-        object: &N,
-        path: &Path<'_>,
-        field: &'static str,
-        out: &mut Vec<Violation>,
-    ) {
-        if object.member(field).is_some_and(N::is_null) {
-            push(
-                out,
-                &Path::Field(path, field),
-                "null is not allowed (a NaN or infinite number encodes as null)"
-                    .to_owned(),
-            );
-        }
-    }
-    #[allow(dead_code)]
-    fn date_time<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
-        if let Some(text) = value.text() {
-            if ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
-                push(
-                    out,
-                    path,
-                    format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"),
-                );
-            }
-        }
-    }
-    #[allow(dead_code)]
-    fn required<N: Node>(
-        object: &N,
-        path: &Path<'_>,
-        field: &'static str,
-        out: &mut Vec<Violation>,
-    ) {
-        if object.member(field).is_none_or(N::is_null) {
-            push(out, &Path::Field(path, field), "required field is missing".to_owned());
+        fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+            Ok(Key(Cow::Owned(key.to_owned())))
         }
     }
 }

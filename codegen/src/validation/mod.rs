@@ -1,10 +1,13 @@
-//! Generates the `validation` module: one check function per request schema,
-//! written from the spec's constraints (`required`, `maxLength`/`minLength`,
-//! `maxItems`/`minItems`, `minimum`/`maximum`), so that a body breaking any of
-//! them is refused, with the field and the limit named, before it is sent.
+//! Generates the `validation` module: the spec's constraints on request bodies
+//! (`required`, non-nullable fields, `maxLength`/`minLength`, `format:
+//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) as static tables,
+//! one per request schema, which one fixed interpreter (`runtime.rs`) walks
+//! alongside the JSON, so that a body breaking any of them is refused, with the
+//! field and the limit named, before it is sent.
 //!
 //! The checks run on the JSON a request body encodes to, so they hold whatever
-//! Rust types progenitor chose for the fields.
+//! Rust types progenitor chose for the fields. Subschemas with nothing to check
+//! are left out of the tables, so the interpreter skips those parts of a body.
 
 use std::collections::BTreeSet;
 
@@ -15,8 +18,18 @@ use serde_json::Value;
 
 use crate::Error;
 
-/// The fixed part of the module: report types, JSON views, check helpers.
+/// The fixed part of the module: report types, the tables' types and the
+/// interpreter.
 const RUNTIME: &str = include_str!("runtime.rs");
+
+/// Properties one object schema may have: the interpreter tracks which it has
+/// seen in a `u128`.
+const MAX_PROPERTIES: usize = 128;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+#[cfg(test)]
+mod tests;
 
 /// The `validation` module for `spec`.
 pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error> {
@@ -24,8 +37,12 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    let tables = Tables {
+        document: &document,
+        file,
+    };
     let mut arms = Vec::new();
-    let mut functions = Vec::new();
+    let mut statics = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
     for (route, method, operation) in spec.operations() {
         let Some(operation_id) = operation.operation_id.as_deref() else {
@@ -44,24 +61,28 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         let Some(schema) = body.pointer("/content/application~1json/schema") else {
             continue;
         };
-        let function = format_ident!("check_{}_body", snake_case(operation_id));
-        let mut checks = schema_checks(schema, &mut wanted);
-        if checks.is_empty() {
-            checks = quote! { let _ = (value, path, out); };
-        }
-        let doc = format!(
-            "Checks the body of `{operation_id}` ({} {route}).",
-            method.to_uppercase()
-        );
-        functions.push(quote! {
-            #[doc = #doc]
-            fn #function<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
-                #checks
+        let name = match reference(schema) {
+            Some(component) => {
+                wanted.push(component.to_owned());
+                schema_static(component)
             }
-        });
+            None => {
+                let name = format_ident!("{}_BODY", screaming(operation_id));
+                let table = tables.schema(schema, &mut wanted, operation_id)?;
+                let doc = format!(
+                    "The body of `{operation_id}` ({} {route}).",
+                    method.to_uppercase()
+                );
+                statics.push(quote! {
+                    #[doc = #doc]
+                    static #name: Schema = #table;
+                });
+                name
+            }
+        };
         let snake = snake_case(operation_id);
         arms.push(quote! {
-            #operation_id | #snake => Some((#operation_id, #function::<N> as Check<N>)),
+            #operation_id | #snake => Some((#operation_id, &#name)),
         });
     }
     let mut done = BTreeSet::new();
@@ -69,33 +90,19 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         if !done.insert(name.clone()) {
             continue;
         }
-        let pointer = format!(
-            "/components/schemas/{}",
-            name.replace('~', "~0").replace('/', "~1")
-        );
-        let Some(schema) = document.pointer(&pointer) else {
+        let Some(schema) = tables.component(&name) else {
             return Err(Error::UnresolvedRef {
                 file: file.to_owned(),
-                reference: format!("#/components/schemas/{name}"),
+                reference: format!("{SCHEMA_PREFIX}{name}"),
                 location: "a request schema".to_owned(),
             });
         };
-        let function = schema_function(&name);
-        let mut checks = schema_checks(schema, &mut wanted);
-        if checks.is_empty() {
-            checks = quote! { let _ = (value, path, out); };
-        }
-        let doc = format!("Checks a `{name}` value (no documented constraint).");
-        let doc = if checks.to_string().starts_with("let _") {
-            doc
-        } else {
-            format!("Checks a `{name}` value.")
-        };
-        functions.push(quote! {
+        let ident = schema_static(&name);
+        let table = tables.schema(schema, &mut wanted, &name)?;
+        let doc = format!("The `{name}` schema.");
+        statics.push(quote! {
             #[doc = #doc]
-            fn #function<N: Node>(value: &N, path: &Path<'_>, out: &mut Vec<Violation>) {
-                #checks
-            }
+            static #ident: Schema = #table;
         });
     }
     let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Generator {
@@ -109,127 +116,228 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
-            /// The check of `operation_id`'s body, with the spec's name for it.
-            fn body_check<N: Node>(operation_id: &str) -> Option<(&'static str, Check<N>)> {
+            /// The body schema of `operation_id`, with the spec's name for it.
+            fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
                 match operation_id {
                     #(#arms)*
                     _ => None,
                 }
             }
 
-            #(#functions)*
+            #(#statics)*
 
             #runtime
         }
     })
 }
 
-/// The statements checking `value` (at `path`) against `schema`; names of
-/// referenced component schemas go to `wanted`.
-fn schema_checks(schema: &Value, wanted: &mut Vec<String>) -> TokenStream {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference
-            .trim_start_matches("#/components/schemas/")
-            .to_owned();
-        let function = schema_function(&name);
-        wanted.push(name);
-        return quote! { #function(value, path, out); };
-    }
-    let mut checks = TokenStream::new();
-    let usize_of = |key: &str| {
-        schema
-            .get(key)
-            .and_then(Value::as_u64)
-            .map(|n| Literal::usize_unsuffixed(n as usize))
-    };
-    let f64_of = |key: &str| {
-        schema
-            .get(key)
-            .and_then(Value::as_f64)
-            .map(Literal::f64_unsuffixed)
-    };
-    let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
-    if let Some(max) = usize_of("maxLength") {
-        checks.extend(quote! { max_length(value, path, #max, out); });
-    }
-    if let Some(min) = usize_of("minLength") {
-        checks.extend(quote! { min_length(value, path, #min, out); });
-    }
-    if schema.get("format").and_then(Value::as_str) == Some("date-time") {
-        checks.extend(quote! { date_time(value, path, out); });
-    }
-    if let Some(max) = usize_of("maxItems") {
-        checks.extend(quote! { max_items(value, path, #max, out); });
-    }
-    if let Some(min) = usize_of("minItems") {
-        checks.extend(quote! { min_items(value, path, #min, out); });
-    }
-    if let Some(min) = f64_of("minimum") {
-        let exclusive = flag("exclusiveMinimum");
-        checks.extend(quote! { minimum(value, path, #min, #exclusive, out); });
-    }
-    if let Some(max) = f64_of("maximum") {
-        let exclusive = flag("exclusiveMaximum");
-        checks.extend(quote! { maximum(value, path, #max, #exclusive, out); });
-    }
-    if let Some(items) = schema.get("items") {
-        let item_checks = schema_checks(items, wanted);
-        if !item_checks.is_empty() {
-            checks.extend(quote! {
-                if let Some(items) = value.items() {
-                    for (index, value) in items.iter().enumerate() {
-                        let path = &Path::Index(path, index);
-                        #item_checks
-                    }
-                }
-            });
-        }
-    }
-    let mut object_checks = TokenStream::new();
-    if let Some(Value::Array(names)) = schema.get("required") {
-        for name in names.iter().filter_map(Value::as_str) {
-            object_checks.extend(quote! { required(object, path, #name, out); });
-        }
-    }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        for (name, property) in properties {
-            // A `null` the spec does not allow (serde_json writes NaN and the
-            // infinities as `null`).
-            if property.get("nullable").and_then(Value::as_bool) != Some(true) {
-                object_checks.extend(quote! { not_null(object, path, #name, out); });
-            }
-            let property_checks = schema_checks(property, wanted);
-            if property_checks.is_empty() {
-                continue;
-            }
-            object_checks.extend(quote! {
-                if let Some(value) = object.member(#name).filter(|v| !v.is_null()) {
-                    let path = &Path::Field(path, #name);
-                    #property_checks
-                }
-            });
-        }
-    }
-    // Every part of an allOf applies; anyOf/oneOf alternatives are left to
-    // the service (the spec uses none).
-    if let Some(Value::Array(parts)) = schema.get("allOf") {
-        for part in parts {
-            checks.extend(schema_checks(part, wanted));
-        }
-    }
-    if !object_checks.is_empty() {
-        checks.extend(quote! {
-            if value.is_object() {
-                let object = value;
-                #object_checks
-            }
-        });
-    }
-    checks
+/// Builds the table expressions for the schemas of one spec document.
+struct Tables<'a> {
+    document: &'a Value,
+    file: &'a str,
 }
 
-fn schema_function(name: &str) -> proc_macro2::Ident {
-    format_ident!("check_{}", snake_case(name))
+impl Tables<'_> {
+    fn component(&self, name: &str) -> Option<&Value> {
+        self.document.pointer(&format!(
+            "/components/schemas/{}",
+            name.replace('~', "~0").replace('/', "~1")
+        ))
+    }
+
+    /// `schema` as a `Schema { .. }` expression; names of referenced
+    /// component schemas go to `wanted`. `at` names the schema in errors.
+    fn schema(
+        &self,
+        schema: &Value,
+        wanted: &mut Vec<String>,
+        at: &str,
+    ) -> Result<TokenStream, Error> {
+        if let Some(name) = reference(schema) {
+            // A component that is another's alias.
+            wanted.push(name.to_owned());
+            let ident = schema_static(name);
+            return Ok(quote! { Schema { all_of: &[&#ident], ..Schema::NONE } });
+        }
+        // Only the fields that differ from `Schema::NONE` are written.
+        let mut fields = Vec::new();
+        for (key, field) in [
+            ("maxLength", "max_length"),
+            ("minLength", "min_length"),
+            ("maxItems", "max_items"),
+            ("minItems", "min_items"),
+        ] {
+            if let Some(n) = schema.get(key).and_then(Value::as_u64) {
+                let (field, n) = (
+                    format_ident!("{field}"),
+                    Literal::usize_unsuffixed(n as usize),
+                );
+                fields.push(quote! { #field: Some(#n) });
+            }
+        }
+        for (key, exclusive, field) in [
+            ("minimum", "exclusiveMinimum", "minimum"),
+            ("maximum", "exclusiveMaximum", "maximum"),
+        ] {
+            if let Some(n) = schema.get(key).and_then(Value::as_f64) {
+                let exclusive = schema
+                    .get(exclusive)
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let (field, n) = (format_ident!("{field}"), Literal::f64_unsuffixed(n));
+                fields.push(quote! { #field: Some((#n, #exclusive)) });
+            }
+        }
+        if schema.get("format").and_then(Value::as_str) == Some("date-time") {
+            fields.push(quote! { date_time: true });
+        }
+        if let Some(items) = schema.get("items")
+            && self.checks_anything(items, &mut BTreeSet::new())
+        {
+            let table = self.sub_schema(items, wanted, at)?;
+            fields.push(quote! { items: Some(#table) });
+        }
+        let required: Vec<&str> = match schema.get("required") {
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !required.is_empty() {
+            fields.push(quote! { required: &[#(#required),*] });
+        }
+        let mut properties = Vec::new();
+        let mut named = BTreeSet::new();
+        if let Some(Value::Object(declared)) = schema.get("properties") {
+            for (name, property) in declared {
+                let nullable = property.get("nullable").and_then(Value::as_bool) == Some(true);
+                let checked = self.checks_anything(property, &mut BTreeSet::new());
+                if nullable && !checked && !required.contains(&name.as_str()) {
+                    continue;
+                }
+                let table = if checked {
+                    let table = self.sub_schema(property, wanted, at)?;
+                    quote! { Some(#table) }
+                } else {
+                    quote! { None }
+                };
+                named.insert(name.as_str());
+                properties.push(quote! {
+                    Property { name: #name, nullable: #nullable, schema: #table }
+                });
+            }
+        }
+        // A required name with no declared property is still looked for.
+        for name in required.iter().filter(|name| !named.contains(*name)) {
+            properties.push(quote! {
+                Property { name: #name, nullable: true, schema: None }
+            });
+        }
+        if properties.len() > MAX_PROPERTIES {
+            return Err(Error::Generator {
+                file: self.file.to_owned(),
+                message: format!(
+                    "schema `{at}`: {} checked properties, more than the {MAX_PROPERTIES} request validation supports",
+                    properties.len()
+                ),
+            });
+        }
+        if !properties.is_empty() {
+            fields.push(quote! { properties: &[#(#properties),*] });
+        }
+        // Every part of an allOf applies; anyOf/oneOf alternatives are left to
+        // the service (the spec uses none).
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            let mut all_of = Vec::new();
+            for part in parts {
+                all_of.push(self.sub_schema(part, wanted, at)?);
+            }
+            fields.push(quote! { all_of: &[#(#all_of),*] });
+        }
+        Ok(quote! { Schema { #(#fields,)* ..Schema::NONE } })
+    }
+
+    /// A reference to the table of `schema`: the component's static for a
+    /// `$ref`, else an inline table.
+    fn sub_schema(
+        &self,
+        schema: &Value,
+        wanted: &mut Vec<String>,
+        at: &str,
+    ) -> Result<TokenStream, Error> {
+        if let Some(name) = reference(schema) {
+            wanted.push(name.to_owned());
+            let ident = schema_static(name);
+            return Ok(quote! { &#ident });
+        }
+        let table = self.schema(schema, wanted, at)?;
+        Ok(quote! { &#table })
+    }
+
+    /// Whether checking a value against `schema` can find anything. A cycle
+    /// of `$ref`s counts as checking (`visiting` holds the names on the way).
+    fn checks_anything(&self, schema: &Value, visiting: &mut BTreeSet<String>) -> bool {
+        if let Some(name) = reference(schema) {
+            if !visiting.insert(name.to_owned()) {
+                return true;
+            }
+            let result = self
+                .component(name)
+                .is_none_or(|target| self.checks_anything(target, visiting));
+            visiting.remove(name);
+            return result;
+        }
+        let constrained = [
+            "maxLength",
+            "minLength",
+            "maxItems",
+            "minItems",
+            "minimum",
+            "maximum",
+        ]
+        .iter()
+        .any(|key| schema.get(key).is_some())
+            || schema.get("format").and_then(Value::as_str) == Some("date-time")
+            || schema
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|names| !names.is_empty());
+        constrained
+            || schema
+                .get("items")
+                .is_some_and(|items| self.checks_anything(items, visiting))
+            || schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|properties| {
+                    properties.values().any(|property| {
+                        property.get("nullable").and_then(Value::as_bool) != Some(true)
+                            || self.checks_anything(property, visiting)
+                    })
+                })
+            || schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|parts| {
+                    parts
+                        .iter()
+                        .any(|part| self.checks_anything(part, visiting))
+                })
+    }
+}
+
+fn reference(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .map(|reference| reference.trim_start_matches(SCHEMA_PREFIX))
+}
+
+fn schema_static(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", screaming(name))
+}
+
+/// `CreatePostRequest` → `CREATE_POST_REQUEST`.
+fn screaming(name: &str) -> String {
+    snake_case(name).to_uppercase()
 }
 
 /// `createPost` → `create_post`, `CreatePostRequest` → `create_post_request`.

@@ -96,13 +96,9 @@ fn response_enums_become_strings_and_request_strings_stay_plain() {
             .any(|t| t == "CreatePostRequestPostId")
     );
     // The constraints are still checked, from the original spec.
-    assert!(generated.code.contains("max_length(value, path, 900, out)"));
-    assert!(generated.code.contains("max_items(value, path, 5, out)"));
-    assert!(
-        generated
-            .code
-            .contains("minimum(value, path, 1.0, false, out)")
-    );
+    assert!(generated.code.contains("max_length: Some(900)"));
+    assert!(generated.code.contains("max_items: Some(5)"));
+    assert!(generated.code.contains("minimum: Some((1.0, false))"));
 }
 
 #[test]

@@ -153,11 +153,10 @@ impl Tables<'_> {
         wanted: &mut Vec<String>,
         at: &str,
     ) -> Result<TokenStream, Error> {
-        if let Some(name) = reference(schema) {
+        if reference(schema).is_some() {
             // A component that is another's alias.
-            wanted.push(name.to_owned());
-            let ident = schema_static(name);
-            return Ok(quote! { Schema { all_of: &[&#ident], ..Schema::NONE } });
+            let target = self.sub_schema(schema, wanted, at)?;
+            return Ok(quote! { Schema { all_of: &[#target], ..Schema::NONE } });
         }
         // Only the fields that differ from `Schema::NONE` are written.
         let mut fields = Vec::new();

@@ -18,17 +18,17 @@ pub(crate) fn version(raw: &serde_yaml::Value, file: &str) -> Result<(), Error> 
             .to_owned(),
         None => "(missing)".to_owned(),
     };
-    supported_version(found, file)
+    supported_version(&found, file)
 }
 
 /// `found` is the document's `openapi` value.
-pub(crate) fn supported_version(found: String, file: &str) -> Result<(), Error> {
+pub(crate) fn supported_version(found: &str, file: &str) -> Result<(), Error> {
     if found.starts_with("3.0.") {
         Ok(())
     } else {
         Err(Error::Version {
             file: file.to_owned(),
-            found,
+            found: found.to_owned(),
         })
     }
 }

@@ -76,7 +76,7 @@ impl Spec {
                 return Err(Error::shape(label, &shape));
             }
         };
-        check::supported_version(openapi.openapi.clone(), label)?;
+        check::supported_version(&openapi.openapi, label)?;
         check::references(&openapi, label)?;
         check::operations(&openapi, label)?;
         let fingerprint = format!("{:x}", Sha256::digest(normalised.as_bytes()));

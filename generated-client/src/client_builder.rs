@@ -59,9 +59,9 @@ pub struct ClientBuilder {
     token: Token,
     timeout: Duration,
     connect_timeout: Duration,
-    retry: RetryPolicy,
     user_agent: String,
-    validate_requests: bool,
+    /// What the client carries into every call (retries, validation).
+    state: ClientState,
 }
 
 impl Default for ClientBuilder {
@@ -71,9 +71,8 @@ impl Default for ClientBuilder {
             token: Token::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
-            validate_requests: true,
+            state: ClientState::default(),
         }
     }
 }
@@ -115,13 +114,13 @@ impl ClientBuilder {
     /// Attempts after the first for a retryable failure; `0` turns retries
     /// off. Default 2. See [`RetryPolicy`].
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.retry.max_retries = max_retries;
+        self.state.retry.max_retries = max_retries;
         self
     }
 
     /// The whole retry policy (backoff and `Retry-After` caps included).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.state.retry = policy;
         self
     }
 
@@ -137,7 +136,7 @@ impl ClientBuilder {
     /// off if the service has relaxed a limit before the spec caught up; the
     /// check costs a few microseconds per request with a body (BENCHMARKS.md).
     pub fn validate_requests(mut self, validate: bool) -> Self {
-        self.validate_requests = validate;
+        self.state.validate_requests = validate;
         self
     }
 
@@ -171,14 +170,7 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|e| BuildError::Http(e.without_url().to_string()))?;
-        Ok(Client::new_with_client(
-            &self.base_url,
-            http,
-            ClientState {
-                retry: self.retry,
-                validate_requests: self.validate_requests,
-            },
-        ))
+        Ok(Client::new_with_client(&self.base_url, http, self.state))
     }
 }
 

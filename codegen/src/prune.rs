@@ -50,10 +50,13 @@ pub(crate) fn unused_builders(tokens: TokenStream) -> TokenStream {
         let mut type_items = type_items;
         let builder_module = std::mem::take(&mut type_items[builder_index]);
         type_items[builder_index] = edit_module_body(builder_module, |builder_items| {
-            kept = reachable(&builder_items, roots);
+            let owners: Vec<Option<String>> = builder_items.iter().map(owner).collect();
+            kept = reachable(&builder_items, &owners, roots);
             builder_items
                 .into_iter()
-                .filter(|item| owner(item).is_none_or(|name| kept.contains(&name)))
+                .zip(owners)
+                .filter(|(_, owner)| owner.as_ref().is_none_or(|name| kept.contains(name)))
+                .map(|(item, _)| item)
                 .collect()
         });
         type_items
@@ -65,22 +68,30 @@ pub(crate) fn unused_builders(tokens: TokenStream) -> TokenStream {
 }
 
 /// The builder names reachable from `roots`: a kept builder keeps the builders
-/// of the types its own items name as `super::Name`.
-fn reachable(builder_items: &[TokenStream], roots: BTreeSet<String>) -> BTreeSet<String> {
-    let mut by_owner: BTreeMap<String, Vec<&TokenStream>> = BTreeMap::new();
-    for item in builder_items {
-        if let Some(name) = owner(item) {
+/// of the types its own items name as `super::Name`. `owners[i]` is the
+/// [`owner`] of `builder_items[i]`.
+fn reachable(
+    builder_items: &[TokenStream],
+    owners: &[Option<String>],
+    roots: BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut by_owner: BTreeMap<&str, Vec<&TokenStream>> = BTreeMap::new();
+    for (item, owner) in builder_items.iter().zip(owners) {
+        if let Some(name) = owner {
             by_owner.entry(name).or_default().push(item);
         }
     }
     let mut kept = BTreeSet::new();
     let mut pending: Vec<String> = roots.into_iter().collect();
     while let Some(name) = pending.pop() {
-        if !by_owner.contains_key(&name) || !kept.insert(name.clone()) {
+        let Some(items) = by_owner.get(name.as_str()) else {
+            continue;
+        };
+        if !kept.insert(name) {
             continue;
         }
         let mut named = BTreeSet::new();
-        for item in &by_owner[&name] {
+        for item in items {
             collect_paths(item, &["super"], &mut named);
         }
         pending.extend(named.into_iter().filter(|n| !kept.contains(n)));

@@ -5622,6 +5622,7 @@ pub mod validation {
         properties: &[
             Property {
                 name: "autoDeleteMessageByFlagLimit",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5633,6 +5634,7 @@ pub mod validation {
             },
             Property {
                 name: "avatarFileId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5643,6 +5645,7 @@ pub mod validation {
             },
             Property {
                 name: "channelId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5653,6 +5656,7 @@ pub mod validation {
             },
             Property {
                 name: "displayName",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5663,36 +5667,43 @@ pub mod validation {
             },
             Property {
                 name: "isMuted",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "isPublic",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "messageAutoDeleteEnabled",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "metadata",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "notificationMode",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "postId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "tags",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5709,11 +5720,13 @@ pub mod validation {
             },
             Property {
                 name: "type",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "userIds",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5730,6 +5743,7 @@ pub mod validation {
             },
             Property {
                 name: "videoStreamId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5738,10 +5752,10 @@ pub mod validation {
     };
     ///The `CreateMessageRequest` schema.
     static CREATE_MESSAGE_REQUEST: Schema = Schema {
-        required: &["channelId"],
         properties: &[
             Property {
                 name: "channelId",
+                required: true,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5752,11 +5766,13 @@ pub mod validation {
             },
             Property {
                 name: "data",
+                required: false,
                 nullable: false,
                 schema: Some(&CREATE_MESSAGE_DATA),
             },
             Property {
                 name: "fileId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5767,6 +5783,7 @@ pub mod validation {
             },
             Property {
                 name: "mentionees",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5778,6 +5795,7 @@ pub mod validation {
             },
             Property {
                 name: "messageId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5788,11 +5806,13 @@ pub mod validation {
             },
             Property {
                 name: "metadata",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "parentId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5803,6 +5823,7 @@ pub mod validation {
             },
             Property {
                 name: "tags",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5819,6 +5840,7 @@ pub mod validation {
             },
             Property {
                 name: "type",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5830,11 +5852,13 @@ pub mod validation {
         properties: &[
             Property {
                 name: "type",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "userIds",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5846,6 +5870,7 @@ pub mod validation {
         properties: &[
             Property {
                 name: "text",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5854,20 +5879,22 @@ pub mod validation {
     };
     ///The `CreateStoryRequest` schema.
     static CREATE_STORY_REQUEST: Schema = Schema {
-        required: &["data", "dataType", "targetType", "targetId", "referenceId"],
         properties: &[
             Property {
                 name: "data",
+                required: true,
                 nullable: false,
                 schema: Some(&CREATE_STORY_DATA),
             },
             Property {
                 name: "dataType",
+                required: true,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "items",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5879,21 +5906,25 @@ pub mod validation {
             },
             Property {
                 name: "metadata",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "referenceId",
+                required: true,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "targetId",
+                required: true,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "targetType",
+                required: true,
                 nullable: false,
                 schema: None,
             },
@@ -5905,11 +5936,13 @@ pub mod validation {
         properties: &[
             Property {
                 name: "data",
+                required: false,
                 nullable: false,
                 schema: Some(&STORY_HYPERLINK_DATA),
             },
             Property {
                 name: "type",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5921,11 +5954,13 @@ pub mod validation {
         properties: &[
             Property {
                 name: "customText",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "url",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5937,16 +5972,19 @@ pub mod validation {
         properties: &[
             Property {
                 name: "fileId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "imageDisplayMode",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "text",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -5955,10 +5993,10 @@ pub mod validation {
     };
     ///The `CreatePostRequest` schema.
     static CREATE_POST_REQUEST: Schema = Schema {
-        required: &["data"],
         properties: &[
             Property {
                 name: "attachments",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5970,6 +6008,7 @@ pub mod validation {
             },
             Property {
                 name: "createdAt",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -5980,16 +6019,19 @@ pub mod validation {
             },
             Property {
                 name: "data",
+                required: true,
                 nullable: false,
                 schema: Some(&CREATE_POST_DATA),
             },
             Property {
                 name: "dataType",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "eventId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6000,6 +6042,7 @@ pub mod validation {
             },
             Property {
                 name: "hashtags",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6016,11 +6059,13 @@ pub mod validation {
             },
             Property {
                 name: "isDiscoverable",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "mentionees",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6032,11 +6077,13 @@ pub mod validation {
             },
             Property {
                 name: "metadata",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "postId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6047,6 +6094,7 @@ pub mod validation {
             },
             Property {
                 name: "tags",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6063,6 +6111,7 @@ pub mod validation {
             },
             Property {
                 name: "targetId",
+                required: false,
                 nullable: false,
                 schema: Some(
                     &Schema {
@@ -6073,6 +6122,7 @@ pub mod validation {
             },
             Property {
                 name: "targetType",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -6084,31 +6134,37 @@ pub mod validation {
         properties: &[
             Property {
                 name: "fileId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "pollId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "roomId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "streamId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "text",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "title",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -6120,21 +6176,25 @@ pub mod validation {
         properties: &[
             Property {
                 name: "displayMode",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "fileId",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "isMuted",
+                required: false,
                 nullable: false,
                 schema: None,
             },
             Property {
                 name: "type",
+                required: false,
                 nullable: false,
                 schema: None,
             },
@@ -6256,7 +6316,6 @@ pub mod validation {
         minimum: Option<(f64, bool)>,
         maximum: Option<(f64, bool)>,
         items: Option<&'static Schema>,
-        required: &'static [&'static str],
         properties: &'static [Property],
         all_of: &'static [&'static Schema],
     }
@@ -6270,15 +6329,15 @@ pub mod validation {
             minimum: None,
             maximum: None,
             items: None,
-            required: &[],
             properties: &[],
             all_of: &[],
         };
     }
-    /// A property with something to check: not nullable, required, or with a
+    /// A property with something to check: required, not nullable, or with a
     /// constraint of its own (`schema`).
     struct Property {
         name: &'static str,
+        required: bool,
         nullable: bool,
         schema: Option<&'static Schema>,
     }
@@ -6484,14 +6543,11 @@ pub mod validation {
                     }
                 }
             }
-            for name in self.schema.required {
-                let Some(index) = properties.iter().position(|p| p.name == *name) else {
-                    continue;
-                };
+            for (index, property) in properties.iter().enumerate() {
                 let bit = 1u128 << index;
-                if present & bit == 0 || null & bit != 0 {
+                if property.required && (present & bit == 0 || null & bit != 0) {
                     self.push(
-                        &Path::Field(self.path, name),
+                        &Path::Field(self.path, property.name),
                         "required field is missing".to_owned(),
                     );
                 }

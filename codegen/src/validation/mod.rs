@@ -61,28 +61,24 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         let Some(schema) = body.pointer("/content/application~1json/schema") else {
             continue;
         };
-        let name = match reference(schema) {
-            Some(component) => {
-                wanted.push(component.to_owned());
-                schema_static(component)
-            }
-            None => {
-                let name = format_ident!("{}_BODY", screaming(operation_id));
-                let table = tables.schema(schema, &mut wanted, operation_id)?;
-                let doc = format!(
-                    "The body of `{operation_id}` ({} {route}).",
-                    method.to_uppercase()
-                );
-                statics.push(quote! {
-                    #[doc = #doc]
-                    static #name: Schema = #table;
-                });
-                name
-            }
+        let target = if reference(schema).is_some() {
+            tables.sub_schema(schema, &mut wanted, operation_id)?
+        } else {
+            let name = format_ident!("{}_BODY", screaming(operation_id));
+            let table = tables.schema(schema, &mut wanted, operation_id)?;
+            let doc = format!(
+                "The body of `{operation_id}` ({} {route}).",
+                method.to_uppercase()
+            );
+            statics.push(quote! {
+                #[doc = #doc]
+                static #name: Schema = #table;
+            });
+            quote! { &#name }
         };
         let snake = snake_case(operation_id);
         arms.push(quote! {
-            #operation_id | #snake => Some((#operation_id, &#name)),
+            #operation_id | #snake => Some((#operation_id, #target)),
         });
     }
     let mut done = BTreeSet::new();
@@ -200,9 +196,6 @@ impl Tables<'_> {
             Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        if !required.is_empty() {
-            fields.push(quote! { required: &[#(#required),*] });
-        }
         let mut properties = Vec::new();
         let mut named = BTreeSet::new();
         if let Some(Value::Object(declared)) = schema.get("properties") {
@@ -219,15 +212,16 @@ impl Tables<'_> {
                     quote! { None }
                 };
                 named.insert(name.as_str());
+                let is_required = required.contains(&name.as_str());
                 properties.push(quote! {
-                    Property { name: #name, nullable: #nullable, schema: #table }
+                    Property { name: #name, required: #is_required, nullable: #nullable, schema: #table }
                 });
             }
         }
         // A required name with no declared property is still looked for.
         for name in required.iter().filter(|name| !named.contains(*name)) {
             properties.push(quote! {
-                Property { name: #name, nullable: true, schema: None }
+                Property { name: #name, required: true, nullable: true, schema: None }
             });
         }
         if properties.len() > MAX_PROPERTIES {

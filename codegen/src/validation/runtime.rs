@@ -1,8 +1,8 @@
 // The fixed part of the generated `validation` module: the report types, the
 // types of the generated schema tables, and the interpreter that walks a body
-// alongside its table. codegen includes this
-// file's text (`RUNTIME` in `mod.rs`) after the generated check functions; it is
-// compiled only as part of generated-client. Keep to `///` docs and `//`
+// alongside its table. codegen includes this file's text (`RUNTIME` in
+// `mod.rs`) after the generated tables; it is compiled as part of
+// generated-client, and against hand-written tables in `tests.rs`. Keep to `///` docs and `//`
 // comments: an inner doc comment would not survive the trip through tokens.
 
 use ::serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -109,7 +109,6 @@ struct Schema {
     minimum: Option<(f64, bool)>,
     maximum: Option<(f64, bool)>,
     items: Option<&'static Schema>,
-    required: &'static [&'static str],
     properties: &'static [Property],
     all_of: &'static [&'static Schema],
 }
@@ -124,16 +123,16 @@ impl Schema {
         minimum: None,
         maximum: None,
         items: None,
-        required: &[],
         properties: &[],
         all_of: &[],
     };
 }
 
-/// A property with something to check: not nullable, required, or with a
+/// A property with something to check: required, not nullable, or with a
 /// constraint of its own (`schema`).
 struct Property {
     name: &'static str,
+    required: bool,
     nullable: bool,
     schema: Option<&'static Schema>,
 }
@@ -300,13 +299,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
                 }
             }
         }
-        for name in self.schema.required {
-            let Some(index) = properties.iter().position(|p| p.name == *name) else {
-                continue;
-            };
+        for (index, property) in properties.iter().enumerate() {
             let bit = 1u128 << index;
-            if present & bit == 0 || null & bit != 0 {
-                self.push(&Path::Field(self.path, name), "required field is missing".to_owned());
+            if property.required && (present & bit == 0 || null & bit != 0) {
+                self.push(&Path::Field(self.path, property.name), "required field is missing".to_owned());
             }
         }
         Ok(Seen::Value)

@@ -24,9 +24,9 @@ mod runtime {
     static ALL_OF: Schema = Schema {
         all_of: &[
             &Schema {
-                required: &["a"],
                 properties: &[Property {
                     name: "a",
+                    required: true,
                     nullable: false,
                     schema: None,
                 }],
@@ -35,6 +35,7 @@ mod runtime {
             &Schema {
                 properties: &[Property {
                     name: "b",
+                    required: false,
                     nullable: true,
                     schema: Some(&Schema {
                         maximum: Some((5.0, false)),
@@ -47,15 +48,16 @@ mod runtime {
         ..Schema::NONE
     };
     static OBJECT: Schema = Schema {
-        required: &["id"],
         properties: &[
             Property {
                 name: "name",
+                required: false,
                 nullable: false,
                 schema: Some(&SHORT),
             },
             Property {
                 name: "tags",
+                required: false,
                 nullable: true,
                 schema: Some(&Schema {
                     max_items: Some(2),
@@ -65,6 +67,7 @@ mod runtime {
             },
             Property {
                 name: "id",
+                required: true,
                 nullable: true,
                 schema: None,
             },

@@ -19,6 +19,7 @@ mod postprocess;
 mod prune;
 mod render;
 mod summary;
+mod tolerant;
 mod transform;
 mod validation;
 

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::{Error, Spec, postprocess, prune, transform, validation};
+use crate::{Error, Spec, postprocess, prune, tolerant, transform, validation};
 
 /// The Rust source generated from one spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct Generated {
 mod including_crate {
     /// State carried by every `Client` (progenitor's `inner` value).
     pub(super) const CLIENT_STATE: &str = "crate::hooks::ClientState";
+    /// The runtime of tolerant answer decoding ([`crate::tolerant`]).
+    pub(super) const DECODE: &str = "crate::decode";
 }
 
 /// How long each step of one [`generate_timed`] run took, in order.
@@ -103,6 +105,12 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
     timings.lap("syn: parse", &mut since);
     postprocess::apply(&mut file);
+    let decode: syn::Path = syn::parse_str(including_crate::DECODE).expect("a constant path");
+    tolerant::apply(&mut file, &decode).map_err(|refusal| Error::Unsupported {
+        file: spec.label.clone(),
+        location: refusal.location,
+        reason: refusal.reason,
+    })?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);

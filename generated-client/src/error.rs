@@ -1,6 +1,7 @@
 //! Typed access to the service's error answers.
 
 use crate::Error;
+use crate::decode::UnreadableBody;
 use crate::types::ErrorBody;
 
 /// A documented error code of the service (the `code` field of an error
@@ -122,6 +123,13 @@ pub trait ErrorExt {
     /// Whether the caller may not do this: HTTP 403 or a 4003xx code.
     fn is_forbidden(&self) -> bool;
 
+    /// Why an answer the operation documents could not be read at all: its
+    /// body is not JSON, or not a JSON object (the error is then
+    /// `Error::UnexpectedResponse`, whose response keeps the status, the
+    /// headers and the whole body). It names the status, the content type, an
+    /// excerpt of the body and the parser's reason.
+    fn unreadable_body(&self) -> Option<&UnreadableBody>;
+
     /// Whether the item already exists: code 400900 (a retried create that
     /// carried a client-chosen id answers this when its first attempt landed).
     fn is_conflict(&self) -> bool {
@@ -133,6 +141,13 @@ impl ErrorExt for Error<ErrorBody> {
     fn error_body(&self) -> Option<&ErrorBody> {
         match self {
             Error::ErrorResponse(response) => Some(response.as_ref()),
+            _ => None,
+        }
+    }
+
+    fn unreadable_body(&self) -> Option<&UnreadableBody> {
+        match self {
+            Error::UnexpectedResponse(response) => response.extensions().get::<UnreadableBody>(),
             _ => None,
         }
     }

@@ -63,7 +63,7 @@ pub mod types {
         }
     }
     ///Post Information
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApprovePostResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<Category>>,
@@ -96,9 +96,14 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_streamings: ::std::option::Option<::std::vec::Vec<VideoStreaming>>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     ///`Category`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Category {
         #[serde(
             rename = "avatarFileId",
@@ -133,7 +138,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`Channel`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Channel {
         #[serde(
             rename = "attachedTo",
@@ -277,7 +282,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`ChannelAttachedTo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChannelAttachedTo {
         #[serde(
             rename = "postId",
@@ -291,7 +296,7 @@ pub mod types {
         pub video_stream_id: ::std::option::Option<::std::string::String>,
     }
     ///`ChannelUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChannelUser {
         #[serde(
             rename = "channelId",
@@ -377,7 +382,7 @@ pub mod types {
         pub user_public_id: ::std::option::Option<::std::string::String>,
     }
     ///`Comment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Comment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<::std::vec::Vec<CommentAttachment>>,
@@ -516,7 +521,7 @@ pub mod types {
         pub user_public_id: ::std::option::Option<::std::string::String>,
     }
     ///`CommentAttachment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CommentAttachment {
         #[serde(
             rename = "fileId",
@@ -528,7 +533,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`Community`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Community {
         #[serde(
             rename = "allowCommentInStory",
@@ -673,7 +678,7 @@ pub mod types {
         pub user_public_id: ::std::option::Option<::std::string::String>,
     }
     ///`CommunityUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CommunityUser {
         #[serde(
             rename = "channelId",
@@ -991,7 +996,7 @@ Maximum string length: 100.*/
         }
     }
     ///Channels Information
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChannelResponse {
         ///List of users in channel with membership and role. Normally, it will return only caller as user. However, it will return all users in conversation channel. For ban/unban events, it will return banned users.
         #[serde(
@@ -1017,6 +1022,11 @@ Maximum string length: 100.*/
         pub message_previews: ::std::option::Option<::std::vec::Vec<MessagePreview>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub users: ::std::option::Option<::std::vec::Vec<User>>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     ///Data of the message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -1155,7 +1165,7 @@ Maximum string length: 100.*/
         }
     }
     ///Messages Information
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateMessageResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub files: ::std::option::Option<::std::vec::Vec<File>>,
@@ -1163,6 +1173,11 @@ Maximum string length: 100.*/
         pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub users: ::std::option::Option<::std::vec::Vec<User>>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     ///Body of a post. For a custom dataType the data payload can be anything (limited to 100kb); for a live streaming post put streamId, for a poll post pollId, for a room post roomId.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -1342,7 +1357,7 @@ Maximum string length: 900.*/
         }
     }
     ///Post Information
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreatePostResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<Category>>,
@@ -1391,6 +1406,11 @@ Maximum string length: 900.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_streamings: ::std::option::Option<::std::vec::Vec<VideoStreaming>>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     ///Main data contained in the story, required only 1 field depends on dataType. The size of this object must be less than 10 KB.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1554,7 +1574,7 @@ Maximum string length: 900.*/
         }
     }
     ///Create story response payload
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateStoryResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<::std::vec::Vec<Category>>,
@@ -1575,6 +1595,11 @@ Maximum string length: 900.*/
         pub stories: ::std::option::Option<::std::vec::Vec<Story>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub users: ::std::option::Option<::std::vec::Vec<User>>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     /**Error body returned by every endpoint on failure.
 
@@ -1596,7 +1621,7 @@ Known codes:
 - 400900: conflict (duplicate data)
 - 500000: business/unexpected error
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorBody {
         ///Error code; see the list of known codes above.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1611,9 +1636,14 @@ Known codes:
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        /// The values of this answer that did not fit their declared types and
+        /// were left out, each with its JSON pointer and its raw JSON; empty
+        /// when the answer matched the spec. Never sent when serialising.
+        #[serde(skip)]
+        pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
     }
     ///`Feed`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Feed {
         #[serde(
             rename = "createdAt",
@@ -1654,7 +1684,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`File`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct File {
         ///Access type (example value only; the full set is not documented).
         #[serde(
@@ -1694,7 +1724,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`FileAttributes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FileAttributes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extension: ::std::option::Option<::std::string::String>,
@@ -1711,7 +1741,7 @@ Known codes:
         pub size: ::std::option::Option<i64>,
     }
     ///`FileMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FileMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exif: ::std::option::Option<
@@ -1732,7 +1762,7 @@ Known codes:
         pub width: ::std::option::Option<i64>,
     }
     ///`HashFlag`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HashFlag {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bits: ::std::option::Option<i64>,
@@ -1742,7 +1772,7 @@ Known codes:
         pub hashes: ::std::option::Option<i64>,
     }
     ///`LatestReaction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LatestReaction {
         #[serde(
             rename = "createdAt",
@@ -1802,7 +1832,7 @@ Known codes:
         }
     }
     ///`MentioneeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MentioneeInfo {
         ///Mention type (example value only; the full set is not documented).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1828,7 +1858,7 @@ Known codes:
         >,
     }
     ///`Message`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Message {
         #[serde(
             rename = "channelId",
@@ -1936,7 +1966,7 @@ Known codes:
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`MessageFeedInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MessageFeedInfo {
         #[serde(
             rename = "createdAt",
@@ -1962,7 +1992,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`MessagePreview`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MessagePreview {
         #[serde(
             rename = "channelId",
@@ -2018,7 +2048,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`ModerationLabel`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModerationLabel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<::std::string::String>,
@@ -2033,7 +2063,7 @@ Known codes:
         pub threshold: ::std::option::Option<f64>,
     }
     ///`Poll`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Poll {
         #[serde(
             rename = "answerType",
@@ -2091,7 +2121,7 @@ Known codes:
         pub user_public_id: ::std::option::Option<::std::string::String>,
     }
     ///`PollAnswer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PollAnswer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::string::String>,
@@ -2120,7 +2150,7 @@ Known codes:
         pub vote_count: ::std::option::Option<i64>,
     }
     ///A post.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Post {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub children: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -2325,7 +2355,7 @@ Known codes:
         }
     }
     ///Body of a post.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct PostData {
         #[serde(
             rename = "fileId",
@@ -2355,7 +2385,7 @@ Known codes:
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RecordedPlaybackInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RecordedPlaybackInfo {
         #[serde(
             rename = "thumbnailUrl",
@@ -2366,7 +2396,7 @@ Known codes:
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`Recording`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Recording {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flv: ::std::option::Option<RecordingFile>,
@@ -2376,7 +2406,7 @@ Known codes:
         pub mp4: ::std::option::Option<RecordingFile>,
     }
     ///`RecordingFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RecordingFile {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
@@ -2394,7 +2424,7 @@ Known codes:
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`Role`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Role {
         #[serde(
             rename = "createdAt",
@@ -2425,7 +2455,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`Room`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Room {
         #[serde(
             rename = "childRoomIds",
@@ -2579,7 +2609,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`RoomModeration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RoomModeration {
         #[serde(
             rename = "flagLabels",
@@ -2598,7 +2628,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`RoomParticipant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RoomParticipant {
         ///Participant type (example value only; the full set is not documented).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2610,7 +2640,7 @@ Known codes:
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`Story`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Story {
         #[serde(
             rename = "commentsCount",
@@ -2730,7 +2760,7 @@ Known codes:
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///`StoryData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StoryData {
         #[serde(
             rename = "fileId",
@@ -2757,7 +2787,7 @@ Known codes:
         pub video_file_id: ::std::option::Option<VideoFileId>,
     }
     ///Data of a hyperlink story item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StoryHyperlinkData {
         #[serde(
             rename = "customText",
@@ -2773,7 +2803,7 @@ Known codes:
         }
     }
     ///An item contained in a story. Currently only hyperlink items are supported.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StoryItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<StoryHyperlinkData>,
@@ -2786,7 +2816,7 @@ Known codes:
         }
     }
     ///`StreamUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StreamUrl {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub components: ::std::option::Option<StreamUrlComponents>,
@@ -2794,7 +2824,7 @@ Known codes:
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`StreamUrlComponents`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StreamUrlComponents {
         #[serde(
             rename = "appName",
@@ -2812,7 +2842,7 @@ Known codes:
         pub stream_name: ::std::option::Option<::std::string::String>,
     }
     ///`StreamingPlatform`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StreamingPlatform {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -2820,7 +2850,7 @@ Known codes:
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`User`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
         #[serde(
             rename = "avatarCustomUrl",
@@ -2909,7 +2939,7 @@ Known codes:
         pub user_public_id: ::std::option::Option<::std::string::String>,
     }
     ///Video file id for each resolution.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VideoFileId {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub high: ::std::option::Option<::std::string::String>,
@@ -2921,7 +2951,7 @@ Known codes:
         pub original: ::std::option::Option<::std::string::String>,
     }
     ///`VideoStreaming`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VideoStreaming {
         #[serde(
             rename = "channelEnabled",
@@ -3045,7 +3075,7 @@ Known codes:
         pub watcher_url: ::std::option::Option<WatcherUrl>,
     }
     ///`WatcherUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WatcherUrl {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flv: ::std::option::Option<StreamUrl>,
@@ -4691,6 +4721,1756 @@ Known codes:
             }
         }
     }
+    impl<'de> ::serde::Deserialize<'de> for ApprovePostResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for ApprovePostResponse {
+        const EXPECTED: &'static str = "object (ApprovePostResponse)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "categories" => cx.field(map, "categories", &mut self.categories),
+                "comments" => cx.field(map, "comments", &mut self.comments),
+                "communities" => cx.field(map, "communities", &mut self.communities),
+                "communityUsers" => {
+                    cx.field(map, "communityUsers", &mut self.community_users)
+                }
+                "feeds" => cx.field(map, "feeds", &mut self.feeds),
+                "files" => cx.field(map, "files", &mut self.files),
+                "polls" => cx.field(map, "polls", &mut self.polls),
+                "postChildren" => cx.field(map, "postChildren", &mut self.post_children),
+                "posts" => cx.field(map, "posts", &mut self.posts),
+                "users" => cx.field(map, "users", &mut self.users),
+                "videoStreamings" => {
+                    cx.field(map, "videoStreamings", &mut self.video_streamings)
+                }
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Category {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Category {
+        const EXPECTED: &'static str = "object (Category)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "avatarFileId" => cx.field(map, "avatarFileId", &mut self.avatar_file_id),
+                "categoryId" => cx.field(map, "categoryId", &mut self.category_id),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "name" => cx.field(map, "name", &mut self.name),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Channel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Channel {
+        const EXPECTED: &'static str = "object (Channel)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "attachedTo" => cx.field(map, "attachedTo", &mut self.attached_to),
+                "autoDeleteMessageByFlagLimit" => {
+                    cx.field(
+                        map,
+                        "autoDeleteMessageByFlagLimit",
+                        &mut self.auto_delete_message_by_flag_limit,
+                    )
+                }
+                "avatarFileId" => cx.field(map, "avatarFileId", &mut self.avatar_file_id),
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "channelInternalId" => {
+                    cx.field(map, "channelInternalId", &mut self.channel_internal_id)
+                }
+                "channelPublicId" => {
+                    cx.field(map, "channelPublicId", &mut self.channel_public_id)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "displayName" => cx.field(map, "displayName", &mut self.display_name),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "isDistinct" => cx.field(map, "isDistinct", &mut self.is_distinct),
+                "isMuted" => cx.field(map, "isMuted", &mut self.is_muted),
+                "isPublic" => cx.field(map, "isPublic", &mut self.is_public),
+                "isRateLimited" => {
+                    cx.field(map, "isRateLimited", &mut self.is_rate_limited)
+                }
+                "lastActivity" => cx.field(map, "lastActivity", &mut self.last_activity),
+                "memberCount" => cx.field(map, "memberCount", &mut self.member_count),
+                "messageAutoDeleteEnabled" => {
+                    cx.field(
+                        map,
+                        "messageAutoDeleteEnabled",
+                        &mut self.message_auto_delete_enabled,
+                    )
+                }
+                "messageCount" => cx.field(map, "messageCount", &mut self.message_count),
+                "messagePreviewId" => {
+                    cx.field(map, "messagePreviewId", &mut self.message_preview_id)
+                }
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "muteTimeout" => cx.field(map, "muteTimeout", &mut self.mute_timeout),
+                "notificationMode" => {
+                    cx.field(map, "notificationMode", &mut self.notification_mode)
+                }
+                "path" => cx.field(map, "path", &mut self.path),
+                "rateLimit" => cx.field(map, "rateLimit", &mut self.rate_limit),
+                "rateLimitTimeout" => {
+                    cx.field(map, "rateLimitTimeout", &mut self.rate_limit_timeout)
+                }
+                "rateLimitWindow" => {
+                    cx.field(map, "rateLimitWindow", &mut self.rate_limit_window)
+                }
+                "tags" => cx.field(map, "tags", &mut self.tags),
+                "type" => cx.field(map, "type", &mut self.type_),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelAttachedTo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for ChannelAttachedTo {
+        const EXPECTED: &'static str = "object (ChannelAttachedTo)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "postId" => cx.field(map, "postId", &mut self.post_id),
+                "videoStreamId" => {
+                    cx.field(map, "videoStreamId", &mut self.video_stream_id)
+                }
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelUser {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for ChannelUser {
+        const EXPECTED: &'static str = "object (ChannelUser)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "channelInternalId" => {
+                    cx.field(map, "channelInternalId", &mut self.channel_internal_id)
+                }
+                "channelPublicId" => {
+                    cx.field(map, "channelPublicId", &mut self.channel_public_id)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "isBanned" => cx.field(map, "isBanned", &mut self.is_banned),
+                "isMuted" => cx.field(map, "isMuted", &mut self.is_muted),
+                "lastActivity" => cx.field(map, "lastActivity", &mut self.last_activity),
+                "lastMentionedSegment" => {
+                    cx.field(
+                        map,
+                        "lastMentionedSegment",
+                        &mut self.last_mentioned_segment,
+                    )
+                }
+                "membership" => cx.field(map, "membership", &mut self.membership),
+                "muteTimeout" => cx.field(map, "muteTimeout", &mut self.mute_timeout),
+                "permissions" => cx.field(map, "permissions", &mut self.permissions),
+                "readToSegment" => {
+                    cx.field(map, "readToSegment", &mut self.read_to_segment)
+                }
+                "roles" => cx.field(map, "roles", &mut self.roles),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Comment {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Comment {
+        const EXPECTED: &'static str = "object (Comment)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "attachments" => cx.field(map, "attachments", &mut self.attachments),
+                "children" => cx.field(map, "children", &mut self.children),
+                "childrenNumber" => {
+                    cx.field(map, "childrenNumber", &mut self.children_number)
+                }
+                "commentId" => cx.field(map, "commentId", &mut self.comment_id),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "data" => cx.field(map, "data", &mut self.data),
+                "dataType" => cx.field(map, "dataType", &mut self.data_type),
+                "dataTypes" => cx.field(map, "dataTypes", &mut self.data_types),
+                "editedAt" => cx.field(map, "editedAt", &mut self.edited_at),
+                "flagCount" => cx.field(map, "flagCount", &mut self.flag_count),
+                "hashFlag" => cx.field(map, "hashFlag", &mut self.hash_flag),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "mentionees" => cx.field(map, "mentionees", &mut self.mentionees),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "myReactions" => cx.field(map, "myReactions", &mut self.my_reactions),
+                "parentId" => cx.field(map, "parentId", &mut self.parent_id),
+                "path" => cx.field(map, "path", &mut self.path),
+                "reactions" => cx.field(map, "reactions", &mut self.reactions),
+                "reactionsCount" => {
+                    cx.field(map, "reactionsCount", &mut self.reactions_count)
+                }
+                "referenceId" => cx.field(map, "referenceId", &mut self.reference_id),
+                "referenceType" => {
+                    cx.field(map, "referenceType", &mut self.reference_type)
+                }
+                "rootId" => cx.field(map, "rootId", &mut self.root_id),
+                "segmentNumber" => {
+                    cx.field(map, "segmentNumber", &mut self.segment_number)
+                }
+                "targetId" => cx.field(map, "targetId", &mut self.target_id),
+                "targetType" => cx.field(map, "targetType", &mut self.target_type),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentAttachment {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CommentAttachment {
+        const EXPECTED: &'static str = "object (CommentAttachment)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "type" => cx.field(map, "type", &mut self.type_),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Community {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Community {
+        const EXPECTED: &'static str = "object (Community)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "allowCommentInStory" => {
+                    cx.field(
+                        map,
+                        "allowCommentInStory",
+                        &mut self.allow_comment_in_story,
+                    )
+                }
+                "avatarFileId" => cx.field(map, "avatarFileId", &mut self.avatar_file_id),
+                "categoryIds" => cx.field(map, "categoryIds", &mut self.category_ids),
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "communityId" => cx.field(map, "communityId", &mut self.community_id),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "description" => cx.field(map, "description", &mut self.description),
+                "displayName" => cx.field(map, "displayName", &mut self.display_name),
+                "hasFlaggedComment" => {
+                    cx.field(map, "hasFlaggedComment", &mut self.has_flagged_comment)
+                }
+                "hasFlaggedPost" => {
+                    cx.field(map, "hasFlaggedPost", &mut self.has_flagged_post)
+                }
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "isDiscoverable" => {
+                    cx.field(map, "isDiscoverable", &mut self.is_discoverable)
+                }
+                "isJoined" => cx.field(map, "isJoined", &mut self.is_joined),
+                "isOfficial" => cx.field(map, "isOfficial", &mut self.is_official),
+                "isPublic" => cx.field(map, "isPublic", &mut self.is_public),
+                "membersCount" => cx.field(map, "membersCount", &mut self.members_count),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "moderatorMemberCount" => {
+                    cx.field(
+                        map,
+                        "moderatorMemberCount",
+                        &mut self.moderator_member_count,
+                    )
+                }
+                "needApprovalOnPostCreation" => {
+                    cx.field(
+                        map,
+                        "needApprovalOnPostCreation",
+                        &mut self.need_approval_on_post_creation,
+                    )
+                }
+                "notificationMode" => {
+                    cx.field(map, "notificationMode", &mut self.notification_mode)
+                }
+                "onlyAdminCanPost" => {
+                    cx.field(map, "onlyAdminCanPost", &mut self.only_admin_can_post)
+                }
+                "path" => cx.field(map, "path", &mut self.path),
+                "postsCount" => cx.field(map, "postsCount", &mut self.posts_count),
+                "requiresJoinApproval" => {
+                    cx.field(
+                        map,
+                        "requiresJoinApproval",
+                        &mut self.requires_join_approval,
+                    )
+                }
+                "tags" => cx.field(map, "tags", &mut self.tags),
+                "type" => cx.field(map, "type", &mut self.type_),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommunityUser {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CommunityUser {
+        const EXPECTED: &'static str = "object (CommunityUser)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "communityId" => cx.field(map, "communityId", &mut self.community_id),
+                "communityMembership" => {
+                    cx.field(map, "communityMembership", &mut self.community_membership)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "isBanned" => cx.field(map, "isBanned", &mut self.is_banned),
+                "lastActivity" => cx.field(map, "lastActivity", &mut self.last_activity),
+                "lastJoin" => cx.field(map, "lastJoin", &mut self.last_join),
+                "notMemberReason" => {
+                    cx.field(map, "notMemberReason", &mut self.not_member_reason)
+                }
+                "permissions" => cx.field(map, "permissions", &mut self.permissions),
+                "roles" => cx.field(map, "roles", &mut self.roles),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateChannelResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CreateChannelResponse {
+        const EXPECTED: &'static str = "object (CreateChannelResponse)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelUsers" => cx.field(map, "channelUsers", &mut self.channel_users),
+                "channels" => cx.field(map, "channels", &mut self.channels),
+                "files" => cx.field(map, "files", &mut self.files),
+                "messageFeedsInfo" => {
+                    cx.field(map, "messageFeedsInfo", &mut self.message_feeds_info)
+                }
+                "messagePreviews" => {
+                    cx.field(map, "messagePreviews", &mut self.message_previews)
+                }
+                "users" => cx.field(map, "users", &mut self.users),
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateMessageResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CreateMessageResponse {
+        const EXPECTED: &'static str = "object (CreateMessageResponse)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "files" => cx.field(map, "files", &mut self.files),
+                "messages" => cx.field(map, "messages", &mut self.messages),
+                "users" => cx.field(map, "users", &mut self.users),
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePostResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CreatePostResponse {
+        const EXPECTED: &'static str = "object (CreatePostResponse)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "categories" => cx.field(map, "categories", &mut self.categories),
+                "comments" => cx.field(map, "comments", &mut self.comments),
+                "communities" => cx.field(map, "communities", &mut self.communities),
+                "communityUsers" => {
+                    cx.field(map, "communityUsers", &mut self.community_users)
+                }
+                "feeds" => cx.field(map, "feeds", &mut self.feeds),
+                "files" => cx.field(map, "files", &mut self.files),
+                "polls" => cx.field(map, "polls", &mut self.polls),
+                "postChildren" => cx.field(map, "postChildren", &mut self.post_children),
+                "posts" => cx.field(map, "posts", &mut self.posts),
+                "roles" => cx.field(map, "roles", &mut self.roles),
+                "roomChildrens" => {
+                    cx.field(map, "roomChildrens", &mut self.room_childrens)
+                }
+                "rooms" => cx.field(map, "rooms", &mut self.rooms),
+                "users" => cx.field(map, "users", &mut self.users),
+                "videoStreamingChildren" => {
+                    cx.field(
+                        map,
+                        "videoStreamingChildren",
+                        &mut self.video_streaming_children,
+                    )
+                }
+                "videoStreamings" => {
+                    cx.field(map, "videoStreamings", &mut self.video_streamings)
+                }
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateStoryResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for CreateStoryResponse {
+        const EXPECTED: &'static str = "object (CreateStoryResponse)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "categories" => cx.field(map, "categories", &mut self.categories),
+                "comments" => cx.field(map, "comments", &mut self.comments),
+                "communities" => cx.field(map, "communities", &mut self.communities),
+                "communityUsers" => {
+                    cx.field(map, "communityUsers", &mut self.community_users)
+                }
+                "files" => cx.field(map, "files", &mut self.files),
+                "roles" => cx.field(map, "roles", &mut self.roles),
+                "stories" => cx.field(map, "stories", &mut self.stories),
+                "users" => cx.field(map, "users", &mut self.users),
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ErrorBody {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for ErrorBody {
+        const EXPECTED: &'static str = "object (ErrorBody)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "code" => cx.field(map, "code", &mut self.code),
+                "data" => cx.field(map, "data", &mut self.data),
+                "message" => cx.field(map, "message", &mut self.message),
+                "status" => cx.field(map, "status", &mut self.status),
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(
+            &mut self,
+            unfit: ::std::vec::Vec<crate::decode::UnfitValue>,
+        ) -> ::std::option::Option<::std::vec::Vec<crate::decode::UnfitValue>> {
+            self.unfit = unfit;
+            ::std::option::Option::None
+        }
+        fn unfit(&self) -> &[crate::decode::UnfitValue] {
+            &self.unfit
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Feed {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Feed {
+        const EXPECTED: &'static str = "object (Feed)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "feedId" => cx.field(map, "feedId", &mut self.feed_id),
+                "feedType" => cx.field(map, "feedType", &mut self.feed_type),
+                "postCount" => cx.field(map, "postCount", &mut self.post_count),
+                "targetId" => cx.field(map, "targetId", &mut self.target_id),
+                "targetType" => cx.field(map, "targetType", &mut self.target_type),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for File {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for File {
+        const EXPECTED: &'static str = "object (File)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "accessType" => cx.field(map, "accessType", &mut self.access_type),
+                "altText" => cx.field(map, "altText", &mut self.alt_text),
+                "attributes" => cx.field(map, "attributes", &mut self.attributes),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "fileUrl" => cx.field(map, "fileUrl", &mut self.file_url),
+                "type" => cx.field(map, "type", &mut self.type_),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FileAttributes {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for FileAttributes {
+        const EXPECTED: &'static str = "object (FileAttributes)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "extension" => cx.field(map, "extension", &mut self.extension),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "mimeType" => cx.field(map, "mimeType", &mut self.mime_type),
+                "name" => cx.field(map, "name", &mut self.name),
+                "size" => cx.field(map, "size", &mut self.size),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FileMetadata {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for FileMetadata {
+        const EXPECTED: &'static str = "object (FileMetadata)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "exif" => cx.field(map, "exif", &mut self.exif),
+                "gps" => cx.field(map, "gps", &mut self.gps),
+                "height" => cx.field(map, "height", &mut self.height),
+                "isFull" => cx.field(map, "isFull", &mut self.is_full),
+                "width" => cx.field(map, "width", &mut self.width),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for HashFlag {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for HashFlag {
+        const EXPECTED: &'static str = "object (HashFlag)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "bits" => cx.field(map, "bits", &mut self.bits),
+                "hash" => cx.field(map, "hash", &mut self.hash),
+                "hashes" => cx.field(map, "hashes", &mut self.hashes),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LatestReaction {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for LatestReaction {
+        const EXPECTED: &'static str = "object (LatestReaction)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "eventName" => cx.field(map, "eventName", &mut self.event_name),
+                "reactionId" => cx.field(map, "reactionId", &mut self.reaction_id),
+                "reactionName" => cx.field(map, "reactionName", &mut self.reaction_name),
+                "referenceId" => cx.field(map, "referenceId", &mut self.reference_id),
+                "referenceType" => {
+                    cx.field(map, "referenceType", &mut self.reference_type)
+                }
+                "userDisplayName" => {
+                    cx.field(map, "userDisplayName", &mut self.user_display_name)
+                }
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MentioneeInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for MentioneeInfo {
+        const EXPECTED: &'static str = "object (MentioneeInfo)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "type" => cx.field(map, "type", &mut self.type_),
+                "userIds" => cx.field(map, "userIds", &mut self.user_ids),
+                "userInternalIds" => {
+                    cx.field(map, "userInternalIds", &mut self.user_internal_ids)
+                }
+                "userPublicIds" => {
+                    cx.field(map, "userPublicIds", &mut self.user_public_ids)
+                }
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Message {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Message {
+        const EXPECTED: &'static str = "object (Message)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "channelSegment" => {
+                    cx.field(map, "channelSegment", &mut self.channel_segment)
+                }
+                "childrenNumber" => {
+                    cx.field(map, "childrenNumber", &mut self.children_number)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "data" => cx.field(map, "data", &mut self.data),
+                "editedAt" => cx.field(map, "editedAt", &mut self.edited_at),
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "flagCount" => cx.field(map, "flagCount", &mut self.flag_count),
+                "hashFlag" => cx.field(map, "hashFlag", &mut self.hash_flag),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "latestReaction" => {
+                    cx.field(map, "latestReaction", &mut self.latest_reaction)
+                }
+                "mentionees" => cx.field(map, "mentionees", &mut self.mentionees),
+                "messageId" => cx.field(map, "messageId", &mut self.message_id),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "myReactions" => cx.field(map, "myReactions", &mut self.my_reactions),
+                "parentId" => cx.field(map, "parentId", &mut self.parent_id),
+                "path" => cx.field(map, "path", &mut self.path),
+                "reactions" => cx.field(map, "reactions", &mut self.reactions),
+                "reactionsCount" => {
+                    cx.field(map, "reactionsCount", &mut self.reactions_count)
+                }
+                "tags" => cx.field(map, "tags", &mut self.tags),
+                "type" => cx.field(map, "type", &mut self.type_),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageFeedInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for MessageFeedInfo {
+        const EXPECTED: &'static str = "object (MessageFeedInfo)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "messageFeedId" => {
+                    cx.field(map, "messageFeedId", &mut self.message_feed_id)
+                }
+                "messagePreviewId" => {
+                    cx.field(map, "messagePreviewId", &mut self.message_preview_id)
+                }
+                "name" => cx.field(map, "name", &mut self.name),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessagePreview {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for MessagePreview {
+        const EXPECTED: &'static str = "object (MessagePreview)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "creatorId" => cx.field(map, "creatorId", &mut self.creator_id),
+                "data" => cx.field(map, "data", &mut self.data),
+                "dataType" => cx.field(map, "dataType", &mut self.data_type),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "messageFeedId" => {
+                    cx.field(map, "messageFeedId", &mut self.message_feed_id)
+                }
+                "messageId" => cx.field(map, "messageId", &mut self.message_id),
+                "parentId" => cx.field(map, "parentId", &mut self.parent_id),
+                "segment" => cx.field(map, "segment", &mut self.segment),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ModerationLabel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for ModerationLabel {
+        const EXPECTED: &'static str = "object (ModerationLabel)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "category" => cx.field(map, "category", &mut self.category),
+                "detectedAt" => cx.field(map, "detectedAt", &mut self.detected_at),
+                "threshold" => cx.field(map, "threshold", &mut self.threshold),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Poll {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Poll {
+        const EXPECTED: &'static str = "object (Poll)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "answerType" => cx.field(map, "answerType", &mut self.answer_type),
+                "answers" => cx.field(map, "answers", &mut self.answers),
+                "closedAt" => cx.field(map, "closedAt", &mut self.closed_at),
+                "closedIn" => cx.field(map, "closedIn", &mut self.closed_in),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "isVoted" => cx.field(map, "isVoted", &mut self.is_voted),
+                "pollId" => cx.field(map, "pollId", &mut self.poll_id),
+                "question" => cx.field(map, "question", &mut self.question),
+                "status" => cx.field(map, "status", &mut self.status),
+                "title" => cx.field(map, "title", &mut self.title),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PollAnswer {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for PollAnswer {
+        const EXPECTED: &'static str = "object (PollAnswer)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "data" => cx.field(map, "data", &mut self.data),
+                "dataType" => cx.field(map, "dataType", &mut self.data_type),
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "id" => cx.field(map, "id", &mut self.id),
+                "isVotedByUser" => {
+                    cx.field(map, "isVotedByUser", &mut self.is_voted_by_user)
+                }
+                "voteCount" => cx.field(map, "voteCount", &mut self.vote_count),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Post {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Post {
+        const EXPECTED: &'static str = "object (Post)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "children" => cx.field(map, "children", &mut self.children),
+                "childrenNumber" => {
+                    cx.field(map, "childrenNumber", &mut self.children_number)
+                }
+                "comments" => cx.field(map, "comments", &mut self.comments),
+                "commentsCount" => {
+                    cx.field(map, "commentsCount", &mut self.comments_count)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "data" => cx.field(map, "data", &mut self.data),
+                "dataType" => cx.field(map, "dataType", &mut self.data_type),
+                "editedAt" => cx.field(map, "editedAt", &mut self.edited_at),
+                "feedId" => cx.field(map, "feedId", &mut self.feed_id),
+                "flagCount" => cx.field(map, "flagCount", &mut self.flag_count),
+                "hasFlaggedChildren" => {
+                    cx.field(map, "hasFlaggedChildren", &mut self.has_flagged_children)
+                }
+                "hasFlaggedComment" => {
+                    cx.field(map, "hasFlaggedComment", &mut self.has_flagged_comment)
+                }
+                "hashFlag" => cx.field(map, "hashFlag", &mut self.hash_flag),
+                "hashtags" => cx.field(map, "hashtags", &mut self.hashtags),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "impression" => cx.field(map, "impression", &mut self.impression),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "mentionees" => cx.field(map, "mentionees", &mut self.mentionees),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "myReactions" => cx.field(map, "myReactions", &mut self.my_reactions),
+                "parentPostId" => cx.field(map, "parentPostId", &mut self.parent_post_id),
+                "path" => cx.field(map, "path", &mut self.path),
+                "postId" => cx.field(map, "postId", &mut self.post_id),
+                "postedUserId" => cx.field(map, "postedUserId", &mut self.posted_user_id),
+                "postedUserInternalId" => {
+                    cx.field(
+                        map,
+                        "postedUserInternalId",
+                        &mut self.posted_user_internal_id,
+                    )
+                }
+                "postedUserPublicId" => {
+                    cx.field(map, "postedUserPublicId", &mut self.posted_user_public_id)
+                }
+                "publisherId" => cx.field(map, "publisherId", &mut self.publisher_id),
+                "publisherPublicId" => {
+                    cx.field(map, "publisherPublicId", &mut self.publisher_public_id)
+                }
+                "reach" => cx.field(map, "reach", &mut self.reach),
+                "reactions" => cx.field(map, "reactions", &mut self.reactions),
+                "reactionsCount" => {
+                    cx.field(map, "reactionsCount", &mut self.reactions_count)
+                }
+                "sharedCount" => cx.field(map, "sharedCount", &mut self.shared_count),
+                "sharedUserId" => cx.field(map, "sharedUserId", &mut self.shared_user_id),
+                "structureType" => {
+                    cx.field(map, "structureType", &mut self.structure_type)
+                }
+                "tags" => cx.field(map, "tags", &mut self.tags),
+                "targetId" => cx.field(map, "targetId", &mut self.target_id),
+                "targetInternalId" => {
+                    cx.field(map, "targetInternalId", &mut self.target_internal_id)
+                }
+                "targetPublicId" => {
+                    cx.field(map, "targetPublicId", &mut self.target_public_id)
+                }
+                "targetType" => cx.field(map, "targetType", &mut self.target_type),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PostData {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for PostData {
+        const EXPECTED: &'static str = "object (PostData)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "streamId" => cx.field(map, "streamId", &mut self.stream_id),
+                "text" => cx.field(map, "text", &mut self.text),
+                "thumbnailFileId" => {
+                    cx.field(map, "thumbnailFileId", &mut self.thumbnail_file_id)
+                }
+                "title" => cx.field(map, "title", &mut self.title),
+                "videoFileId" => cx.field(map, "videoFileId", &mut self.video_file_id),
+                _ => cx.extra(map, key, &mut self.extra),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RecordedPlaybackInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for RecordedPlaybackInfo {
+        const EXPECTED: &'static str = "object (RecordedPlaybackInfo)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "thumbnailUrl" => cx.field(map, "thumbnailUrl", &mut self.thumbnail_url),
+                "url" => cx.field(map, "url", &mut self.url),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Recording {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Recording {
+        const EXPECTED: &'static str = "object (Recording)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "flv" => cx.field(map, "flv", &mut self.flv),
+                "m3u8" => cx.field(map, "m3u8", &mut self.m3u8),
+                "mp4" => cx.field(map, "mp4", &mut self.mp4),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RecordingFile {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for RecordingFile {
+        const EXPECTED: &'static str = "object (RecordingFile)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "duration" => cx.field(map, "duration", &mut self.duration),
+                "startTime" => cx.field(map, "startTime", &mut self.start_time),
+                "stopTime" => cx.field(map, "stopTime", &mut self.stop_time),
+                "url" => cx.field(map, "url", &mut self.url),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Role {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Role {
+        const EXPECTED: &'static str = "object (Role)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "displayName" => cx.field(map, "displayName", &mut self.display_name),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "permissions" => cx.field(map, "permissions", &mut self.permissions),
+                "roleId" => cx.field(map, "roleId", &mut self.role_id),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Room {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Room {
+        const EXPECTED: &'static str = "object (Room)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "childRoomIds" => cx.field(map, "childRoomIds", &mut self.child_room_ids),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "createdBy" => cx.field(map, "createdBy", &mut self.created_by),
+                "creatorInternalId" => {
+                    cx.field(map, "creatorInternalId", &mut self.creator_internal_id)
+                }
+                "deletedAt" => cx.field(map, "deletedAt", &mut self.deleted_at),
+                "deletedBy" => cx.field(map, "deletedBy", &mut self.deleted_by),
+                "description" => cx.field(map, "description", &mut self.description),
+                "durationSeconds" => {
+                    cx.field(map, "durationSeconds", &mut self.duration_seconds)
+                }
+                "endedAt" => cx.field(map, "endedAt", &mut self.ended_at),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "liveAt" => cx.field(map, "liveAt", &mut self.live_at),
+                "liveChannelId" => {
+                    cx.field(map, "liveChannelId", &mut self.live_channel_id)
+                }
+                "liveChatEnabled" => {
+                    cx.field(map, "liveChatEnabled", &mut self.live_chat_enabled)
+                }
+                "livePlaybackUrl" => {
+                    cx.field(map, "livePlaybackUrl", &mut self.live_playback_url)
+                }
+                "liveThumbnailUrl" => {
+                    cx.field(map, "liveThumbnailUrl", &mut self.live_thumbnail_url)
+                }
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "moderation" => cx.field(map, "moderation", &mut self.moderation),
+                "parentRoomId" => cx.field(map, "parentRoomId", &mut self.parent_room_id),
+                "participants" => cx.field(map, "participants", &mut self.participants),
+                "path" => cx.field(map, "path", &mut self.path),
+                "recordedAt" => cx.field(map, "recordedAt", &mut self.recorded_at),
+                "recordedPlaybackInfos" => {
+                    cx.field(
+                        map,
+                        "recordedPlaybackInfos",
+                        &mut self.recorded_playback_infos,
+                    )
+                }
+                "referenceId" => cx.field(map, "referenceId", &mut self.reference_id),
+                "referenceType" => {
+                    cx.field(map, "referenceType", &mut self.reference_type)
+                }
+                "roomId" => cx.field(map, "roomId", &mut self.room_id),
+                "status" => cx.field(map, "status", &mut self.status),
+                "targetId" => cx.field(map, "targetId", &mut self.target_id),
+                "targetType" => cx.field(map, "targetType", &mut self.target_type),
+                "thumbnailFileId" => {
+                    cx.field(map, "thumbnailFileId", &mut self.thumbnail_file_id)
+                }
+                "title" => cx.field(map, "title", &mut self.title),
+                "type" => cx.field(map, "type", &mut self.type_),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoomModeration {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for RoomModeration {
+        const EXPECTED: &'static str = "object (RoomModeration)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "flagLabels" => cx.field(map, "flagLabels", &mut self.flag_labels),
+                "terminateLabels" => {
+                    cx.field(map, "terminateLabels", &mut self.terminate_labels)
+                }
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoomParticipant {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for RoomParticipant {
+        const EXPECTED: &'static str = "object (RoomParticipant)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "type" => cx.field(map, "type", &mut self.type_),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Story {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for Story {
+        const EXPECTED: &'static str = "object (Story)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "commentsCount" => {
+                    cx.field(map, "commentsCount", &mut self.comments_count)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "creatorId" => cx.field(map, "creatorId", &mut self.creator_id),
+                "creatorPublicId" => {
+                    cx.field(map, "creatorPublicId", &mut self.creator_public_id)
+                }
+                "data" => cx.field(map, "data", &mut self.data),
+                "dataType" => cx.field(map, "dataType", &mut self.data_type),
+                "expiresAt" => cx.field(map, "expiresAt", &mut self.expires_at),
+                "flagCount" => cx.field(map, "flagCount", &mut self.flag_count),
+                "hasFlaggedComment" => {
+                    cx.field(map, "hasFlaggedComment", &mut self.has_flagged_comment)
+                }
+                "hashFlag" => cx.field(map, "hashFlag", &mut self.hash_flag),
+                "impression" => cx.field(map, "impression", &mut self.impression),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "items" => cx.field(map, "items", &mut self.items),
+                "mentionedUsers" => {
+                    cx.field(map, "mentionedUsers", &mut self.mentioned_users)
+                }
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "myReactions" => cx.field(map, "myReactions", &mut self.my_reactions),
+                "path" => cx.field(map, "path", &mut self.path),
+                "reach" => cx.field(map, "reach", &mut self.reach),
+                "reactions" => cx.field(map, "reactions", &mut self.reactions),
+                "reactionsCount" => {
+                    cx.field(map, "reactionsCount", &mut self.reactions_count)
+                }
+                "referenceId" => cx.field(map, "referenceId", &mut self.reference_id),
+                "storyId" => cx.field(map, "storyId", &mut self.story_id),
+                "targetId" => cx.field(map, "targetId", &mut self.target_id),
+                "targetPublicId" => {
+                    cx.field(map, "targetPublicId", &mut self.target_public_id)
+                }
+                "targetType" => cx.field(map, "targetType", &mut self.target_type),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StoryData {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StoryData {
+        const EXPECTED: &'static str = "object (StoryData)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "fileId" => cx.field(map, "fileId", &mut self.file_id),
+                "imageDisplayMode" => {
+                    cx.field(map, "imageDisplayMode", &mut self.image_display_mode)
+                }
+                "text" => cx.field(map, "text", &mut self.text),
+                "thumbnailFileId" => {
+                    cx.field(map, "thumbnailFileId", &mut self.thumbnail_file_id)
+                }
+                "videoFileId" => cx.field(map, "videoFileId", &mut self.video_file_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StoryHyperlinkData {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StoryHyperlinkData {
+        const EXPECTED: &'static str = "object (StoryHyperlinkData)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "customText" => cx.field(map, "customText", &mut self.custom_text),
+                "url" => cx.field(map, "url", &mut self.url),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StoryItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StoryItem {
+        const EXPECTED: &'static str = "object (StoryItem)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "data" => cx.field(map, "data", &mut self.data),
+                "type" => cx.field(map, "type", &mut self.type_),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StreamUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StreamUrl {
+        const EXPECTED: &'static str = "object (StreamUrl)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "components" => cx.field(map, "components", &mut self.components),
+                "url" => cx.field(map, "url", &mut self.url),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StreamUrlComponents {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StreamUrlComponents {
+        const EXPECTED: &'static str = "object (StreamUrlComponents)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "appName" => cx.field(map, "appName", &mut self.app_name),
+                "origin" => cx.field(map, "origin", &mut self.origin),
+                "query" => cx.field(map, "query", &mut self.query),
+                "streamName" => cx.field(map, "streamName", &mut self.stream_name),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StreamingPlatform {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for StreamingPlatform {
+        const EXPECTED: &'static str = "object (StreamingPlatform)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "name" => cx.field(map, "name", &mut self.name),
+                "version" => cx.field(map, "version", &mut self.version),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for User {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for User {
+        const EXPECTED: &'static str = "object (User)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "avatarCustomUrl" => {
+                    cx.field(map, "avatarCustomUrl", &mut self.avatar_custom_url)
+                }
+                "avatarFileId" => cx.field(map, "avatarFileId", &mut self.avatar_file_id),
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "description" => cx.field(map, "description", &mut self.description),
+                "displayName" => cx.field(map, "displayName", &mut self.display_name),
+                "flagCount" => cx.field(map, "flagCount", &mut self.flag_count),
+                "hashFlag" => cx.field(map, "hashFlag", &mut self.hash_flag),
+                "_id" => cx.field(map, "_id", &mut self.id),
+                "isBrand" => cx.field(map, "isBrand", &mut self.is_brand),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "isGlobalBan" => cx.field(map, "isGlobalBan", &mut self.is_global_ban),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "path" => cx.field(map, "path", &mut self.path),
+                "permissions" => cx.field(map, "permissions", &mut self.permissions),
+                "profileHandle" => {
+                    cx.field(map, "profileHandle", &mut self.profile_handle)
+                }
+                "roles" => cx.field(map, "roles", &mut self.roles),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoFileId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for VideoFileId {
+        const EXPECTED: &'static str = "object (VideoFileId)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "high" => cx.field(map, "high", &mut self.high),
+                "low" => cx.field(map, "low", &mut self.low),
+                "medium" => cx.field(map, "medium", &mut self.medium),
+                "original" => cx.field(map, "original", &mut self.original),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoStreaming {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for VideoStreaming {
+        const EXPECTED: &'static str = "object (VideoStreaming)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "channelEnabled" => {
+                    cx.field(map, "channelEnabled", &mut self.channel_enabled)
+                }
+                "channelId" => cx.field(map, "channelId", &mut self.channel_id),
+                "childStreamIds" => {
+                    cx.field(map, "childStreamIds", &mut self.child_stream_ids)
+                }
+                "createdAt" => cx.field(map, "createdAt", &mut self.created_at),
+                "description" => cx.field(map, "description", &mut self.description),
+                "endedAt" => cx.field(map, "endedAt", &mut self.ended_at),
+                "isDeleted" => cx.field(map, "isDeleted", &mut self.is_deleted),
+                "isLive" => cx.field(map, "isLive", &mut self.is_live),
+                "isParent" => cx.field(map, "isParent", &mut self.is_parent),
+                "metadata" => cx.field(map, "metadata", &mut self.metadata),
+                "moderationId" => cx.field(map, "moderationId", &mut self.moderation_id),
+                "parentStreamId" => {
+                    cx.field(map, "parentStreamId", &mut self.parent_stream_id)
+                }
+                "platform" => cx.field(map, "platform", &mut self.platform),
+                "postId" => cx.field(map, "postId", &mut self.post_id),
+                "recordings" => cx.field(map, "recordings", &mut self.recordings),
+                "resolution" => cx.field(map, "resolution", &mut self.resolution),
+                "startedAt" => cx.field(map, "startedAt", &mut self.started_at),
+                "status" => cx.field(map, "status", &mut self.status),
+                "streamId" => cx.field(map, "streamId", &mut self.stream_id),
+                "streamerUrl" => cx.field(map, "streamerUrl", &mut self.streamer_url),
+                "thumbnailFileId" => {
+                    cx.field(map, "thumbnailFileId", &mut self.thumbnail_file_id)
+                }
+                "title" => cx.field(map, "title", &mut self.title),
+                "updatedAt" => cx.field(map, "updatedAt", &mut self.updated_at),
+                "userId" => cx.field(map, "userId", &mut self.user_id),
+                "userInternalId" => {
+                    cx.field(map, "userInternalId", &mut self.user_internal_id)
+                }
+                "userPublicId" => cx.field(map, "userPublicId", &mut self.user_public_id),
+                "watcherUrl" => cx.field(map, "watcherUrl", &mut self.watcher_url),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WatcherUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::decode::deserialize(deserializer)
+        }
+    }
+    impl crate::decode::Object for WatcherUrl {
+        const EXPECTED: &'static str = "object (WatcherUrl)";
+        fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut crate::decode::Context,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "flv" => cx.field(map, "flv", &mut self.flv),
+                "hls" => cx.field(map, "hls", &mut self.hls),
+                "rtmp" => cx.field(map, "rtmp", &mut self.rtmp),
+                _ => cx.ignore(map),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Amity Social Cloud (social.plus) REST API
@@ -4988,60 +6768,60 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -5131,60 +6911,60 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -5254,60 +7034,60 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -5392,60 +7172,60 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
@@ -5530,60 +7310,60 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::response(response, &info).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::decode::response(response, &info).await?,
                         ),
                     )
                 }

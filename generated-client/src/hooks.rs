@@ -28,9 +28,6 @@ impl Default for ClientState {
     }
 }
 
-/// Longest excerpt of a non-JSON error body kept in the error.
-const EXCERPT_CHARS: usize = 200;
-
 impl ClientHooks<ClientState> for Client {
     /// Refuses a request body that breaks a documented constraint, before
     /// anything is sent.
@@ -109,14 +106,9 @@ async fn json_error_body(response: reqwest::Response) -> reqwest::Response {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("no content type");
-        let text = String::from_utf8_lossy(&bytes);
-        let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-        if text.chars().count() > EXCERPT_CHARS {
-            excerpt.push('…');
-        }
         let message = format!(
             "HTTP {status} with a non-JSON body ({content_type}): {}",
-            excerpt.split_whitespace().collect::<Vec<_>>().join(" ")
+            crate::decode::excerpt(&bytes)
         );
         Bytes::from(serde_json::json!({ "message": message }).to_string())
     };

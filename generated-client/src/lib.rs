@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod client_builder;
+pub mod decode;
 mod error;
 mod hooks;
 mod region;
@@ -30,6 +31,7 @@ mod generated {
 }
 
 pub use client_builder::{BuildError, ClientBuilder};
+pub use decode::{UnfitValue, UnreadableBody};
 pub use error::{ErrorCode, ErrorExt};
 pub use generated::*;
 pub use hooks::ClientState;

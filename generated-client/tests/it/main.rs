@@ -8,6 +8,7 @@ mod forward_compat;
 mod properties;
 mod retries;
 mod support;
+mod tolerance;
 #[cfg(feature = "mock")]
 mod typed_mocks;
 mod validation;

@@ -47,7 +47,44 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
         }
     }
     error_ranges(&mut document);
+    success_range(&mut document);
     serde_json::from_value(document).expect("the transformed document is still OpenAPI")
+}
+
+/// Every 2xx answer decodes as the operation's documented success body: an
+/// operation with one JSON success response (`200`, say) and no other 2xx
+/// also gets a `2XX` entry for it, so that a `201` with the same body is the
+/// typed answer rather than an `UnexpectedResponse`.
+fn success_range(document: &mut Value) {
+    let snapshot = document.clone();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for operation in item.values_mut() {
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                continue;
+            };
+            let successes: Vec<&String> = responses
+                .keys()
+                .filter(|status| status.starts_with('2'))
+                .collect();
+            let [status] = successes[..] else { continue };
+            if status.eq_ignore_ascii_case("2XX") {
+                continue;
+            }
+            let (response, _) = follow(&snapshot, &responses[status], String::new());
+            if response
+                .pointer("/content/application~1json/schema")
+                .is_none()
+            {
+                continue;
+            }
+            let response = response.clone();
+            responses.insert("2XX".to_owned(), response);
+        }
+    }
 }
 
 /// Every 4xx and 5xx answer decodes as the operation's documented error body:

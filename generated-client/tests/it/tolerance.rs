@@ -787,6 +787,21 @@ async fn a_200_that_is_json_but_not_an_object_is_the_same_typed_error() {
 }
 
 #[tokio::test]
+async fn any_2xx_with_a_json_object_is_the_typed_answer_and_an_empty_204_is_unreadable() {
+    let answer = fixture("createPost.response.json").to_string();
+    let server = serve(201, "application/json", &answer).await;
+    let response = create_post(&server).await.expect("a 201 decodes");
+    assert_eq!(response.status().as_u16(), 201);
+    let expected: types::CreatePostResponse = typed("createPost.response.json");
+    assert_eq!(response.into_inner(), expected);
+
+    let server = serve(204, "application/json", "").await;
+    let error = create_post(&server).await.unwrap_err();
+    let unreadable = error.unreadable_body().expect("an unreadable body");
+    assert_eq!((unreadable.status, unreadable.excerpt.as_str()), (204, ""));
+}
+
+#[tokio::test]
 async fn an_error_body_with_a_string_code_still_surfaces_as_the_error_response() {
     let server = serve(
         403,

@@ -807,8 +807,8 @@ fn real_spec_with_several_edits() {
     );
     let new = edit(
         &new,
-        "        code:\n          type: integer\n          description: Error code; see the list of known codes above.\n",
-        "        code:\n          type: string\n          description: Error code; see the list of known codes above.\n",
+        "          type: integer\n          description: Error code; see the list of known codes above.\n",
+        "          type: string\n          description: Error code; see the list of known codes above.\n",
     );
     let new = edit(
         &new,

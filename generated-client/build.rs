@@ -1,6 +1,7 @@
 //! With the `codegen` feature (the default), generates the client from
 //! `../spec/openapi.yaml` into `OUT_DIR`; without it, does nothing and the crate
-//! uses the committed `src/generated.rs`.
+//! uses the committed `src/generated.rs`. Also writes the strict (serde-derived)
+//! answer types that `benches/client.rs` measures the tolerant decoding against.
 
 fn main() {
     #[cfg(feature = "codegen")]
@@ -16,9 +17,14 @@ fn generate() {
     println!("cargo:rerun-if-changed={}", spec_path.display());
     println!("cargo:rerun-if-changed=build.rs");
 
-    let generated = codegen::Spec::load(&spec_path, codegen::SPEC_PATH)
-        .and_then(|spec| codegen::generate(&spec));
-    let generated = match generated {
+    // The strict answer types are the baseline of benches/client.rs only.
+    let generated = codegen::Spec::load(&spec_path, codegen::SPEC_PATH).and_then(|spec| {
+        Ok((
+            codegen::generate(&spec)?,
+            codegen::generate_strict_answer_types(&spec)?,
+        ))
+    });
+    let (generated, strict) = match generated {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");
@@ -28,10 +34,15 @@ fn generate() {
             std::process::exit(1);
         }
     };
-    let out =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("generated.rs");
-    if let Err(error) = std::fs::write(&out, generated.code) {
-        eprintln!("error: cannot write {}: {error}", out.display());
-        std::process::exit(1);
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    for (name, code) in [
+        ("generated.rs", generated.code),
+        ("strict_answer_types.rs", strict),
+    ] {
+        let out = out_dir.join(name);
+        if let Err(error) = std::fs::write(&out, code) {
+            eprintln!("error: cannot write {}: {error}", out.display());
+            std::process::exit(1);
+        }
     }
 }

@@ -28,7 +28,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 pub use error::Error;
-pub use render::{Generated, Timings, generate, generate_timed};
+pub use render::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 pub use summary::summarize_changes;
 
 /// The spec's path relative to the workspace root, as named in generated headers.

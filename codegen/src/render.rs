@@ -67,15 +67,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         message,
     };
 
-    let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(parse_tokens(including_crate::CLIENT_STATE))
-        .with_derive("PartialEq");
-
-    let mut generator = Generator::new(&settings);
+    let mut generator = Generator::new(&settings());
     let client = guard(|| generator.generate_tokens(&openapi))
         .map_err(&fail)?
         .map_err(|e| fail(e.to_string()))?;
@@ -124,6 +116,50 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     };
     timings.lap("free the syntax tree", &mut since);
     Ok((generated, timings))
+}
+
+/// The answer types as serde's derive decodes them, strictly (one value that
+/// does not fit fails the whole answer): `pub mod types` of [`generate`]'s
+/// output without the tolerant decoding pass.
+///
+/// Only for measuring: generated-client's decoding benchmark runs it next to
+/// the tolerant decoding that replaced it.
+pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
+    let openapi = transform::for_generation(&spec.openapi);
+    let fail = |message: String| Error::Generator {
+        file: spec.label.clone(),
+        message,
+    };
+    let mut generator = Generator::new(&settings());
+    let client = guard(|| generator.generate_tokens(&openapi))
+        .map_err(&fail)?
+        .map_err(|e| fail(e.to_string()))?;
+    let client = prune::unused_builders(client);
+    let mut file: syn::File =
+        syn::parse2(client).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    postprocess::apply(&mut file);
+    file.items
+        .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    Ok(format!(
+        "// Generated from {} (sha256 {}): the answer types with serde's derive, strict;\n\
+         // the baseline of generated-client's decoding benchmark. Do not edit by hand.\n{}",
+        spec.label,
+        spec.fingerprint,
+        prettyplease::unparse(&file)
+    ))
+}
+
+/// progenitor's settings: the builder interface, hooks, the including crate's
+/// state as the client's inner value.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(parse_tokens(including_crate::CLIENT_STATE))
+        .with_derive("PartialEq");
+    settings
 }
 
 /// The first lines of every generated file: what made it, from what, and how to

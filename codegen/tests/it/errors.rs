@@ -194,3 +194,34 @@ fn a_missing_file_is_an_error_naming_it() {
         "{error}"
     );
 }
+
+#[test]
+fn an_answer_type_tolerant_decoding_cannot_decode_is_refused_by_name() {
+    // A `oneOf` in an answer becomes an untagged enum: the decode runtime
+    // handles objects only, so generation stops instead of emitting a strict
+    // decoder inside a tolerant answer.
+    let text = VALID.replace(
+        "        message:\n          type: string\n",
+        "        message:\n          type: string\n        detail:\n          oneOf:\n            - type: string\n            - type: integer\n",
+    );
+    check(
+        &text,
+        "spec/test.yaml: types::ProblemDetail (reached from types::Problem): answers are decoded \
+         tolerantly, which supports objects with properties only, and this schema became an enum \
+         (a closed set, oneOf or anyOf); describe it as an object, or a string with the known \
+         values in its description",
+    );
+}
+
+#[test]
+fn an_answer_property_named_unfit_is_refused() {
+    let text = VALID.replace(
+        "        message:\n          type: string\n",
+        "        message:\n          type: string\n        unfit:\n          type: string\n",
+    );
+    check(
+        &text,
+        "spec/test.yaml: types::Problem: a property is named `unfit`, the field that keeps the \
+         values of an answer that did not fit; rename it with a title or `x-rust-name`",
+    );
+}

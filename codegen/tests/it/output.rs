@@ -141,3 +141,67 @@ fn only_request_types_get_struct_builders() {
         );
     }
 }
+
+#[test]
+fn answer_types_decode_through_the_tolerant_runtime_and_request_types_keep_serde() {
+    let generated = codegen::generate(&real_spec()).unwrap();
+    let code = &generated.code;
+    let answers = [
+        "CreatePostResponse",
+        "ErrorBody",
+        "Post",
+        "FileMetadata",
+        "PostData",
+        "StoryItem",
+    ];
+    for answer in answers {
+        assert!(
+            code.contains(&format!(
+                "impl<'de> ::serde::Deserialize<'de> for {answer} {{"
+            )),
+            "{answer} has no tolerant Deserialize"
+        );
+        assert!(
+            code.contains(&format!("impl crate::decode::Object for {answer} {{")),
+            "{answer} has no Object impl"
+        );
+    }
+    // The roots keep what did not fit; nested types do not.
+    for root in ["CreatePostResponse", "ApprovePostResponse", "ErrorBody"] {
+        let start = code.find(&format!("pub struct {root} {{")).unwrap();
+        let body = &code[start..start + code[start..].find("\n    }").unwrap()];
+        assert!(
+            body.contains("pub unfit: ::std::vec::Vec<crate::decode::UnfitValue>"),
+            "{root}"
+        );
+    }
+    let post = code.find("pub struct Post {").unwrap();
+    let post = &code[post..post + code[post..].find("\n    }").unwrap()];
+    assert!(!post.contains("unfit"));
+    // No answer decoding goes around the runtime.
+    assert!(!code.contains("ResponseValue::from_response"));
+    assert_eq!(
+        code.matches("crate::decode::response(response, &info)")
+            .count(),
+        5 * 10,
+        "every documented status of the five operations, 2XX/4XX/5XX included"
+    );
+    // A request-only type keeps serde's derive.
+    let request = code.find("pub struct CreatePostRequest {").unwrap();
+    let derive = code[..request].rfind("#[derive(").unwrap();
+    assert!(code[derive..request].contains("::serde::Deserialize"));
+}
+
+#[test]
+fn the_strict_answer_types_are_the_same_types_with_serde_derive() {
+    let spec = real_spec();
+    let strict = codegen::generate_strict_answer_types(&spec).unwrap();
+    assert!(strict.starts_with("// Generated from spec/openapi.yaml (sha256 "));
+    assert!(strict.contains("pub mod types {"));
+    assert!(strict.contains("pub struct CreatePostResponse {"));
+    assert!(!strict.contains("crate::decode"));
+    assert!(!strict.contains("pub unfit"));
+    let answer = strict.find("pub struct CreatePostResponse {").unwrap();
+    let derive = strict[..answer].rfind("#[derive(").unwrap();
+    assert!(strict[derive..answer].contains("::serde::Deserialize"));
+}

@@ -8,6 +8,16 @@
 //! is its own crate so that xtask never depends on generated-client: generated
 //! code that does not compile must not stop `cargo xtask regen` from building.
 //!
+//! Two passes, each with its own Prism:
+//! - **the spec as written**: every answer must decode with nothing left out
+//!   (a value Prism generated from the spec that the client calls unfit is a
+//!   disagreement between the spec and the generated decoding);
+//! - **the spec read loosely** (`.tools/prism/loosened.openapi.json`, made
+//!   here): every `integer` is a `number` and every map of numbers a map of
+//!   anything, the legitimate other reading of the docs' `123`. Prism then
+//!   sends fractions and odd map values no one here wrote; every answer must
+//!   still decode (what does not fit is left out and counted).
+//!
 //! Prism comes from the npm registry, pinned to [`PRISM_VERSION`], installed
 //! into `.tools/prism` (git ignores `/.tools`) when missing. It always stops,
 //! on failure and on Ctrl-C too: dropping [`PrismServer`] kills its process
@@ -41,6 +51,27 @@ const PRISM_MANIFEST: &str = ".tools/prism/node_modules/@stoplight/prism-cli/pac
 const PRISM_LOG: &str = ".tools/prism/prism.log";
 /// Where the runner keeps the bodies the client could not decode in the last run.
 const FAILURES_DIR: &str = ".tools/prism/failures";
+/// The loosely read spec of the second pass, written before each run.
+const LOOSENED_SPEC: &str = ".tools/prism/loosened.openapi.json";
+
+/// One pass: what Prism mocks, and what the runner demands of the answers.
+struct Pass {
+    /// The spec Prism mocks, relative to the project root.
+    spec: &'static str,
+    /// `fit` (nothing may be left out) or `decode` (answers must decode).
+    answers: &'static str,
+}
+
+const PASSES: [Pass; 2] = [
+    Pass {
+        spec: codegen::SPEC_PATH,
+        answers: "fit",
+    },
+    Pass {
+        spec: LOOSENED_SPEC,
+        answers: "decode",
+    },
+];
 /// How long Prism may take to start listening.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -65,7 +96,7 @@ pub(crate) fn conformance() -> Result<ExitCode> {
     let elapsed = started.elapsed().as_secs_f64();
     if passed {
         println!(
-            "conformance: every round ok against Prism {PRISM_VERSION} ({node}) mocking {} in {elapsed:.1} s",
+            "conformance: every round ok against Prism {PRISM_VERSION} ({node}) mocking {} and {LOOSENED_SPEC} in {elapsed:.1} s",
             codegen::SPEC_PATH
         );
         return Ok(ExitCode::SUCCESS);
@@ -77,34 +108,80 @@ pub(crate) fn conformance() -> Result<ExitCode> {
     eprintln!(
         "  a request violation means the client sends what the spec forbids: fix codegen's request checks or the fixture;\n  \
          a decode failure means the generated types reject what the spec allows (bodies kept in {FAILURES_DIR}/): fix the spec or codegen, then run `cargo xtask regen`;\n  \
+         a value left out in the first pass means the tolerant decoding disagrees with the spec on a value it allows: fix codegen or the decode runtime;\n  \
          Prism's log: {PRISM_LOG}"
     );
     Ok(ExitCode::FAILURE)
 }
 
-/// Starts Prism, runs the `conformance` crate against it, stops Prism (also
-/// when this future is dropped half-way). Whether every round passed.
+/// Runs each [`Pass`]: starts Prism, runs the `conformance` crate against it,
+/// stops Prism (also when this future is dropped half-way). Whether every
+/// round of every pass passed.
 async fn run(root: &Path) -> Result<bool> {
-    let mut prism = PrismServer::start(root)?;
-    prism.wait_until_listening().await?;
-    let base_url = format!("http://{}", prism.address);
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = tokio::process::Command::new(cargo)
-        .current_dir(root)
-        .args(["run", "--quiet", "--package", "conformance", "--"])
-        .arg("--base-url")
-        .arg(&base_url)
-        .arg("--root")
-        .arg(root)
-        .kill_on_drop(true)
-        .status()
-        .await
-        .context("cannot run `cargo run -p conformance`")?;
-    drop(prism);
-    match status.code() {
-        Some(0) => Ok(true),
-        Some(1) => Ok(false),
-        _ => bail!("`cargo run -p conformance` failed ({status}): see its error above"),
+    write_loosened_spec(root)?;
+    let mut passed = true;
+    for pass in PASSES {
+        let mut prism = PrismServer::start(root, pass.spec)?;
+        prism.wait_until_listening().await?;
+        let base_url = format!("http://{}", prism.address);
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = tokio::process::Command::new(cargo)
+            .current_dir(root)
+            .args(["run", "--quiet", "--package", "conformance", "--"])
+            .arg("--base-url")
+            .arg(&base_url)
+            .arg("--root")
+            .arg(root)
+            .args(["--answers", pass.answers])
+            .kill_on_drop(true)
+            .status()
+            .await
+            .context("cannot run `cargo run -p conformance`")?;
+        drop(prism);
+        match status.code() {
+            Some(0) => {}
+            Some(1) => passed = false,
+            _ => bail!("`cargo run -p conformance` failed ({status}): see its error above"),
+        }
+    }
+    Ok(passed)
+}
+
+/// Writes [`LOOSENED_SPEC`]: the spec with every `integer` a `number` and
+/// every map of numbers (`additionalProperties` with a numeric type) a map of
+/// anything.
+fn write_loosened_spec(root: &Path) -> Result<()> {
+    let spec = codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)?;
+    let mut document =
+        serde_json::to_value(&spec.openapi).context("cannot turn the spec into JSON")?;
+    loosen(&mut document);
+    let text = serde_json::to_string_pretty(&document).context("cannot write JSON")?;
+    fs::write(root.join(LOOSENED_SPEC), text)
+        .with_context(|| format!("cannot write {LOOSENED_SPEC}"))
+}
+
+fn loosen(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let numeric_map = object
+                .get("additionalProperties")
+                .and_then(|values| values.get("type"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| t == "integer" || t == "number");
+            if numeric_map {
+                object.insert(
+                    "additionalProperties".to_owned(),
+                    Value::Object(serde_json::Map::new()),
+                );
+            }
+            if object.get("type").and_then(Value::as_str) == Some("integer") {
+                object.insert("type".to_owned(), Value::from("number"));
+                object.remove("format");
+            }
+            object.values_mut().for_each(loosen);
+        }
+        Value::Array(items) => items.iter_mut().for_each(loosen),
+        _ => {}
     }
 }
 
@@ -187,8 +264,8 @@ struct PrismServer {
 }
 
 impl PrismServer {
-    /// Starts `prism mock --dynamic --errors` for the spec on a free loopback port.
-    fn start(root: &Path) -> Result<PrismServer> {
+    /// Starts `prism mock --dynamic --errors` for `spec` on a free loopback port.
+    fn start(root: &Path, spec: &str) -> Result<PrismServer> {
         let address = free_loopback_address()?;
         let log_path = root.join(PRISM_LOG);
         let log = File::create(&log_path).with_context(|| format!("cannot create {PRISM_LOG}"))?;
@@ -203,7 +280,7 @@ impl PrismServer {
             .arg(address.ip().to_string())
             .arg("--port")
             .arg(address.port().to_string())
-            .arg(codegen::SPEC_PATH)
+            .arg(spec)
             .stdin(Stdio::null())
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_too));
@@ -216,10 +293,7 @@ impl PrismServer {
         let child = command
             .spawn()
             .with_context(|| format!("cannot start `node {PRISM_CLI} mock`"))?;
-        println!(
-            "Prism {PRISM_VERSION} mocking {} on {address} (log: {PRISM_LOG})",
-            codegen::SPEC_PATH
-        );
+        println!("Prism {PRISM_VERSION} mocking {spec} on {address} (log: {PRISM_LOG})");
         Ok(PrismServer {
             child,
             address,

@@ -126,6 +126,7 @@ where
     let status = response.status();
     let headers = response.headers().clone();
     let version = response.version();
+    let url = response.url().clone();
     let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
     let mut parser = serde_json::Deserializer::from_slice(&body);
     let decoded = deserialize::<_, T>(&mut parser).and_then(|value| parser.end().map(|()| value));
@@ -161,25 +162,48 @@ where
                 "the answer's body is not a JSON object",
             );
             Err(Error::UnexpectedResponse(rebuild(
-                status, version, headers, body, unreadable,
+                Parts {
+                    status,
+                    version,
+                    url,
+                    headers,
+                },
+                body,
+                unreadable,
             )))
         }
     }
 }
 
-fn rebuild(
+/// What a response is besides its body.
+struct Parts {
     status: reqwest::StatusCode,
     version: http::Version,
+    url: reqwest::Url,
     headers: reqwest::header::HeaderMap,
-    body: Bytes,
-    unreadable: UnreadableBody,
-) -> reqwest::Response {
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(unreadable);
-    reqwest::Response::from(rebuilt)
+}
+
+/// The response again, with the body already read and `unreadable` in its
+/// extensions.
+fn rebuild(parts: Parts, body: Bytes, unreadable: UnreadableBody) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt as _;
+    let mut builder = http::Response::builder()
+        .status(parts.status)
+        .version(parts.version)
+        .url(parts.url)
+        .extension(unreadable);
+    if let Some(headers) = builder.headers_mut() {
+        *headers = parts.headers;
+    }
+    match builder.body(body) {
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+        // Every part came from a valid response; keep at least the status.
+        Err(_) => {
+            let mut rebuilt = http::Response::new(Bytes::new());
+            *rebuilt.status_mut() = parts.status;
+            reqwest::Response::from(rebuilt)
+        }
+    }
 }
 
 /// A short, content-free description of a JSON value, for messages and logs.

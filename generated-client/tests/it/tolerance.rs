@@ -330,17 +330,25 @@ fn one_replacement() -> impl Strategy<Value = (usize, String, Value)> {
     (select(cases), any_json()).prop_map(|((index, pointer), value)| (index, pointer, value))
 }
 
+/// Each example, its document, and its decoding's re-encoding (read once).
+fn originals() -> &'static [(Example, Value, Value)] {
+    static ORIGINALS: OnceLock<Vec<(Example, Value, Value)>> = OnceLock::new();
+    ORIGINALS.get_or_init(|| {
+        examples()
+            .into_iter()
+            .map(|example| {
+                let document = (example.document)();
+                let (encoded, unfit) = (example.decode)(&document).unwrap();
+                assert_eq!(unfit, vec![], "{}: the docs' example fits", example.name);
+                (example, document, encoded)
+            })
+            .collect()
+    })
+}
+
 fn check_replacement(index: usize, pointer: &str, value: &Value) -> Result<(), TestCaseError> {
-    let example = &examples()[index];
-    let original = (example.document)();
-    let (original_encoded, original_unfit) =
-        (example.decode)(&original).map_err(TestCaseError::fail)?;
-    prop_assert_eq!(
-        original_unfit,
-        vec![],
-        "{}: the docs' example fits",
-        example.name
-    );
+    let (example, original, original_encoded) = &originals()[index];
+    let original_encoded = original_encoded.clone();
 
     let mut document = original.clone();
     *document.pointer_mut(pointer).unwrap() = value.clone();
@@ -430,16 +438,14 @@ proptest! {
 /// value of each kind: no path is left to chance.
 #[test]
 fn every_path_of_every_example_with_every_kind_of_value() {
+    // One value of each JSON kind, and an integral float; the property above
+    // tries the edges (out of range, date-times, nested misfits) at random.
     let values = [
         Value::Null,
         json!(true),
-        json!(7),
         json!(7.0),
         json!(7.5),
-        json!(1e300),
-        json!(u64::MAX),
         json!("text"),
-        json!("2024-01-01T00:00:00Z"),
         json!([1, "two"]),
         json!({ "postId": 5, "k": "v" }),
     ];
@@ -453,7 +459,7 @@ fn every_path_of_every_example_with_every_kind_of_value() {
             }
         }
     }
-    assert!(checked > 1000, "only {checked} cases");
+    assert!(checked > 5000, "only {checked} cases");
 }
 
 // ------------------------------------------------------- each misfit alone
@@ -756,10 +762,11 @@ async fn a_200_that_is_not_json_is_a_typed_error_with_the_status_and_an_excerpt(
         "{}",
         unreadable.reason
     );
-    // The whole body is still there for the caller.
+    // The whole body is still there for the caller, and where it came from.
     let Error::UnexpectedResponse(response) = error else {
         panic!("not UnexpectedResponse")
     };
+    assert_eq!(response.url().path(), "/api/v4/posts");
     assert_eq!(response.text().await.unwrap(), page);
 }
 

@@ -205,12 +205,14 @@ fn tolerant_impls(
 ) -> Result<TokenStream, Refusal> {
     let name = &item.ident;
     let syn::Fields::Named(fields) = &item.fields else {
-        unreachable!("reachable() admits structs with named fields only");
+        return Err(not_an_object(name));
     };
     let mut arms = Vec::new();
     let mut fallback = quote!(cx.ignore(map));
     for field in &fields.named {
-        let ident = field.ident.as_ref().expect("named fields have names");
+        let Some(ident) = field.ident.as_ref() else {
+            return Err(not_an_object(name));
+        };
         let location = || format!("types::{name}, field {ident}");
         let serde = SerdeField::of(field).map_err(|reason| Refusal {
             location: location(),
@@ -286,6 +288,15 @@ fn tolerant_impls(
             #root_methods
         }
     })
+}
+
+/// [`reachable`] admits structs with named fields only; should another shape
+/// get here, it is an error, not a panic.
+fn not_an_object(name: &syn::Ident) -> Refusal {
+    Refusal {
+        location: format!("types::{name}"),
+        reason: "an answer type that is not a struct with named fields".to_owned(),
+    }
 }
 
 /// The serde attributes of a field that decoding must follow.
@@ -435,7 +446,7 @@ fn drop_derived_deserialize(item: &mut syn::ItemStruct) {
 
 fn add_unfit_field(item: &mut syn::ItemStruct, decode: &syn::Path) -> Result<(), Refusal> {
     let syn::Fields::Named(fields) = &mut item.fields else {
-        unreachable!("reachable() admits structs with named fields only");
+        return Err(not_an_object(&item.ident));
     };
     if fields
         .named

@@ -18,8 +18,8 @@
 //!   field is `None` and not reported.
 //!
 //! Codegen writes, for each answer type, a `Deserialize` impl that calls
-//! [`deserialize`] and an [`Object`] impl that maps each JSON key to its field;
-//! the operations end with [`response`]. Everything else is here.
+//! `deserialize` and an `Object` impl that maps each JSON key to its field;
+//! the operations end with `response`. Everything else is here.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -62,21 +62,14 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut since = Instant::now();
     let openapi = transform::for_generation(&spec.openapi);
     timings.lap("transform the spec", &mut since);
-    let fail = |message: String| Error::Generator {
-        file: spec.label.clone(),
-        message,
-    };
+    let fail = |message: String| generator_error(spec, message);
 
     let mut generator = Generator::new(&settings());
-    let client = guard(|| generator.generate_tokens(&openapi))
-        .map_err(&fail)?
-        .map_err(|e| fail(e.to_string()))?;
+    let client = run_progenitor(spec, || generator.generate_tokens(&openapi))?;
     timings.lap("progenitor: client and types", &mut since);
     let client = prune::unused_builders(client);
     timings.lap("drop unused struct builders", &mut since);
-    let mock = guard(|| generator.httpmock(&openapi, "super::super"))
-        .map_err(&fail)?
-        .map_err(|e| fail(e.to_string()))?;
+    let mock = run_progenitor(spec, || generator.httpmock(&openapi, "super::super"))?;
     timings.lap("progenitor: httpmock helpers", &mut since);
     let checks = validation::generate(&spec.openapi, &spec.label)?;
     timings.lap("request validation", &mut since);
@@ -126,17 +119,11 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
 /// the tolerant decoding that replaced it.
 pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
     let openapi = transform::for_generation(&spec.openapi);
-    let fail = |message: String| Error::Generator {
-        file: spec.label.clone(),
-        message,
-    };
     let mut generator = Generator::new(&settings());
-    let client = guard(|| generator.generate_tokens(&openapi))
-        .map_err(&fail)?
-        .map_err(|e| fail(e.to_string()))?;
+    let client = run_progenitor(spec, || generator.generate_tokens(&openapi))?;
     let client = prune::unused_builders(client);
-    let mut file: syn::File =
-        syn::parse2(client).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    let mut file: syn::File = syn::parse2(client)
+        .map_err(|e| generator_error(spec, format!("unparsable output: {e}")))?;
     postprocess::apply(&mut file);
     file.items
         .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
@@ -172,6 +159,24 @@ fn header(spec: &Spec) -> String {
         spec.fingerprint,
         env!("CARGO_PKG_VERSION"),
     )
+}
+
+/// Runs one progenitor step under [`guard`]; its error or panic becomes an
+/// [`Error::Generator`] naming the spec.
+fn run_progenitor(
+    spec: &Spec,
+    step: impl FnOnce() -> progenitor_impl::Result<TokenStream>,
+) -> Result<TokenStream, Error> {
+    guard(step)
+        .map_err(|message| generator_error(spec, message))?
+        .map_err(|e| generator_error(spec, e.to_string()))
+}
+
+fn generator_error(spec: &Spec, message: String) -> Error {
+    Error::Generator {
+        file: spec.label.clone(),
+        message,
+    }
 }
 
 /// Runs the generator, turning a panic into an error message without printing

@@ -56,42 +56,68 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
 /// also gets a `2XX` entry for it, so that a `201` with the same body is the
 /// typed answer rather than an `UnexpectedResponse`.
 fn success_range(document: &mut Value) {
-    let snapshot = document.clone();
-    let Some(Value::Object(paths)) = document.get_mut("paths") else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Value::Object(item) = item else { continue };
-        for operation in item.values_mut() {
-            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
-                continue;
-            };
-            let successes: Vec<&String> = responses
-                .keys()
-                .filter(|status| status.starts_with('2'))
-                .collect();
-            let [status] = successes[..] else { continue };
-            if status.eq_ignore_ascii_case("2XX") {
-                continue;
-            }
-            let (response, _) = follow(&snapshot, &responses[status], String::new());
-            if response
-                .pointer("/content/application~1json/schema")
-                .is_none()
-            {
-                continue;
-            }
+    each_operation_responses(document, |snapshot, responses| {
+        let successes: Vec<&String> = responses
+            .keys()
+            .filter(|status| status.starts_with('2'))
+            .collect();
+        let [status] = successes[..] else { return };
+        if status.eq_ignore_ascii_case("2XX") {
+            return;
+        }
+        let (response, _) = follow(snapshot, &responses[status], String::new());
+        if response
+            .pointer("/content/application~1json/schema")
+            .is_some()
+        {
             let response = response.clone();
             responses.insert("2XX".to_owned(), response);
         }
-    }
+    });
 }
 
 /// Every 4xx and 5xx answer decodes as the operation's documented error body:
 /// an operation whose error responses share one schema also gets `4XX` and
 /// `5XX` entries for it, so that an undocumented 502 or 408 is still a typed
-/// `Error::ErrorResponse` rather than an `UnexpectedResponse`.
+/// `Error::ErrorResponse` rather than an `UnexpectedResponse`. An operation
+/// with an error response without a JSON body gets none (and the others still
+/// get theirs).
 fn error_ranges(document: &mut Value) {
+    each_operation_responses(document, |snapshot, responses| {
+        let mut schemas: Vec<&Value> = Vec::new();
+        for (status, response) in responses.iter() {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let (response, _) = follow(snapshot, response, String::new());
+            match response.pointer("/content/application~1json/schema") {
+                Some(schema) if !schemas.contains(&schema) => schemas.push(schema),
+                Some(_) => {}
+                None => return,
+            }
+        }
+        let [schema] = schemas[..] else { return };
+        let schema = schema.clone();
+        for (range, description) in [
+            ("4XX", "Any other client error, with the shared error body."),
+            ("5XX", "Any other server error, with the shared error body."),
+        ] {
+            responses.entry(range).or_insert_with(|| {
+                serde_json::json!({
+                    "description": description,
+                    "content": { "application/json": { "schema": schema } },
+                })
+            });
+        }
+    });
+}
+
+/// Calls `edit` with the `responses` map of every operation, and a snapshot
+/// of the document from before any edit (to follow `$ref`s in).
+fn each_operation_responses(
+    document: &mut Value,
+    mut edit: impl FnMut(&Value, &mut Map<String, Value>),
+) {
     let snapshot = document.clone();
     let Some(Value::Object(paths)) = document.get_mut("paths") else {
         return;
@@ -99,33 +125,8 @@ fn error_ranges(document: &mut Value) {
     for item in paths.values_mut() {
         let Value::Object(item) = item else { continue };
         for operation in item.values_mut() {
-            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
-                continue;
-            };
-            let mut schemas: Vec<&Value> = Vec::new();
-            for (status, response) in responses.iter() {
-                if !(status.starts_with('4') || status.starts_with('5')) {
-                    continue;
-                }
-                let (response, _) = follow(&snapshot, response, String::new());
-                match response.pointer("/content/application~1json/schema") {
-                    Some(schema) if !schemas.contains(&schema) => schemas.push(schema),
-                    Some(_) => {}
-                    None => return,
-                }
-            }
-            let [schema] = schemas[..] else { continue };
-            let schema = schema.clone();
-            for (range, description) in [
-                ("4XX", "Any other client error, with the shared error body."),
-                ("5XX", "Any other server error, with the shared error body."),
-            ] {
-                responses.entry(range).or_insert_with(|| {
-                    serde_json::json!({
-                        "description": description,
-                        "content": { "application/json": { "schema": schema } },
-                    })
-                });
+            if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+                edit(&snapshot, responses);
             }
         }
     }

@@ -205,3 +205,73 @@ fn the_strict_answer_types_are_the_same_types_with_serde_derive() {
     let derive = strict[..answer].rfind("#[derive(").unwrap();
     assert!(strict[derive..answer].contains("::serde::Deserialize"));
 }
+
+#[test]
+fn an_error_response_without_a_body_costs_only_its_operation_the_4xx_fallback() {
+    let text = r##"openapi: 3.0.3
+info:
+  title: t
+  version: "1"
+paths:
+  /a:
+    post:
+      operationId: first
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Thing' }
+        '404':
+          description: no body
+  /b:
+    post:
+      operationId: second
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Thing' }
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Problem' }
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: { type: string }
+    Problem:
+      type: object
+      properties:
+        message: { type: string }
+"##;
+    let spec = Spec::parse(text, "spec/test.yaml").unwrap();
+    let code = codegen::generate(&spec).unwrap().code;
+    let send = |operation: &str| {
+        let start = code
+            .find(&format!("operation_id: \"{operation}\""))
+            .unwrap();
+        let end = start
+            + code[start..]
+                .find("_ => Err(Error::UnexpectedResponse")
+                .unwrap();
+        code[start..end].to_owned()
+    };
+    assert!(
+        !send("first").contains("400u16..=499u16"),
+        "{}",
+        send("first")
+    );
+    assert!(
+        send("second").contains("400u16..=499u16"),
+        "{}",
+        send("second")
+    );
+    assert!(send("second").contains("500u16..=599u16"));
+    // Both decode any 2xx as their answer.
+    assert!(send("first").contains("200..=299"));
+}

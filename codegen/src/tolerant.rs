@@ -9,7 +9,7 @@
 //! - adds `impl Deserialize` (a call to `decode::deserialize`) and
 //!   `impl decode::Object`, one match arm per field, JSON key to field;
 //! - for the operations' answer types themselves (the roots), adds an
-//!   `unfit` field that keeps the values left out.
+//!   `unfit` field that keeps the values left out, and `impl decode::Answer`.
 //!
 //! Each `ResponseValue::from_response(response)` in the operations becomes
 //! `decode::response(response, &info)`.
@@ -258,8 +258,14 @@ fn tolerant_impls(
                 self.#unfit = unfit;
                 ::std::option::Option::None
             }
-            fn unfit(&self) -> &[#decode::UnfitValue] {
-                &self.#unfit
+        }
+    });
+    let answer_impl = is_root.then(|| {
+        quote! {
+            impl #decode::Answer for #name {
+                fn unfit(&self) -> &[#decode::UnfitValue] {
+                    &self.#unfit
+                }
             }
         }
     });
@@ -287,6 +293,7 @@ fn tolerant_impls(
             }
             #root_methods
         }
+        #answer_impl
     })
 }
 

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use generated_client::types::{self, ErrorBody};
-use generated_client::{Client, Error, ErrorExt, ResponseValue, UnfitValue};
+use generated_client::{Answer, Client, Error, ErrorExt, ResponseValue, UnfitValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -266,28 +266,6 @@ enum Problem {
     /// Anything else, said in full.
     Other(String),
 }
-
-/// An operation's answer type: it keeps what did not fit.
-trait Answer {
-    fn unfit(&self) -> &[UnfitValue];
-}
-
-macro_rules! answers {
-    ($($name:ident),*) => {$(
-        impl Answer for types::$name {
-            fn unfit(&self) -> &[UnfitValue] {
-                &self.unfit
-            }
-        }
-    )*};
-}
-answers!(
-    CreatePostResponse,
-    CreateStoryResponse,
-    CreateMessageResponse,
-    CreateChannelResponse,
-    ApprovePostResponse
-);
 
 /// One round of `operation`: the values the answer left out.
 async fn send(

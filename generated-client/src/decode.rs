@@ -64,6 +64,29 @@ impl fmt::Display for UnfitValue {
     }
 }
 
+/// An operation's answer type (each `...Response` envelope and
+/// `types::ErrorBody`): it keeps the values that did not fit, so code can
+/// handle them for any operation alike.
+///
+/// ```
+/// use generated_client::{Answer, types};
+///
+/// fn report<T: Answer>(answer: &T) {
+///     for value in answer.unfit() {
+///         eprintln!("left out {value}");
+///     }
+/// }
+/// let answer: types::CreateChannelResponse =
+///     serde_json::from_str(r#"{"channels": [{"memberCount": "ten"}]}"#).unwrap();
+/// report(&answer);
+/// assert_eq!(answer.unfit()[0].path, "/channels/0/memberCount");
+/// ```
+pub trait Answer {
+    /// The values of this answer that did not fit their declared types, in
+    /// the order of the body; empty when the answer matched the spec.
+    fn unfit(&self) -> &[UnfitValue];
+}
+
 /// Why a 2xx answer could not be read at all: its body is not JSON, or is
 /// JSON but not an object.
 ///
@@ -121,7 +144,7 @@ pub(crate) async fn response<T, E>(
     info: &OperationInfo,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
-    T: Object,
+    T: Object + Answer,
 {
     let status = response.status();
     let headers = response.headers().clone();
@@ -248,11 +271,6 @@ pub(crate) trait Object: Default {
     /// answer (it has an `unfit` field); otherwise gives them back.
     fn keep_unfit(&mut self, unfit: Vec<UnfitValue>) -> Option<Vec<UnfitValue>> {
         Some(unfit)
-    }
-
-    /// The values kept by [`Object::keep_unfit`].
-    fn unfit(&self) -> &[UnfitValue] {
-        &[]
     }
 }
 

@@ -4763,6 +4763,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for ApprovePostResponse {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }
@@ -5198,6 +5200,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for CreateChannelResponse {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }
@@ -5232,6 +5236,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for CreateMessageResponse {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }
@@ -5290,6 +5296,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for CreatePostResponse {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }
@@ -5331,6 +5339,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for CreateStoryResponse {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }
@@ -5366,6 +5376,8 @@ Known codes:
             self.unfit = unfit;
             ::std::option::Option::None
         }
+    }
+    impl crate::decode::Answer for ErrorBody {
         fn unfit(&self) -> &[crate::decode::UnfitValue] {
             &self.unfit
         }

@@ -31,7 +31,7 @@ mod generated {
 }
 
 pub use client_builder::{BuildError, ClientBuilder};
-pub use decode::{UnfitValue, UnreadableBody};
+pub use decode::{Answer, UnfitValue, UnreadableBody};
 pub use error::{ErrorCode, ErrorExt};
 pub use generated::*;
 pub use hooks::ClientState;

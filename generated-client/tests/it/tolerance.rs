@@ -14,7 +14,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use generated_client::{Error, ErrorExt, UnfitValue, types};
+use generated_client::{Answer, Error, ErrorExt, UnfitValue, types};
 use httpmock::MockServer;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -174,33 +174,11 @@ fn remove(document: &mut Value, pointer: &str) {
 
 // ------------------------------------------------------------ the property
 
-trait Answer: DeserializeOwned + Serialize {
-    fn unfit(&self) -> &[UnfitValue];
-}
-
-macro_rules! answers {
-    ($($name:ident),*) => {$(
-        impl Answer for types::$name {
-            fn unfit(&self) -> &[UnfitValue] {
-                &self.unfit
-            }
-        }
-    )*};
-}
-answers!(
-    CreatePostResponse,
-    ApprovePostResponse,
-    CreateStoryResponse,
-    CreateMessageResponse,
-    CreateChannelResponse,
-    ErrorBody
-);
-
 /// A decoded answer: its re-encoding and the values left out.
 type Decoded = (Value, Vec<UnfitValue>);
 
 /// Decodes `document` as `T`.
-fn decode<T: Answer>(document: &Value) -> Result<Decoded, String> {
+fn decode<T: Answer + DeserializeOwned + Serialize>(document: &Value) -> Result<Decoded, String> {
     let decoded: T = serde_json::from_slice(&serde_json::to_vec(document).unwrap())
         .map_err(|e| format!("does not decode: {e}"))?;
     Ok((

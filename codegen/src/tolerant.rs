@@ -399,8 +399,7 @@ fn is_json_map(ty: &syn::Type) -> bool {
 /// Whether the runtime decodes `ty` (the type inside a field's `Option`).
 fn supported(ty: &syn::Type) -> Result<(), String> {
     const LEAVES: &[&str] = &[
-        "String", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
-        "Value",
+        "String", "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "Value",
     ];
     let Some(last) = last_ident(ty) else {
         return Err(format!(

@@ -512,6 +512,30 @@ impl Decode for i64 {
     }
 }
 
+/// The other integer types typify may choose (`format: int32`, `minimum: 0`,
+/// ...): what fits `i64` and then the type.
+macro_rules! narrower_integers {
+    ($($ty:ty),*) => {$(
+        impl Decode for $ty {
+            const EXPECTED: &'static str = concat!("integer (", stringify!($ty), ")");
+            fn from_i64(value: i64) -> Option<Self> {
+                <$ty>::try_from(value).ok()
+            }
+            fn from_u64(value: u64) -> Option<Self> {
+                <$ty>::try_from(value).ok()
+            }
+            fn from_f64(value: f64) -> Option<Self> {
+                if value.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&value) {
+                    // Whole and within u64, so the cast is exact.
+                    return Self::from_u64(value as u64);
+                }
+                i64::from_f64(value).and_then(Self::from_i64)
+            }
+        }
+    )*};
+}
+narrower_integers!(i8, i16, i32, u8, u16, u32, u64);
+
 impl Decode for f64 {
     const EXPECTED: &'static str = "number";
     fn from_i64(value: i64) -> Option<Self> {
@@ -626,15 +650,15 @@ where
             HashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), S::default());
         while let Some(key) = map.next_key::<String>()? {
             let before = cx.pending.len();
-            match map.next_value_seed(Seed::<T>::new(cx))? {
-                Slot::Value(value) => {
-                    entries.insert(K::from(key), value);
-                    continue;
-                }
-                Slot::Null => cx.record(T::EXPECTED, Value::Null),
-                Slot::Unfit => {}
+            let slot = map.next_value_seed(Seed::<T>::new(cx))?;
+            if let Slot::Null = slot {
+                cx.record(T::EXPECTED, Value::Null);
             }
+            // Also what was left out inside a value that fit.
             cx.prefix(before, || Segment::Key(key.clone()));
+            if let Slot::Value(value) = slot {
+                entries.insert(K::from(key), value);
+            }
         }
         Ok(Slot::Value(entries))
     }
@@ -780,5 +804,96 @@ impl<'de> Visitor<'de> for KeySeed {
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         Ok(Cow::Owned(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The runtime on hand-written tables: shapes the real spec does not have
+    //! yet (maps of objects, narrower integers).
+
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Inner {
+        n: Option<u8>,
+    }
+
+    impl Object for Inner {
+        const EXPECTED: &'static str = "object (Inner)";
+        fn decode_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut Context,
+        ) -> Result<(), A::Error> {
+            match key {
+                "n" => cx.field(map, "n", &mut self.n),
+                _ => cx.ignore(map),
+            }
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Outer {
+        inners: Option<HashMap<String, Inner>>,
+        unfit: Vec<UnfitValue>,
+    }
+
+    impl Object for Outer {
+        const EXPECTED: &'static str = "object (Outer)";
+        fn decode_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+            cx: &mut Context,
+        ) -> Result<(), A::Error> {
+            match key {
+                "inners" => cx.field(map, "inners", &mut self.inners),
+                _ => cx.ignore(map),
+            }
+        }
+        fn keep_unfit(&mut self, unfit: Vec<UnfitValue>) -> Option<Vec<UnfitValue>> {
+            self.unfit = unfit;
+            None
+        }
+    }
+
+    fn decode(text: &str) -> Outer {
+        deserialize(&mut serde_json::Deserializer::from_str(text)).unwrap()
+    }
+
+    #[test]
+    fn a_misfit_inside_a_map_value_that_fits_has_the_key_in_its_path() {
+        let outer = decode(r#"{"inners": {"a/b": {"n": 300}, "c": {"n": 4.0}, "d": 5}}"#);
+        let inners = outer.inners.unwrap();
+        assert_eq!(inners["a/b"], Inner { n: None });
+        assert_eq!(inners["c"], Inner { n: Some(4) });
+        assert!(!inners.contains_key("d"));
+        let paths: Vec<(&str, &str)> = outer
+            .unfit
+            .iter()
+            .map(|u| (u.path.as_str(), u.expected))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("/inners/a~1b/n", "integer (u8)"),
+                ("/inners/d", "object (Inner)")
+            ]
+        );
+    }
+
+    #[test]
+    fn narrower_integers_take_what_fits_them() {
+        assert_eq!(u8::from_i64(255), Some(255));
+        assert_eq!(u8::from_i64(-1), None);
+        assert_eq!(u8::from_f64(255.0), Some(255));
+        assert_eq!(u64::from_f64(1e19), Some(10_000_000_000_000_000_000));
+        assert_eq!(u64::from_f64(-1.0), None);
+        assert_eq!(i32::from_f64(-3.0), Some(-3));
+        assert_eq!(i32::from_f64(3.5), None);
+        assert_eq!(i64::from_f64(9.3e18), None);
+        assert_eq!(i64::from_f64(-9_223_372_036_854_775_808.0), Some(i64::MIN));
     }
 }

@@ -225,3 +225,18 @@ fn an_answer_property_named_unfit_is_refused() {
          values of an answer that did not fit; rename it with a title or `x-rust-name`",
     );
 }
+
+#[test]
+fn an_answer_that_is_not_an_object_is_refused_naming_the_operation() {
+    let text = VALID.replace(
+        "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
+        "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  $ref: '#/components/schemas/Thing'\n",
+    );
+    check(
+        &text,
+        "spec/test.yaml: operation create_thing: its answer decodes as \
+         `::std::vec::Vec<types::Thing>`, not as an object; answers are decoded tolerantly, \
+         which needs a JSON object at the root: describe the body as an object (an envelope \
+         holding the list or value)",
+    );
+}

@@ -116,6 +116,28 @@ fn describe_location(root: &Value, path: &[&str]) -> String {
     }
 }
 
+/// No two component schemas that become one Rust type name (`Thing` and
+/// `thing`, `post_data` and `PostData`): typify would emit both under one
+/// name, and an operation could decode the other's body.
+pub(crate) fn schema_names(spec: &OpenAPI, file: &str) -> Result<(), Error> {
+    let Some(components) = &spec.components else {
+        return Ok(());
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for name in components.schemas.keys() {
+        if let Some(first) = seen.insert(crate::transform::normalised_name(name), name) {
+            return Err(Error::Unsupported {
+                file: file.to_owned(),
+                location: format!("#/components/schemas/{first} and #/components/schemas/{name}"),
+                reason: "both become the same Rust type name (case and separators are not \
+                         kept): rename one of them"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Unique operationIds, and no operation shape progenitor would panic on.
 pub(crate) fn operations(spec: &OpenAPI, file: &str) -> Result<(), Error> {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();

@@ -22,6 +22,7 @@ mod summary;
 mod tolerant;
 mod transform;
 mod validation;
+mod verify;
 
 use std::path::Path;
 
@@ -60,8 +61,8 @@ impl Spec {
     ///
     /// Checks, in order: YAML syntax (line and column), the OpenAPI version
     /// (3.0.x only), the document's shape, every `$ref` resolving, every
-    /// operation having a unique operationId, and the shapes progenitor cannot
-    /// generate.
+    /// operation having a unique operationId, the shapes progenitor cannot
+    /// generate, and no two component schemas becoming one Rust type name.
     pub fn parse(text: &str, label: &str) -> Result<Spec, Error> {
         let normalised = text.replace("\r\n", "\n");
         // One pass on the happy path. When the typed parse fails, the text is
@@ -80,6 +81,7 @@ impl Spec {
         check::supported_version(&openapi.openapi, label)?;
         check::references(&openapi, label)?;
         check::operations(&openapi, label)?;
+        check::schema_names(&openapi, label)?;
         let fingerprint = format!("{:x}", Sha256::digest(normalised.as_bytes()));
         Ok(Spec {
             label: label.to_owned(),

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::{Error, Spec, postprocess, prune, tolerant, transform, validation};
+use crate::{Error, Spec, postprocess, prune, tolerant, transform, validation, verify};
 
 /// The Rust source generated from one spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +89,12 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
     timings.lap("syn: parse", &mut since);
+    let transformed = serde_json::to_value(&openapi).map_err(|e| fail(e.to_string()))?;
+    verify::answer_types(&transformed, &file).map_err(|mismatch| Error::Unsupported {
+        file: spec.label.clone(),
+        location: mismatch.location,
+        reason: mismatch.reason,
+    })?;
     postprocess::apply(&mut file);
     let decode: syn::Path = syn::parse_str(including_crate::DECODE).expect("a constant path");
     tolerant::apply(&mut file, &decode).map_err(|refusal| Error::Unsupported {

@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 /// The document progenitor sees.
 pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
     let mut document = serde_json::to_value(spec).expect("an OpenAPI document serialises");
+    name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
     let responses = reachable(&document, roots.response);
     let requests = reachable(&document, roots.request);
@@ -49,6 +50,155 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
     error_ranges(&mut document);
     success_range(&mut document);
     serde_json::from_value(document).expect("the transformed document is still OpenAPI")
+}
+
+/// Inline request and response body schemas become component schemas with
+/// names of their own, so that no two bodies share a Rust type by accident.
+///
+/// Left to typify, an operation's inline success schema and its inline error
+/// schema both become `{Operation}Response`: one type, and an error body
+/// decodes as the success envelope. Instead, in document order:
+/// `{Operation}Body` for the request body, `{Operation}Response` for the
+/// success schema, `{Operation}Error` for the error schema (one per distinct
+/// schema: `{Operation}Error{status}` when the error statuses differ). A name
+/// already taken gets `2`, `3`, ... appended.
+fn name_inline_bodies(document: &mut Value) {
+    let mut taken: BTreeSet<String> = match document.pointer("/components/schemas") {
+        Some(Value::Object(schemas)) => schemas.keys().map(|k| normalised_name(k)).collect(),
+        _ => BTreeSet::new(),
+    };
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for operation in item.values_mut() {
+            let Some(operation_id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let base = upper_camel(operation_id);
+            let mut name_for =
+                |suffix: &str, schema: &mut Value, hoisted: &mut Vec<(String, Value)>| {
+                    let mut name = format!("{base}{suffix}");
+                    let mut n = 1;
+                    while taken.contains(&normalised_name(&name)) {
+                        n += 1;
+                        name = format!("{base}{suffix}{n}");
+                    }
+                    taken.insert(normalised_name(&name));
+                    let reference =
+                        serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+                    hoisted.push((name, std::mem::replace(schema, reference)));
+                };
+            if let Some(schema) =
+                operation.pointer_mut("/requestBody/content/application~1json/schema")
+                && is_inline_body(schema)
+            {
+                name_for("Body", schema, &mut hoisted);
+            }
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                continue;
+            };
+            let inline_errors: Vec<Value> = {
+                let mut distinct: Vec<Value> = Vec::new();
+                for (status, response) in responses.iter() {
+                    if let Some(schema) = response.pointer("/content/application~1json/schema")
+                        && !status.starts_with('2')
+                        && is_inline_body(schema)
+                        && !distinct.contains(schema)
+                    {
+                        distinct.push(schema.clone());
+                    }
+                }
+                distinct
+            };
+            // The same inline error schema under several statuses is one type.
+            let mut error_names: Vec<(Value, Value)> = Vec::new();
+            for (status, response) in responses.iter_mut() {
+                let Some(schema) = response.pointer_mut("/content/application~1json/schema") else {
+                    continue;
+                };
+                if !is_inline_body(schema) {
+                    continue;
+                }
+                if status.starts_with('2') {
+                    name_for("Response", schema, &mut hoisted);
+                    continue;
+                }
+                if let Some((_, reference)) =
+                    error_names.iter().find(|(inline, _)| inline == schema)
+                {
+                    *schema = reference.clone();
+                    continue;
+                }
+                let inline = schema.clone();
+                let suffix = if inline_errors.len() > 1 {
+                    format!("Error{status}")
+                } else {
+                    "Error".to_owned()
+                };
+                name_for(&suffix, schema, &mut hoisted);
+                error_names.push((inline, schema.clone()));
+            }
+        }
+    }
+    if hoisted.is_empty() {
+        return;
+    }
+    let components = document.as_object_mut().map(|root| {
+        root.entry("components")
+            .or_insert_with(|| Value::Object(Map::new()))
+    });
+    let Some(Value::Object(components)) = components else {
+        return;
+    };
+    let Value::Object(schemas) = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()))
+    else {
+        return;
+    };
+    schemas.extend(hoisted);
+}
+
+/// A body schema written in place: not a `$ref`, and something typify would
+/// make a named type of (an object or a combination), not `string` or an array.
+fn is_inline_body(schema: &Value) -> bool {
+    let Value::Object(schema) = schema else {
+        return false;
+    };
+    if schema.contains_key("$ref") {
+        return false;
+    }
+    let typed = schema.get("type").and_then(Value::as_str);
+    typed == Some("object")
+        || (typed.is_none()
+            && ["properties", "allOf", "oneOf", "anyOf", "enum"]
+                .iter()
+                .any(|k| schema.contains_key(*k)))
+}
+
+/// `createPost` → `CreatePost`, `create_post` → `CreatePost`.
+fn upper_camel(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// What a schema name becomes as a Rust type name, up to case and separators:
+/// two names equal here collide.
+pub(crate) fn normalised_name(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Every 2xx answer decodes as the operation's documented success body: an

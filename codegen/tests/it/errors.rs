@@ -240,3 +240,16 @@ fn an_answer_that_is_not_an_object_is_refused_naming_the_operation() {
          holding the list or value)",
     );
 }
+
+#[test]
+fn two_schemas_that_become_one_rust_name_are_refused_naming_both() {
+    let text = VALID.replace(
+        "    Problem:\n",
+        "    thing:\n      type: object\n    Problem:\n",
+    );
+    check(
+        &text,
+        "spec/test.yaml: #/components/schemas/Thing and #/components/schemas/thing: both become \
+         the same Rust type name (case and separators are not kept): rename one of them",
+    );
+}

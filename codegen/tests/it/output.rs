@@ -275,3 +275,68 @@ components:
     // Both decode any 2xx as their answer.
     assert!(send("first").contains("200..=299"));
 }
+
+#[test]
+fn inline_success_and_error_bodies_get_types_of_their_own() {
+    let text = r##"openapi: 3.0.3
+info:
+  title: t
+  version: "1"
+paths:
+  /posts:
+    post:
+      operationId: createPost
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                text: { type: string }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  posts: { type: array, items: { type: string } }
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  message: { type: string }
+        '500':
+          description: failed
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  message: { type: string }
+components:
+  schemas:
+    CreatePostError:
+      type: object
+      description: a schema that already has the first choice of name
+"##;
+    let spec = Spec::parse(text, "spec/test.yaml").unwrap();
+    let code = codegen::generate(&spec).unwrap().code;
+    // The same inline error schema under 400 and 500 is one type; the first
+    // choice of name was taken, so it is the second.
+    assert!(code.contains("ResponseValue<types::CreatePostResponse>,\n"));
+    assert!(code.contains("Error<types::CreatePostError2>,\n"));
+    for name in [
+        "CreatePostBody {",
+        "CreatePostResponse {",
+        "CreatePostError(",
+        "CreatePostError2 {",
+    ] {
+        assert!(code.contains(&format!("pub struct {name}")), "{name}");
+    }
+    assert!(code.contains("body: Result<types::builder::CreatePostBody, String>"));
+}

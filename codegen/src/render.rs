@@ -187,11 +187,27 @@ fn generator_error(spec: &Spec, message: String) -> Error {
 
 /// Runs the generator, turning a panic into an error message without printing
 /// a backtrace.
+///
+/// The process-wide panic hook is wrapped once (never swapped per call, which
+/// races when several threads generate at once): the wrapper stays silent for
+/// a panic on a thread that is inside `guard`, and hands every other panic to
+/// the hook that was there before.
 fn guard<T>(run: impl FnOnce() -> T) -> Result<T, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_guarded = GUARDED.with(|g| g.replace(true));
     let result = catch_unwind(AssertUnwindSafe(run));
-    std::panic::set_hook(previous);
+    GUARDED.with(|g| g.set(was_guarded));
     result.map_err(|payload| {
         let message = payload
             .downcast_ref::<String>()

@@ -253,3 +253,44 @@ fn two_schemas_that_become_one_rust_name_are_refused_naming_both() {
          the same Rust type name (case and separators are not kept): rename one of them",
     );
 }
+
+#[test]
+fn generating_on_many_threads_keeps_the_panic_hook_of_the_process() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static OUTSIDE: AtomicUsize = AtomicUsize::new(0);
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.payload().downcast_ref::<&str>() == Some(&"outside the generator") {
+            OUTSIDE.fetch_add(1, Ordering::SeqCst);
+        } else {
+            default(info);
+        }
+    }));
+    // progenitor panics on this spec (see `a_generator_panic_becomes_an_error`).
+    let panicking = VALID.replace(
+        "          maxLength: 10\n",
+        "          maxLength: 10\n        size:\n          exclusiveMinimum: true\n",
+    );
+    let threads: Vec<_> = (0..8)
+        .map(|n| {
+            let text = if n % 2 == 0 {
+                panicking.clone()
+            } else {
+                VALID.to_owned()
+            };
+            std::thread::spawn(move || {
+                for _ in 0..4 {
+                    let result = Spec::parse(&text, "spec/test.yaml")
+                        .and_then(|spec| codegen::generate(&spec));
+                    assert_eq!(result.is_err(), n % 2 == 0);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    // A panic elsewhere still reaches the process's own hook.
+    let _ = std::thread::spawn(|| panic!("outside the generator")).join();
+    assert_eq!(OUTSIDE.load(Ordering::SeqCst), 1);
+}

@@ -27,6 +27,8 @@ use quote::{ToTokens, quote};
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 
+use crate::verify;
+
 /// The field that keeps, in an operation's answer, the values left out.
 pub(crate) const UNFIT_FIELD: &str = "unfit";
 
@@ -88,110 +90,41 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     })
 }
 
-/// The types named as `T` in `ResponseValue<types::T>` and `Error<types::T>`:
-/// what the operations decode.
+/// The types named as `T` in `ResponseValue<types::T>` and `Error<types::T>`
+/// of the operations: what they decode.
 fn answer_roots(file: &syn::File) -> BTreeSet<String> {
-    struct Roots(BTreeSet<String>);
-    impl<'ast> Visit<'ast> for Roots {
-        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
-            if (segment.ident == "ResponseValue" || segment.ident == "Error")
-                && let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments
-            {
-                for argument in &arguments.args {
-                    if let syn::GenericArgument::Type(syn::Type::Path(path)) = argument
-                        && let [module, name] = &path.path.segments.iter().collect::<Vec<_>>()[..]
-                        && module.ident == "types"
-                    {
-                        self.0.insert(name.ident.to_string());
-                    }
-                }
-            }
-            syn::visit::visit_path_segment(self, segment);
-        }
-    }
-    let mut roots = Roots(BTreeSet::new());
-    for item in &file.items {
-        // The mock helpers name answer types too, but decode nothing.
-        if matches!(item, syn::Item::Mod(m) if m.ident == "mock") {
-            continue;
-        }
-        roots.visit_item(item);
-    }
-    roots.0
+    verify::sends(file)
+        .iter()
+        .flat_map(|send| [&send.success, &send.error])
+        .flatten()
+        .filter_map(verify::generated_type_name)
+        .collect()
 }
 
 /// Every operation's JSON answers (success and error) must be generated types:
 /// the runtime decodes a JSON object at the root. An array, a string or a map
-/// at the root is refused, naming the operation.
+/// at the root is refused, naming the operation; `()` (no body) and byte
+/// streams are not decoded.
 fn answers_are_objects(file: &syn::File) -> Result<(), Refusal> {
-    struct Sends(Vec<Refusal>);
-    impl<'ast> Visit<'ast> for Sends {
-        fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
-            if module.ident != "mock" && module.ident != "types" {
-                syn::visit::visit_item_mod(self, module);
+    for send in verify::sends(file) {
+        for answer in [&send.success, &send.error].into_iter().flatten() {
+            let empty = matches!(answer, syn::Type::Tuple(t) if t.elems.is_empty());
+            let stream = last_ident(answer).is_some_and(|i| i == "ByteStream" || i == "Upgraded");
+            if verify::generated_type_name(answer).is_some() || empty || stream {
+                continue;
             }
-        }
-        fn visit_impl_item_fn(&mut self, function: &'ast syn::ImplItemFn) {
-            if function.sig.ident != "send" {
-                return;
-            }
-            let syn::ReturnType::Type(_, output) = &function.sig.output else {
-                return;
-            };
-            let mut answers = AnswerTypes::default();
-            answers.visit_type(output);
-            for answer in answers.0 {
-                let body = function.block.to_token_stream().to_string();
-                let operation = body
-                    .split("operation_id :")
-                    .nth(1)
-                    .and_then(|rest| rest.split('"').nth(1))
-                    .unwrap_or("?")
-                    .to_owned();
-                self.0.push(Refusal {
-                    location: format!("operation {operation}"),
-                    reason: format!(
-                        "its answer decodes as `{answer}`, not as an object; answers are \
-                         decoded tolerantly, which needs a JSON object at the root: describe \
-                         the body as an object (an envelope holding the list or value)"
-                    ),
-                });
-            }
+            return Err(Refusal {
+                location: format!("operation {}", send.operation_id),
+                reason: format!(
+                    "its answer decodes as `{}`, not as an object; answers are decoded \
+                     tolerantly, which needs a JSON object at the root: describe the body as \
+                     an object (an envelope holding the list or value)",
+                    answer.to_token_stream().to_string().replace(' ', "")
+                ),
+            });
         }
     }
-    /// `T` of `ResponseValue<T>` and `E` of `Error<E>` when neither a
-    /// generated type, nor `()` (no body), nor a byte stream.
-    #[derive(Default)]
-    struct AnswerTypes(Vec<String>);
-    impl<'ast> Visit<'ast> for AnswerTypes {
-        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
-            if (segment.ident == "ResponseValue" || segment.ident == "Error")
-                && let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments
-            {
-                for argument in &arguments.args {
-                    let syn::GenericArgument::Type(answer) = argument else {
-                        continue;
-                    };
-                    let generated = matches!(answer, syn::Type::Path(p)
-                        if p.path.segments.len() == 2 && p.path.segments[0].ident == "types");
-                    let empty = matches!(answer, syn::Type::Tuple(t) if t.elems.is_empty());
-                    let stream =
-                        last_ident(answer).is_some_and(|i| i == "ByteStream" || i == "Upgraded");
-                    if !(generated || empty || stream) {
-                        self.0
-                            .push(answer.to_token_stream().to_string().replace(' ', ""));
-                    }
-                }
-            }
-            syn::visit::visit_path_segment(self, segment);
-        }
-    }
-    let mut sends = Sends(Vec::new());
-    sends.visit_file(file);
-    match sends.0.into_iter().next() {
-        Some(refusal) => Err(refusal),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// Every type in `types` reachable from `roots` through field types; each

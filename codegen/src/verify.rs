@@ -112,8 +112,34 @@ fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
 /// For each operation (by normalised operationId), the `types::` names its
 /// `send` decodes: success and error, `None` where it is not a generated type.
 fn generated_answers(file: &syn::File) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    sends(file)
+        .into_iter()
+        .map(|send| {
+            (
+                normalised_name(&send.operation_id),
+                (
+                    send.success.as_ref().and_then(generated_type_name),
+                    send.error.as_ref().and_then(generated_type_name),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// One operation's `send` in the generated client: what it decodes.
+pub(crate) struct Send {
+    /// progenitor's `OperationInfo::operation_id` (`create_post`).
+    pub(crate) operation_id: String,
+    /// `T` of its `ResponseValue<T>`.
+    pub(crate) success: Option<syn::Type>,
+    /// `E` of its `Error<E>`.
+    pub(crate) error: Option<syn::Type>,
+}
+
+/// Every operation's `send` in `file` (the client; not `types` or `mock`).
+pub(crate) fn sends(file: &syn::File) -> Vec<Send> {
     #[derive(Default)]
-    struct Sends(BTreeMap<String, (Option<String>, Option<String>)>);
+    struct Sends(Vec<Send>);
     impl<'ast> Visit<'ast> for Sends {
         fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
             if module.ident != "mock" && module.ident != "types" {
@@ -128,25 +154,27 @@ fn generated_answers(file: &syn::File) -> BTreeMap<String, (Option<String>, Opti
                 return;
             };
             let body = function.block.to_token_stream().to_string();
-            let Some(operation) = body
+            let operation_id = body
                 .split("operation_id :")
                 .nth(1)
                 .and_then(|rest| rest.split('"').nth(1))
-            else {
-                return;
-            };
-            let mut answers = GeneratedTypes::default();
+                .unwrap_or("?")
+                .to_owned();
+            let mut answers = AnswerTypes::default();
             answers.visit_type(output);
-            self.0
-                .insert(normalised_name(operation), (answers.success, answers.error));
+            self.0.push(Send {
+                operation_id,
+                success: answers.success,
+                error: answers.error,
+            });
         }
     }
     #[derive(Default)]
-    struct GeneratedTypes {
-        success: Option<String>,
-        error: Option<String>,
+    struct AnswerTypes {
+        success: Option<syn::Type>,
+        error: Option<syn::Type>,
     }
-    impl<'ast> Visit<'ast> for GeneratedTypes {
+    impl<'ast> Visit<'ast> for AnswerTypes {
         fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
             let slot = if segment.ident == "ResponseValue" {
                 &mut self.success
@@ -157,12 +185,9 @@ fn generated_answers(file: &syn::File) -> BTreeMap<String, (Option<String>, Opti
                 return;
             };
             if let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments
-                && let Some(syn::GenericArgument::Type(syn::Type::Path(path))) =
-                    arguments.args.first()
-                && path.path.segments.len() == 2
-                && path.path.segments[0].ident == "types"
+                && let Some(syn::GenericArgument::Type(answer)) = arguments.args.first()
             {
-                *slot = Some(path.path.segments[1].ident.to_string());
+                *slot = Some(answer.clone());
             }
             syn::visit::visit_path_segment(self, segment);
         }
@@ -170,6 +195,20 @@ fn generated_answers(file: &syn::File) -> BTreeMap<String, (Option<String>, Opti
     let mut sends = Sends::default();
     sends.visit_file(file);
     sends.0
+}
+
+/// `X` of `types::X`.
+pub(crate) fn generated_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path)
+            if path.qself.is_none()
+                && path.path.segments.len() == 2
+                && path.path.segments[0].ident == "types" =>
+        {
+            Some(path.path.segments[1].ident.to_string())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -95,6 +95,28 @@ pub enum Error {
     },
 }
 
+/// A shape a generation pass refuses, before it becomes an
+/// [`Error::Unsupported`] naming the spec file.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    /// The type, field or operation at fault, e.g. `types::Post, field data`
+    /// or `operation createPost`.
+    pub(crate) location: String,
+    /// What is wrong and what to do.
+    pub(crate) reason: String,
+}
+
+impl Refusal {
+    /// The error, naming `file`.
+    pub(crate) fn in_file(self, file: &str) -> Error {
+        Error::Unsupported {
+            file: file.to_owned(),
+            location: self.location,
+            reason: self.reason,
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn yaml(file: &str, error: &serde_yaml::Error) -> Error {
         let (line, column) = error

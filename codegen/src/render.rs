@@ -60,7 +60,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
 pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut timings = Timings::default();
     let mut since = Instant::now();
-    let openapi = transform::for_generation(&spec.openapi);
+    let transform::Transformed { openapi, document } = transform::for_generation(&spec.openapi);
     timings.lap("transform the spec", &mut since);
     let fail = |message: String| generator_error(spec, message);
 
@@ -89,19 +89,10 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
     timings.lap("syn: parse", &mut since);
-    let transformed = serde_json::to_value(&openapi).map_err(|e| fail(e.to_string()))?;
-    verify::answer_types(&transformed, &file).map_err(|mismatch| Error::Unsupported {
-        file: spec.label.clone(),
-        location: mismatch.location,
-        reason: mismatch.reason,
-    })?;
+    verify::answer_types(&document, &file).map_err(|r| r.in_file(&spec.label))?;
     postprocess::apply(&mut file);
     let decode: syn::Path = syn::parse_str(including_crate::DECODE).expect("a constant path");
-    tolerant::apply(&mut file, &decode).map_err(|refusal| Error::Unsupported {
-        file: spec.label.clone(),
-        location: refusal.location,
-        reason: refusal.reason,
-    })?;
+    tolerant::apply(&mut file, &decode).map_err(|r| r.in_file(&spec.label))?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);
@@ -124,7 +115,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
 /// Only for measuring: generated-client's decoding benchmark runs it next to
 /// the tolerant decoding that replaced it.
 pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
-    let openapi = transform::for_generation(&spec.openapi);
+    let openapi = transform::for_generation(&spec.openapi).openapi;
     let mut generator = Generator::new(&settings());
     let client = run_progenitor(spec, || generator.generate_tokens(&openapi))?;
     let client = prune::unused_builders(client);

@@ -27,6 +27,7 @@ use quote::{ToTokens, quote};
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 
+use crate::error::Refusal;
 use crate::verify;
 
 /// The field that keeps, in an operation's answer, the values left out.
@@ -34,15 +35,6 @@ pub(crate) const UNFIT_FIELD: &str = "unfit";
 
 /// The name typify gives the flattened map of other keys.
 const EXTRA: &str = "extra";
-
-/// Why the pass could not make an answer type tolerant.
-#[derive(Debug)]
-pub(crate) struct Refusal {
-    /// The Rust type (and field) at fault, e.g. `types::Post, field data`.
-    pub(crate) location: String,
-    /// What is wrong.
-    pub(crate) reason: String,
-}
 
 /// Applies the pass to `file`; `decode` is the path of the runtime module in
 /// the including crate (`crate::decode`).

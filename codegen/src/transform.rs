@@ -19,10 +19,19 @@
 use std::collections::BTreeSet;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+/// The document progenitor sees, typed and as JSON.
+pub(crate) struct Transformed {
+    /// What progenitor generates from.
+    pub(crate) openapi: OpenAPI,
+    /// The same document as JSON, for the checks that walk it.
+    pub(crate) document: Value,
+}
+
 /// The document progenitor sees.
-pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
+pub(crate) fn for_generation(spec: &OpenAPI) -> Transformed {
     let mut document = serde_json::to_value(spec).expect("an OpenAPI document serialises");
     name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
@@ -49,7 +58,9 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> OpenAPI {
     }
     error_ranges(&mut document);
     success_range(&mut document);
-    serde_json::from_value(document).expect("the transformed document is still OpenAPI")
+    let openapi =
+        OpenAPI::deserialize(&document).expect("the transformed document is still OpenAPI");
+    Transformed { openapi, document }
 }
 
 /// Inline request and response body schemas become component schemas with

@@ -14,19 +14,12 @@ use quote::ToTokens;
 use serde_json::Value;
 use syn::visit::Visit;
 
+use crate::error::Refusal;
 use crate::transform::normalised_name;
-
-/// What went wrong, for [`crate::Error::Unsupported`].
-pub(crate) struct Mismatch {
-    /// `operation createPost`.
-    pub(crate) location: String,
-    /// Both types and what to do.
-    pub(crate) reason: String,
-}
 
 /// Compares the generated operations of `file` with `document` (the spec
 /// progenitor saw).
-pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Mismatch> {
+pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Refusal> {
     let generated = generated_answers(file);
     let Some(Value::Object(paths)) = document.get("paths") else {
         return Ok(());
@@ -49,7 +42,7 @@ pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Mis
                     continue;
                 };
                 if normalised_name(expected) != normalised_name(found) {
-                    return Err(Mismatch {
+                    return Err(Refusal {
                         location: format!("operation {operation_id}"),
                         reason: format!(
                             "the generated client decodes its {side} body as `types::{found}`, \

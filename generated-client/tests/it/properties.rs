@@ -27,7 +27,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::ops::RangeInclusive;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
@@ -42,44 +41,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value, json};
 
-use crate::support::fixture;
+use crate::support::{deref, fixture, operation, spec};
 
 // ------------------------------------------------------------------ the spec
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        serde_yaml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
-    })
-}
-
-/// The operation object with this operationId.
-fn operation(operation_id: &str) -> &'static Value {
-    spec()["paths"]
-        .as_object()
-        .expect("the spec has `paths`")
-        .values()
-        .filter_map(|item| item.get("post"))
-        .find(|op| op["operationId"] == operation_id)
-        .unwrap_or_else(|| panic!("no POST operation {operation_id:?} in the spec"))
-}
-
-/// Follows local `$ref`s until a non-reference object is reached.
-fn deref(mut value: &'static Value) -> &'static Value {
-    while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-        let pointer = reference
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("only local $refs are supported, got {reference:?}"));
-        value = spec()
-            .pointer(pointer)
-            .unwrap_or_else(|| panic!("dangling $ref {reference:?}"));
-    }
-    value
-}
 
 /// Which body a schema is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

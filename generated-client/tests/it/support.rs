@@ -1,10 +1,12 @@
 //! Shared helpers: fixtures, and clients pointed at a mock server.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use generated_client::{Client, RetryPolicy};
 use httpmock::MockServer;
+use serde_json::Value;
 
 /// The token every test client sends.
 pub const TOKEN: &str = "test-token-s3cr3t";
@@ -50,4 +52,40 @@ pub fn typed<T: serde::de::DeserializeOwned>(name: &str) -> T {
 /// An Amity error body.
 pub fn error_body(code: i64, message: &str) -> serde_json::Value {
     serde_json::json!({ "status": "error", "code": code, "message": message, "data": {} })
+}
+
+/// `spec/openapi.yaml`, parsed once.
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_yaml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+    })
+}
+
+/// The operation object with this operationId.
+pub fn operation(operation_id: &str) -> &'static Value {
+    spec()["paths"]
+        .as_object()
+        .expect("the spec has `paths`")
+        .values()
+        .filter_map(|item| item.get("post"))
+        .find(|op| op["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("no POST operation {operation_id:?} in the spec"))
+}
+
+/// Follows local `$ref`s until a non-reference object is reached.
+pub fn deref(mut value: &'static Value) -> &'static Value {
+    while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+        let pointer = reference
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("only local $refs are supported, got {reference:?}"));
+        value = spec()
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("dangling $ref {reference:?}"));
+    }
+    value
 }

@@ -11,7 +11,6 @@
 //!   non-object 200, error bodies with a string `code`, no `message`, or extra
 //!   fields, and the warning event the client logs.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use generated_client::{Answer, Error, ErrorExt, UnfitValue, types};
@@ -23,24 +22,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::support::{client, fixture, typed};
+use crate::support::{client, deref, fixture, operation, spec, typed};
 
 // ------------------------------------------------- the spec as the oracle
 
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    })
-}
-
-fn deref(mut schema: &'static Value) -> &'static Value {
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        schema = spec()
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("dangling $ref {reference}"));
-    }
+/// [`deref`], for a schema the oracle can judge: no combinators.
+fn plain(schema: &'static Value) -> &'static Value {
+    let schema = deref(schema);
     assert!(
         ["allOf", "oneOf", "anyOf"]
             .iter()
@@ -53,19 +41,10 @@ fn deref(mut schema: &'static Value) -> &'static Value {
 /// The 200 schema of an operation, or `ErrorBody`.
 fn answer_schema(operation_id: Option<&str>) -> &'static Value {
     let Some(operation_id) = operation_id else {
-        return deref(&spec()["components"]["schemas"]["ErrorBody"]);
+        return plain(&spec()["components"]["schemas"]["ErrorBody"]);
     };
-    let operation = spec()["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .find_map(|item| {
-            item.get("post")
-                .filter(|op| op["operationId"] == operation_id)
-        })
-        .unwrap();
-    deref(
-        deref(&operation["responses"]["200"])
+    plain(
+        deref(&operation(operation_id)["responses"]["200"])
             .pointer("/content/application~1json/schema")
             .unwrap(),
     )
@@ -96,7 +75,7 @@ fn declared_at(root: &'static Value, pointer: &str) -> Declared {
     let mut holder = Holder::Field;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        schema = deref(schema);
+        schema = plain(schema);
         if schema.get("type") == Some(&json!("array")) {
             schema = &schema["items"];
             holder = Holder::Element;
@@ -120,7 +99,7 @@ fn declared_at(root: &'static Value, pointer: &str) -> Declared {
             _ => return Declared::Undeclared,
         }
     }
-    Declared::Schema(deref(schema), holder)
+    Declared::Schema(plain(schema), holder)
 }
 
 /// Whether `value` fits `schema` at the top level (what is inside an object

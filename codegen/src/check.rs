@@ -1,134 +1,479 @@
 //! Checks a spec before generation, so that every problem becomes an [`Error`]
-//! naming its place instead of a panic deep inside progenitor.
+//! naming its file, line and place instead of a panic deep inside progenitor
+//! or silently wrong code.
+//!
+//! The first checks read the bundled JSON document (so that a mistyped keyword
+//! is named exactly, before serde's typed parse would name only the nearest
+//! untagged enum); the later ones read the typed document.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Response, StatusCode};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::source::{Slot, Sources, escape, pointer};
 
 /// progenitor reads OpenAPI 3.0.x only; a 3.1 document would half-parse.
-pub(crate) fn version(raw: &serde_yaml::Value, file: &str) -> Result<(), Error> {
-    let found = match raw.get("openapi") {
-        Some(serde_yaml::Value::String(v)) => v.clone(),
-        Some(other) => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+pub(crate) fn version(document: &Value, sources: &Sources) -> Result<(), Error> {
+    let Value::Object(root) = document else {
+        return Err(Error::Shape {
+            at: sources.place(""),
+            message: format!(
+                "the document is {}, not a mapping with `openapi`, `info` and `paths`",
+                kind_of(document)
+            ),
+        });
+    };
+    let found = match root.get("openapi") {
+        Some(Value::String(v)) => v.clone(),
+        Some(other) => other.to_string(),
         None => "(missing)".to_owned(),
     };
-    supported_version(&found, file)
-}
-
-/// `found` is the document's `openapi` value.
-pub(crate) fn supported_version(found: &str, file: &str) -> Result<(), Error> {
     if found.starts_with("3.0.") {
         Ok(())
     } else {
         Err(Error::Version {
-            file: file.to_owned(),
-            found: found.to_owned(),
+            at: sources.place("/openapi"),
+            found,
         })
     }
 }
 
-/// Every `$ref` must point at an existing `#/components/<kind>/<name>`.
-pub(crate) fn references(spec: &OpenAPI, file: &str) -> Result<(), Error> {
-    let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    let mut path = Vec::new();
-    walk_refs(&document, &document, &mut path, file)
-}
+/// The types of JSON Schema that OpenAPI 3.0 knows.
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-fn walk_refs<'a>(
-    root: &Value,
-    value: &'a Value,
-    path: &mut Vec<&'a str>,
-    file: &str,
-) -> Result<(), Error> {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref")
-                && resolve(root, reference).is_none()
-            {
-                return Err(Error::UnresolvedRef {
-                    file: file.to_owned(),
-                    reference: reference.clone(),
-                    location: describe_location(root, path),
+/// Every schema's keywords hold values of the type OpenAPI 3.0 gives them,
+/// and `type` is one of its six types. Reported at the keyword itself.
+pub(crate) fn keywords(document: &Value, sources: &Sources) -> Result<(), Error> {
+    let mut result = Ok(());
+    walk(
+        document,
+        Slot::Root,
+        &mut String::new(),
+        &mut |at, slot, value| {
+            if result.is_err() {
+                return;
+            }
+            let checked = match (slot, value) {
+                (Slot::Schema, Value::Object(schema)) if schema.contains_key("$ref") => Ok(()),
+                // `additionalProperties: true` (checked with its schema's keywords).
+                (Slot::Schema, Value::Bool(_)) if at.ends_with("/additionalProperties") => Ok(()),
+                (Slot::Schema, Value::Object(schema)) => schema_keywords(schema),
+                (Slot::Schema, other) => Err(Problem::here(format!(
+                    "a schema must be a mapping, not {}",
+                    kind_of(other)
+                ))),
+                (Slot::Parameter, Value::Object(parameter)) => parameter_keywords(parameter),
+                _ => Ok(()),
+            };
+            if let Err(problem) = checked {
+                let within = match &problem.keyword {
+                    Some(keyword) => format!("{at}/{}", escape(keyword)),
+                    None => at.to_owned(),
+                };
+                result = Err(Error::Shape {
+                    at: sources.place(&within),
+                    message: problem.message,
                 });
             }
-            for (key, child) in map {
-                path.push(key);
-                walk_refs(root, child, path, file)?;
-                path.pop();
+        },
+    );
+    result
+}
+
+/// What is wrong with one keyword (or the whole object when `keyword` is None).
+struct Problem {
+    keyword: Option<String>,
+    message: String,
+}
+
+impl Problem {
+    fn here(message: String) -> Problem {
+        Problem {
+            keyword: None,
+            message,
+        }
+    }
+
+    fn at(keyword: &str, message: String) -> Problem {
+        Problem {
+            keyword: Some(keyword.to_owned()),
+            message,
+        }
+    }
+}
+
+fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
+    if let Some(kind) = schema.get("type") {
+        match kind {
+            Value::String(t) if TYPES.contains(&t.as_str()) => {}
+            Value::String(t) if t == "null" => {
+                return Err(Problem::at(
+                    "type",
+                    "`type: null` is OpenAPI 3.1; in 3.0 give the schema its type and \
+                     `nullable: true`"
+                        .to_owned(),
+                ));
+            }
+            Value::Array(_) => {
+                return Err(Problem::at(
+                    "type",
+                    "a list of types is OpenAPI 3.1; in 3.0 `type` is one of string, number, \
+                     integer, boolean, array, object (add `nullable: true` for null)"
+                        .to_owned(),
+                ));
+            }
+            other => {
+                return Err(Problem::at(
+                    "type",
+                    format!(
+                        "`type: {}` is not one of OpenAPI 3.0's types: string, number, integer, \
+                         boolean, array, object",
+                        plain(other)
+                    ),
+                ));
             }
         }
-        Value::Array(items) => {
-            for child in items {
-                walk_refs(root, child, path, file)?;
+    }
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    for (keyword, value) in schema {
+        let keyword = keyword.as_str();
+        let expect = |what: &str| {
+            Err(Problem::at(
+                keyword,
+                format!("`{keyword}` must be {what}, not {}", describe(value)),
+            ))
+        };
+        match keyword {
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
+                if !value.is_boolean() =>
+            {
+                return expect("true or false");
             }
+            "exclusiveMinimum" | "exclusiveMaximum" => {
+                if value.is_number() {
+                    return Err(Problem::at(
+                        keyword,
+                        format!(
+                            "in OpenAPI 3.0 `{keyword}` is true or false and makes `{}` \
+                             exclusive; a number here is OpenAPI 3.1",
+                            if keyword == "exclusiveMinimum" {
+                                "minimum"
+                            } else {
+                                "maximum"
+                            }
+                        ),
+                    ));
+                }
+                if !value.is_boolean() {
+                    return expect("true or false");
+                }
+                let bound = if keyword == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
+                if value == &Value::Bool(true) && !schema.contains_key(bound) {
+                    return Err(Problem::at(
+                        keyword,
+                        format!("`{keyword}: true` needs a `{bound}` to make exclusive"),
+                    ));
+                }
+            }
+            "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties"
+            | "minProperties"
+                if value.as_u64().is_none() =>
+            {
+                return expect("a whole number from 0 to 18446744073709551615");
+            }
+            "minimum" | "maximum" | "multipleOf" => {
+                if !value.is_number() {
+                    return expect("a number");
+                }
+                if integer && keyword != "multipleOf" && value.as_i64().is_none() {
+                    return Err(Problem::at(
+                        keyword,
+                        format!(
+                            "`{keyword}` of an integer schema must be a whole number within i64 \
+                             (-9223372036854775808 to 9223372036854775807), not {value}"
+                        ),
+                    ));
+                }
+            }
+            "pattern" | "format" | "title" | "description" if !value.is_string() => {
+                return expect("a string");
+            }
+            "required" => match value {
+                Value::Array(names) if names.iter().all(Value::is_string) => {}
+                Value::Bool(_) => {
+                    return Err(Problem::at(
+                        keyword,
+                        "`required` of a schema lists the names of its required properties \
+                         (`required: [id]`); to make a property required, list its name in the \
+                         parent object's `required`"
+                            .to_owned(),
+                    ));
+                }
+                _ => return expect("a list of property names"),
+            },
+            "properties" => match value {
+                Value::Object(properties) => {
+                    for (name, property) in properties {
+                        if !property.is_object() {
+                            return Err(Problem::at(
+                                &format!("properties/{}", escape(name)),
+                                format!(
+                                    "property `{name}` must be a schema (a mapping), not {}",
+                                    describe(property)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                _ => return expect("a mapping from property names to schemas"),
+            },
+            "items" | "not" => match value {
+                Value::Object(_) => {}
+                Value::Array(_) if keyword == "items" => {
+                    return Err(Problem::at(
+                        keyword,
+                        "`items` is one schema in OpenAPI 3.0; a list of schemas (tuple \
+                         validation) is not supported"
+                            .to_owned(),
+                    ));
+                }
+                _ => return expect("a schema (a mapping)"),
+            },
+            "additionalProperties" if !value.is_object() && !value.is_boolean() => {
+                return expect("true, false or a schema");
+            }
+            "allOf" | "oneOf" | "anyOf" => match value {
+                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {}
+                _ => return expect("a non-empty list of schemas"),
+            },
+            "enum" => match value {
+                Value::Array(values) if !values.is_empty() => {
+                    if integer
+                        && let Some(bad) =
+                            values.iter().find(|v| !v.is_null() && v.as_i64().is_none())
+                    {
+                        return Err(Problem::at(
+                            keyword,
+                            format!(
+                                "every value of an integer schema's `enum` must be a whole \
+                                 number within i64, not {bad}"
+                            ),
+                        ));
+                    }
+                }
+                _ => return expect("a non-empty list of values"),
+            },
+            "discriminator" if value.get("propertyName").and_then(Value::as_str).is_none() => {
+                return expect("a mapping with a `propertyName`");
+            }
+            _ => {}
         }
-        _ => {}
     }
     Ok(())
 }
 
-/// Resolves a local JSON pointer such as `#/components/schemas/Post`.
-fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    root.pointer(pointer)
+/// The `in` of a parameter (the typed parse would only say "did not match any
+/// variant of untagged enum ReferenceOr").
+fn parameter_keywords(parameter: &Map<String, Value>) -> Result<(), Problem> {
+    if parameter.contains_key("$ref") {
+        return Ok(());
+    }
+    match parameter.get("in").and_then(Value::as_str) {
+        Some("query" | "header" | "path" | "cookie") => {}
+        Some(other) => {
+            return Err(Problem::at(
+                "in",
+                format!("`in: {other}` is not one of query, header, path, cookie"),
+            ));
+        }
+        None => {
+            return Err(Problem::here(
+                "a parameter needs `in` (query, header, path or cookie)".to_owned(),
+            ));
+        }
+    }
+    if parameter.get("name").and_then(Value::as_str).is_none() {
+        return Err(Problem::here("a parameter needs a `name`".to_owned()));
+    }
+    if !parameter.contains_key("schema") && !parameter.contains_key("content") {
+        return Err(Problem::here(
+            "a parameter needs a `schema` (or `content`)".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
-/// Names a place in the document the way a maintainer reads it:
-/// `operation createPost (POST /api/v4/posts)` or `schema Post, at properties.data`.
-fn describe_location(root: &Value, path: &[&str]) -> String {
-    match path {
-        ["paths", route, method, rest @ ..] => {
-            let operation_id = root
-                .get("paths")
-                .and_then(|p| p.get(*route))
-                .and_then(|p| p.get(*method))
-                .and_then(|o| o.get("operationId"))
-                .and_then(Value::as_str)
-                .unwrap_or("(no operationId)");
-            let within = if rest.is_empty() {
-                String::new()
-            } else {
-                format!(", at {}", rest.join("."))
-            };
-            format!(
-                "operation {operation_id} ({} {route}){within}",
-                method.to_uppercase()
-            )
-        }
-        ["components", kind, name, rest @ ..] => {
-            let kind = kind.trim_end_matches('s');
-            if rest.is_empty() {
-                format!("{kind} {name}")
-            } else {
-                format!("{kind} {name}, at {}", rest.join("."))
+/// Calls `visit(pointer, slot, value)` for every node of `value`, which stands
+/// at `at` (a slot of kind `slot`).
+fn walk(value: &Value, slot: Slot, at: &mut String, visit: &mut dyn FnMut(&str, Slot, &Value)) {
+    visit(at, slot, value);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                // A schema's `example`, `default` and `enum` are data, not schemas.
+                if slot == Slot::Schema && matches!(key.as_str(), "example" | "default" | "enum") {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape(key));
+                walk(child, slot.child(key), at, visit);
+                at.truncate(len);
             }
         }
-        _ => path.join("."),
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{index}"));
+                walk(child, slot.child(&index.to_string()), at, visit);
+                at.truncate(len);
+            }
+        }
+        _ => {}
     }
+}
+
+/// Every `$ref` points at something in the document, of the kind its place
+/// needs (a schema where a schema goes, a response where a response goes).
+pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Error> {
+    let mut result = Ok(());
+    walk(
+        document,
+        Slot::Root,
+        &mut String::new(),
+        &mut |at, slot, value| {
+            if result.is_err() {
+                return;
+            }
+            let Some(Value::String(reference)) = value.get("$ref") else {
+                return;
+            };
+            let error = |reason: String| Error::UnresolvedRef {
+                at: sources.place(&format!("{at}/$ref")),
+                reference: reference.clone(),
+                reason,
+            };
+            let Some(target) = reference.strip_prefix('#') else {
+                result = Err(error("not a reference within the document".to_owned()));
+                return;
+            };
+            if document.pointer(target).is_none() {
+                result = Err(error(format!("nothing is defined at `#{target}`")));
+                return;
+            }
+            let wanted = slot_name(slot);
+            let found = slot_name(Slot::at(target));
+            if let (Some(wanted), Some(found)) = (wanted, found)
+                && wanted != found
+            {
+                result = Err(error(format!(
+                    "a {wanted} is expected here, but `{reference}` is a {found}"
+                )));
+            }
+        },
+    );
+    result
+}
+
+fn slot_name(slot: Slot) -> Option<&'static str> {
+    match slot {
+        Slot::Schema => Some("schema"),
+        Slot::Response => Some("response"),
+        Slot::Parameter => Some("parameter"),
+        Slot::RequestBody => Some("request body"),
+        Slot::Header => Some("header"),
+        _ => None,
+    }
+}
+
+/// The typed document. serde's error names the path it failed at; where that
+/// is an untagged enum (`ReferenceOr<Response>`, ...), the value is read again
+/// as the concrete type to find the field actually at fault.
+pub(crate) fn typed(yaml: &serde_yaml::Value, sources: &Sources) -> Result<OpenAPI, Error> {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(yaml) {
+        Ok(openapi) => Ok(openapi),
+        Err(error) => {
+            let mut at = path_pointer(error.path());
+            let mut message = error.inner().to_string();
+            for _ in 0..8 {
+                if !message.contains("untagged enum") {
+                    break;
+                }
+                let Some(value) = crate::source::yaml_pointer(yaml, &at) else {
+                    break;
+                };
+                let Some((inner, inner_message)) = concrete_error(Slot::at(&at), value) else {
+                    break;
+                };
+                if inner.is_empty() && inner_message == message {
+                    break;
+                }
+                at.push_str(&inner);
+                message = inner_message;
+            }
+            Err(Error::Shape {
+                at: sources.place(&at),
+                message,
+            })
+        }
+    }
+}
+
+/// The error reading `value` as what stands in `slot`, with its pointer
+/// relative to `value`.
+fn concrete_error(slot: Slot, value: &serde_yaml::Value) -> Option<(String, String)> {
+    fn read<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|e| (path_pointer(e.path()), e.inner().to_string()))
+    }
+    match slot {
+        Slot::Response => read::<openapiv3::Response>(value),
+        Slot::Parameter => read::<openapiv3::Parameter>(value),
+        Slot::RequestBody => read::<openapiv3::RequestBody>(value),
+        Slot::Header => read::<openapiv3::Header>(value),
+        Slot::Schema => read::<openapiv3::Schema>(value),
+        Slot::PathItem => read::<openapiv3::PathItem>(value),
+        _ => None,
+    }
+}
+
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&escape(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
 }
 
 /// No two component schemas that become one Rust type name (`Thing` and
 /// `thing`, `post_data` and `PostData`): typify would emit both under one
 /// name, and an operation could decode the other's body.
-pub(crate) fn schema_names(spec: &OpenAPI, file: &str) -> Result<(), Error> {
+pub(crate) fn schema_names(spec: &OpenAPI, sources: &Sources) -> Result<(), Error> {
     let Some(components) = &spec.components else {
         return Ok(());
     };
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for name in components.schemas.keys() {
         if let Some(first) = seen.insert(crate::transform::normalised_name(name), name) {
+            let first_place = sources.place(&pointer(&["components", "schemas", first]));
             return Err(Error::Unsupported {
-                file: file.to_owned(),
-                location: format!("#/components/schemas/{first} and #/components/schemas/{name}"),
+                at: sources.place(&pointer(&["components", "schemas", name])),
+                location: format!("schemas `{first}` ({first_place}) and `{name}`"),
                 reason: "both become the same Rust type name (case and separators are not \
                          kept): rename one of them"
                     .to_owned(),
@@ -138,15 +483,17 @@ pub(crate) fn schema_names(spec: &OpenAPI, file: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Unique operationIds, and no operation shape progenitor would panic on.
-pub(crate) fn operations(spec: &OpenAPI, file: &str) -> Result<(), Error> {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+/// Unique operationIds, path templates matching their parameters, and no
+/// operation shape progenitor would panic on.
+pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, (String, String)> = BTreeMap::new();
     for (route, item) in spec.paths.iter() {
+        let item_pointer = pointer(&["paths", route]);
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
                 return Err(Error::Unsupported {
-                    file: file.to_owned(),
+                    at: sources.place(&format!("{item_pointer}/$ref")),
                     location: format!("path {route}"),
                     reason: format!(
                         "a path item given as $ref `{reference}` is not supported; write the operations inline"
@@ -156,28 +503,132 @@ pub(crate) fn operations(spec: &OpenAPI, file: &str) -> Result<(), Error> {
         };
         for (method, operation) in item.iter() {
             let place = format!("{} {route}", method.to_uppercase());
+            let operation_pointer = format!("{item_pointer}/{method}");
             let Some(operation_id) = operation.operation_id.as_deref() else {
                 return Err(Error::MissingOperationId {
-                    file: file.to_owned(),
+                    at: sources.place(&operation_pointer),
                     method: method.to_uppercase(),
                     path: route.clone(),
                 });
             };
-            if let Some(first) = seen.insert(operation_id, place.clone()) {
+            let id_pointer = format!("{operation_pointer}/operationId");
+            if let Some((first, first_pointer)) =
+                seen.insert(operation_id, (place.clone(), id_pointer.clone()))
+            {
                 return Err(Error::DuplicateOperationId {
-                    file: file.to_owned(),
+                    at: sources.place(&id_pointer),
                     operation_id: operation_id.to_owned(),
-                    first,
+                    first: Box::new((sources.place(&first_pointer), first)),
                     second: place,
                 });
             }
-            let unsupported = |reason: String| Error::Unsupported {
-                file: file.to_owned(),
+            let unsupported = |pointer: String, reason: String| Error::Unsupported {
+                at: sources.place(&pointer),
                 location: format!("operation {operation_id} ({place})"),
                 reason,
             };
-            response_kinds(spec, operation, unsupported)?;
+            path_parameters(
+                spec,
+                route,
+                &item.parameters,
+                &operation.parameters,
+                &item_pointer,
+                &operation_pointer,
+                &unsupported,
+            )?;
+            response_kinds(spec, operation, &operation_pointer, &unsupported)?;
         }
+    }
+    Ok(())
+}
+
+/// Every `{name}` of the path template is a declared `in: path` parameter of
+/// that name, and every declared path parameter is in the template
+/// (progenitor panics with "missing path name mapping" otherwise).
+#[allow(clippy::too_many_arguments)]
+fn path_parameters(
+    spec: &OpenAPI,
+    route: &str,
+    item_parameters: &[ReferenceOr<openapiv3::Parameter>],
+    operation_parameters: &[ReferenceOr<openapiv3::Parameter>],
+    item_pointer: &str,
+    operation_pointer: &str,
+    unsupported: &impl Fn(String, String) -> Error,
+) -> Result<(), Error> {
+    let mut template = Vec::new();
+    let mut rest = route;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(unsupported(
+                item_pointer.to_owned(),
+                format!("the path template `{route}` has a `{{` without its `}}`"),
+            ));
+        };
+        template.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    let mut declared: Vec<(String, String)> = Vec::new();
+    for (list, base) in [
+        (item_parameters, format!("{item_pointer}/parameters")),
+        (
+            operation_parameters,
+            format!("{operation_pointer}/parameters"),
+        ),
+    ] {
+        for (index, parameter) in list.iter().enumerate() {
+            let parameter = match parameter {
+                ReferenceOr::Item(parameter) => parameter,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.trim_start_matches("#/components/parameters/");
+                    match spec
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.parameters.get(name))
+                    {
+                        Some(ReferenceOr::Item(parameter)) => parameter,
+                        _ => continue,
+                    }
+                }
+            };
+            if let openapiv3::Parameter::Path { parameter_data, .. } = parameter {
+                declared.push((parameter_data.name.clone(), format!("{base}/{index}")));
+            }
+        }
+    }
+    for name in &template {
+        if !declared.iter().any(|(declared, _)| declared == name) {
+            let others: Vec<String> = declared
+                .iter()
+                .filter(|(d, _)| !template.contains(&d.as_str()))
+                .map(|(d, _)| format!("`{d}`"))
+                .collect();
+            let hint = if others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (a path parameter is declared as {}: rename it to `{name}`)",
+                    others.join(", ")
+                )
+            };
+            return Err(unsupported(
+                operation_pointer.to_owned(),
+                format!(
+                    "the path template `{route}` has `{{{name}}}`, but no `in: path` parameter \
+                     named `{name}` is declared{hint}"
+                ),
+            ));
+        }
+    }
+    if let Some((name, at)) = declared
+        .iter()
+        .find(|(name, _)| !template.contains(&name.as_str()))
+    {
+        return Err(unsupported(
+            at.clone(),
+            format!(
+                "declares the path parameter `{name}`, but the path template `{route}` has no `{{{name}}}`"
+            ),
+        ));
     }
     Ok(())
 }
@@ -187,7 +638,8 @@ pub(crate) fn operations(spec: &OpenAPI, file: &str) -> Result<(), Error> {
 fn response_kinds(
     spec: &OpenAPI,
     operation: &openapiv3::Operation,
-    unsupported: impl Fn(String) -> Error,
+    operation_pointer: &str,
+    unsupported: &impl Fn(String, String) -> Error,
 ) -> Result<(), Error> {
     let mut success = BTreeMap::new();
     let mut error = BTreeMap::new();
@@ -203,7 +655,9 @@ fn response_kinds(
         };
         (name, r)
     });
+    let responses_pointer = format!("{operation_pointer}/responses");
     for (status, response) in listed.chain(default) {
+        let at = format!("{responses_pointer}/{status}");
         let response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
@@ -211,14 +665,17 @@ fn response_kinds(
                 match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
                     Some(ReferenceOr::Item(response)) => response,
                     _ => {
-                        return Err(unsupported(format!(
-                            "response {status} refers to `{reference}`, which is not a response in components.responses"
-                        )));
+                        return Err(unsupported(
+                            format!("{at}/$ref"),
+                            format!(
+                                "response {status} refers to `{reference}`, which is not a response in components.responses"
+                            ),
+                        ));
                     }
                 }
             }
         };
-        let kind = response_kind(response, &status, &unsupported)?;
+        let kind = response_kind(response, &status, &at, unsupported)?;
         let first = status.as_bytes()[0];
         if status == "default" || first == b'2' {
             success
@@ -233,11 +690,14 @@ fn response_kinds(
     for (side, kinds) in [("success", &success), ("error", &error)] {
         if kinds.len() > 1 {
             let groups: BTreeSet<String> = kinds.values().map(|s| s.join("/")).collect();
-            return Err(unsupported(format!(
-                "its {side} responses have {} different bodies ({}); progenitor supports one {side} body type per operation: give them one shared schema",
-                kinds.len(),
-                groups.into_iter().collect::<Vec<_>>().join(" vs "),
-            )));
+            return Err(unsupported(
+                responses_pointer.clone(),
+                format!(
+                    "its {side} responses have {} different bodies ({}); progenitor supports one {side} body type per operation: give them one shared schema",
+                    kinds.len(),
+                    groups.into_iter().collect::<Vec<_>>().join(" vs "),
+                ),
+            ));
         }
     }
     Ok(())
@@ -246,27 +706,59 @@ fn response_kinds(
 fn response_kind(
     response: &Response,
     status: &str,
-    unsupported: &impl Fn(String) -> Error,
+    at: &str,
+    unsupported: &impl Fn(String, String) -> Error,
 ) -> Result<String, Error> {
     let json = response
         .content
         .iter()
         .find(|(media, _)| *media == "application/json" || media.starts_with("application/json;"));
     match json {
-        Some((_, media)) => {
+        Some((media_type, media)) => {
+            let media_at = format!("{at}/content/{}", escape(media_type));
             if !media.encoding.is_empty() {
-                return Err(unsupported(format!(
-                    "response {status}: a JSON body with `encoding` is not supported"
-                )));
+                return Err(unsupported(
+                    format!("{media_at}/encoding"),
+                    format!("response {status}: a JSON body with `encoding` is not supported"),
+                ));
             }
             let Some(schema) = &media.schema else {
-                return Err(unsupported(format!(
-                    "response {status}: application/json content needs a schema"
-                )));
+                return Err(unsupported(
+                    media_at,
+                    format!("response {status}: application/json content needs a schema"),
+                ));
             };
             Ok(serde_json::to_string(schema).unwrap_or_default())
         }
         None if response.content.is_empty() => Ok("(no body)".to_owned()),
         None => Ok("(raw body)".to_owned()),
+    }
+}
+
+/// `a string`, `a mapping`, ... for messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty (null)",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// `false (true or false)`, `"x" (a string)`, ...
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Array(_) | Value::Object(_) | Value::Null => kind_of(value).to_owned(),
+        other => format!("`{}`", plain(other)),
+    }
+}
+
+/// A scalar as written.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }

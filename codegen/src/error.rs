@@ -1,5 +1,7 @@
 //! The one error type of codegen: every variant names the file and the place at fault.
 
+pub use crate::source::Place;
+
 /// Why a spec could not be turned into Rust.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -23,73 +25,81 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
-    /// Valid YAML, but not an OpenAPI 3.0 document (a missing or mistyped field).
-    #[error("{file}{position}: not a valid OpenAPI 3.0 document: {message}")]
-    Shape {
-        /// The spec's label.
+    /// The file holds nothing.
+    #[error("{file}: the file is empty: a spec starts with `openapi: 3.0.3`")]
+    Empty {
+        /// The file's label.
         file: String,
-        /// `:line:column`, when the parser knows it.
-        position: String,
-        /// The parser's message.
+    },
+    /// Valid YAML, but not an OpenAPI 3.0 document (a missing or mistyped field).
+    #[error("{at}: not a valid OpenAPI 3.0 document: {message}")]
+    Shape {
+        /// Where.
+        at: Place,
+        /// What is wrong.
         message: String,
     },
     /// The document declares a version progenitor cannot read.
     #[error(
-        "{file}: `openapi: {found}` is not supported: progenitor reads OpenAPI 3.0.x only (write `openapi: 3.0.3`)"
+        "{at}: `openapi: {found}` is not supported: progenitor reads OpenAPI 3.0.x only (write `openapi: 3.0.3`)"
     )]
     Version {
-        /// The spec's label.
-        file: String,
+        /// Where the version is (or should be).
+        at: Place,
         /// The version the document declares.
         found: String,
     },
     /// An operation without an operationId (it names the client method).
-    #[error("{file}: operation {method} {path} has no operationId (it names the client method)")]
+    #[error("{at}: operation {method} {path} has no operationId (it names the client method)")]
     MissingOperationId {
-        /// The spec's label.
-        file: String,
+        /// The operation.
+        at: Place,
         /// HTTP method, upper case.
         method: String,
         /// The path template.
         path: String,
     },
     /// Two operations share an operationId.
-    #[error("{file}: operationId `{operation_id}` is used by both {first} and {second}")]
+    #[error(
+        "{at}: operationId `{operation_id}` of {second} is already used by {} at {}",
+        first.1,
+        first.0
+    )]
     DuplicateOperationId {
-        /// The spec's label.
-        file: String,
+        /// The second use.
+        at: Place,
         /// The shared id.
         operation_id: String,
-        /// `METHOD path` of the first use.
-        first: String,
+        /// Where the first use is, and its `METHOD path`.
+        first: Box<(Place, String)>,
         /// `METHOD path` of the second use.
         second: String,
     },
     /// A `$ref` that points nowhere.
-    #[error("{file}: unresolved $ref `{reference}` in {location}")]
+    #[error("{at}: unresolved $ref `{reference}`: {reason}")]
     UnresolvedRef {
-        /// The spec's label.
-        file: String,
+        /// The `$ref` key.
+        at: Place,
         /// The reference text.
         reference: String,
-        /// Where it stands, e.g. `schema Post, property data` or `operation createPost`.
-        location: String,
+        /// Why it does not resolve.
+        reason: String,
     },
     /// A shape the generator cannot produce code for.
-    #[error("{file}: {location}: {reason}")]
+    #[error("{at}: {location}: {reason}")]
     Unsupported {
-        /// The spec's label.
-        file: String,
+        /// Where.
+        at: Place,
         /// The operation or schema at fault, e.g. `operation createPost`.
         location: String,
         /// What is wrong and what to do instead.
         reason: String,
     },
     /// The generator itself failed (or panicked) on the document.
-    #[error("{file}: the generator failed: {message}")]
+    #[error("{at}: the generator failed: {message}")]
     Generator {
-        /// The spec's label.
-        file: String,
+        /// Where: the operation or schema it was isolated to, or the file.
+        at: Place,
         /// progenitor's or typify's message.
         message: String,
     },
@@ -107,10 +117,10 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
-    /// The error, naming `file`.
-    pub(crate) fn in_file(self, file: &str) -> Error {
+    /// The error, at `at`.
+    pub(crate) fn at(self, at: Place) -> Error {
         Error::Unsupported {
-            file: file.to_owned(),
+            at,
             location: self.location,
             reason: self.reason,
         }
@@ -131,15 +141,17 @@ impl Error {
         }
     }
 
-    pub(crate) fn shape(file: &str, error: &serde_yaml::Error) -> Error {
-        let position = error
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        Error::Shape {
-            file: file.to_owned(),
-            position,
-            message: strip_location(&error.to_string()),
+    /// Where the error is, when it names a place in the document.
+    pub fn place(&self) -> Option<&Place> {
+        match self {
+            Error::Io { .. } | Error::Yaml { .. } | Error::Empty { .. } => None,
+            Error::Shape { at, .. }
+            | Error::Version { at, .. }
+            | Error::MissingOperationId { at, .. }
+            | Error::DuplicateOperationId { at, .. }
+            | Error::UnresolvedRef { at, .. }
+            | Error::Unsupported { at, .. }
+            | Error::Generator { at, .. } => Some(at),
         }
     }
 }

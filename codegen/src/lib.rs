@@ -14,21 +14,21 @@
 
 mod check;
 mod error;
+mod isolate;
 pub mod json_schema;
 mod postprocess;
 mod prune;
 mod render;
+mod source;
 mod summary;
 mod tolerant;
 mod transform;
 mod validation;
 mod verify;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-pub use error::Error;
+pub use error::{Error, Place};
 pub use render::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 pub use summary::summarize_changes;
 
@@ -39,54 +39,80 @@ pub const SPEC_PATH: &str = "spec/openapi.yaml";
 /// errors and in the generated header.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// How the document is named in messages and headers, e.g. `spec/openapi.yaml`.
+    /// How the root file is named in messages and headers, e.g. `spec/openapi.yaml`.
     pub label: String,
-    /// The typed document.
+    /// The typed document, with what other files held bundled in (every
+    /// `$ref` is local).
     pub openapi: openapiv3::OpenAPI,
-    /// Hex sha256 of the document's text, with line endings normalised to `\n`.
+    /// Hex sha256 of the root file's text, with line endings normalised to
+    /// `\n`, followed by the label and text of every other file read.
     pub fingerprint: String,
+    /// The path of every file read, the root first: a build script reruns
+    /// when any of them changes.
+    pub files: Vec<PathBuf>,
+    /// Where each part of the document came from.
+    pub(crate) sources: source::Sources,
 }
 
 impl Spec {
-    /// Reads and checks the spec at `path`; `label` is how messages name it.
+    /// Reads and checks the spec at `path`, and every file its `$ref`s name
+    /// (relative to the file they stand in); `label` is how messages name the
+    /// root file, and the other files are labelled relative to it.
     pub fn load(path: &Path, label: &str) -> Result<Spec, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        Spec::load_with(path, label, &|path: &Path| std::fs::read_to_string(path))
+    }
+
+    /// [`Spec::load`], reading every file with `read` (e.g. from a git
+    /// revision instead of the working tree).
+    pub fn load_with(
+        path: &Path,
+        label: &str,
+        read: &dyn Fn(&Path) -> std::io::Result<String>,
+    ) -> Result<Spec, Error> {
+        let text = read(path).map_err(|source| Error::Io {
             file: label.to_owned(),
             message: source.to_string(),
         })?;
-        Spec::parse(&text, label)
+        Spec::from_text(path, label, &text, read)
     }
 
-    /// Parses and checks spec text; `label` is how messages name it.
-    ///
-    /// Checks, in order: YAML syntax (line and column), the OpenAPI version
-    /// (3.0.x only), the document's shape, every `$ref` resolving, every
-    /// operation having a unique operationId, the shapes progenitor cannot
-    /// generate, and no two component schemas becoming one Rust type name.
+    /// Parses and checks the text of a one-file spec; `label` is how messages
+    /// name it. A `$ref` to another file is an error: use [`Spec::load`].
     pub fn parse(text: &str, label: &str) -> Result<Spec, Error> {
-        let normalised = text.replace("\r\n", "\n");
-        // One pass on the happy path. When the typed parse fails, the text is
-        // read again untyped to report the most basic problem first: bad YAML,
-        // then a version progenitor cannot read, then the shape error itself
-        // (parsed from the text, so it names its line and column).
-        let openapi: openapiv3::OpenAPI = match serde_yaml::from_str(&normalised) {
-            Ok(openapi) => openapi,
-            Err(shape) => {
-                let raw: serde_yaml::Value =
-                    serde_yaml::from_str(&normalised).map_err(|e| Error::yaml(label, &e))?;
-                check::version(&raw, label)?;
-                return Err(Error::shape(label, &shape));
-            }
+        let no_files = |_: &Path| -> std::io::Result<String> {
+            Err(std::io::Error::other(
+                "the spec was given as text, so other files are not read (load it from a file)",
+            ))
         };
-        check::supported_version(&openapi.openapi, label)?;
-        check::references(&openapi, label)?;
-        check::operations(&openapi, label)?;
-        check::schema_names(&openapi, label)?;
-        let fingerprint = format!("{:x}", Sha256::digest(normalised.as_bytes()));
+        Spec::from_text(Path::new(label), label, text, &no_files)
+    }
+
+    /// Checks, in order: YAML syntax (line and column) of every file, the
+    /// OpenAPI version (3.0.x only), the keywords of every schema, every
+    /// `$ref` resolving to the right kind of thing, the document's shape,
+    /// every operation having a unique operationId and declaring its path's
+    /// parameters, the shapes progenitor cannot generate, and no two
+    /// component schemas becoming one Rust type name.
+    fn from_text(
+        path: &Path,
+        label: &str,
+        text: &str,
+        read: source::Reader<'_>,
+    ) -> Result<Spec, Error> {
+        let loaded = source::load(path, label, text, read)?;
+        let sources = loaded.sources;
+        check::version(&loaded.document, &sources)?;
+        check::keywords(&loaded.document, &sources)?;
+        check::references(&loaded.document, &sources)?;
+        let openapi = check::typed(&loaded.yaml, &sources)?;
+        check::operations(&openapi, &sources)?;
+        check::schema_names(&openapi, &sources)?;
         Ok(Spec {
             label: label.to_owned(),
             openapi,
-            fingerprint,
+            fingerprint: loaded.fingerprint,
+            files: loaded.paths,
+            sources,
         })
     }
 }

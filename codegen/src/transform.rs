@@ -16,7 +16,7 @@
 //!   (`additionalProperties: true`) keeps those keys in a flattened `extra`
 //!   map, so custom post `data` can be sent and read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::OpenAPI;
 use serde::Deserialize;
@@ -28,12 +28,18 @@ pub(crate) struct Transformed {
     pub(crate) openapi: OpenAPI,
     /// The same document as JSON, for the checks that walk it.
     pub(crate) document: Value,
+    /// Schemas the transform named: name -> pointer of the inline schema it
+    /// was in the spec, e.g. `CreatePostBody` ->
+    /// `/paths/~1api~1v4~1posts/post/requestBody/content/application~1json/schema`.
+    pub(crate) hoisted: BTreeMap<String, String>,
 }
 
-/// The document progenitor sees.
-pub(crate) fn for_generation(spec: &OpenAPI) -> Transformed {
-    let mut document = serde_json::to_value(spec).expect("an OpenAPI document serialises");
-    name_inline_bodies(&mut document);
+/// The document progenitor sees; the error is serde's, should the typed
+/// document fail to make the round trip through JSON.
+pub(crate) fn for_generation(spec: &OpenAPI) -> Result<Transformed, String> {
+    let mut document = serde_json::to_value(spec)
+        .map_err(|e| format!("the spec does not serialise to JSON: {e}"))?;
+    let hoisted = name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
     let responses = reachable(&document, roots.response);
     let requests = reachable(&document, roots.request);
@@ -58,9 +64,13 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> Transformed {
     }
     error_ranges(&mut document);
     success_range(&mut document);
-    let openapi =
-        OpenAPI::deserialize(&document).expect("the transformed document is still OpenAPI");
-    Transformed { openapi, document }
+    let openapi = OpenAPI::deserialize(&document)
+        .map_err(|e| format!("the transformed spec is no longer OpenAPI: {e}"))?;
+    Ok(Transformed {
+        openapi,
+        document,
+        hoisted,
+    })
 }
 
 /// Inline request and response body schemas become component schemas with
@@ -73,40 +83,50 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> Transformed {
 /// success schema, `{Operation}Error` for the error schema (one per distinct
 /// schema: `{Operation}Error{status}` when the error statuses differ). A name
 /// already taken gets `2`, `3`, ... appended.
-fn name_inline_bodies(document: &mut Value) {
+fn name_inline_bodies(document: &mut Value) -> BTreeMap<String, String> {
+    let mut origins = BTreeMap::new();
     let mut taken: BTreeSet<String> = match document.pointer("/components/schemas") {
         Some(Value::Object(schemas)) => schemas.keys().map(|k| normalised_name(k)).collect(),
         _ => BTreeSet::new(),
     };
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let Some(Value::Object(paths)) = document.get_mut("paths") else {
-        return;
+        return origins;
     };
-    for item in paths.values_mut() {
+    for (route, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
-        for operation in item.values_mut() {
+        for (method, operation) in item.iter_mut() {
+            let operation_pointer = format!("/paths/{}/{}", escape(route), escape(method));
             let Some(operation_id) = operation.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
             let base = upper_camel(operation_id);
-            let mut name_for =
-                |suffix: &str, schema: &mut Value, hoisted: &mut Vec<(String, Value)>| {
-                    let mut name = format!("{base}{suffix}");
-                    let mut n = 1;
-                    while taken.contains(&normalised_name(&name)) {
-                        n += 1;
-                        name = format!("{base}{suffix}{n}");
-                    }
-                    taken.insert(normalised_name(&name));
-                    let reference =
-                        serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
-                    hoisted.push((name, std::mem::replace(schema, reference)));
-                };
+            let mut name_for = |suffix: &str,
+                                within: String,
+                                schema: &mut Value,
+                                hoisted: &mut Vec<(String, Value)>| {
+                let mut name = format!("{base}{suffix}");
+                let mut n = 1;
+                while taken.contains(&normalised_name(&name)) {
+                    n += 1;
+                    name = format!("{base}{suffix}{n}");
+                }
+                taken.insert(normalised_name(&name));
+                origins.insert(name.clone(), format!("{operation_pointer}{within}"));
+                let reference =
+                    serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+                hoisted.push((name, std::mem::replace(schema, reference)));
+            };
             if let Some(schema) =
                 operation.pointer_mut("/requestBody/content/application~1json/schema")
                 && is_inline_body(schema)
             {
-                name_for("Body", schema, &mut hoisted);
+                name_for(
+                    "Body",
+                    "/requestBody/content/application~1json/schema".to_owned(),
+                    schema,
+                    &mut hoisted,
+                );
             }
             let Some(Value::Object(responses)) = operation.get_mut("responses") else {
                 continue;
@@ -133,8 +153,12 @@ fn name_inline_bodies(document: &mut Value) {
                 if !is_inline_body(schema) {
                     continue;
                 }
+                let within = format!(
+                    "/responses/{}/content/application~1json/schema",
+                    escape(status)
+                );
                 if status.starts_with('2') {
-                    name_for("Response", schema, &mut hoisted);
+                    name_for("Response", within, schema, &mut hoisted);
                     continue;
                 }
                 if let Some((_, reference)) =
@@ -149,28 +173,29 @@ fn name_inline_bodies(document: &mut Value) {
                 } else {
                     "Error".to_owned()
                 };
-                name_for(&suffix, schema, &mut hoisted);
+                name_for(&suffix, within, schema, &mut hoisted);
                 error_names.push((inline, schema.clone()));
             }
         }
     }
     if hoisted.is_empty() {
-        return;
+        return origins;
     }
     let components = document.as_object_mut().map(|root| {
         root.entry("components")
             .or_insert_with(|| Value::Object(Map::new()))
     });
     let Some(Value::Object(components)) = components else {
-        return;
+        return origins;
     };
     let Value::Object(schemas) = components
         .entry("schemas")
         .or_insert_with(|| Value::Object(Map::new()))
     else {
-        return;
+        return origins;
     };
     schemas.extend(hoisted);
+    origins
 }
 
 /// A body schema written in place: not a `$ref`, and something typify would

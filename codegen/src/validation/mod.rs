@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
+use crate::source::Sources;
 
 /// The fixed part of the module: report types, the tables' types and the
 /// interpreter.
@@ -32,14 +33,14 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 mod tests;
 
 /// The `validation` module for `spec`.
-pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error> {
+pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream, Error> {
     let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
-        file: file.to_owned(),
+        at: sources.place(""),
         message: e.to_string(),
     })?;
     let tables = Tables {
         document: &document,
-        file,
+        sources,
     };
     let mut arms = Vec::new();
     let mut statics = Vec::new();
@@ -88,9 +89,9 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         }
         let Some(schema) = tables.component(&name) else {
             return Err(Error::UnresolvedRef {
-                file: file.to_owned(),
+                at: sources.place(""),
                 reference: format!("{SCHEMA_PREFIX}{name}"),
-                location: "a request schema".to_owned(),
+                reason: "a request schema refers to it, and it is not defined".to_owned(),
             });
         };
         let ident = schema_static(&name);
@@ -102,7 +103,7 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
         });
     }
     let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Generator {
-        file: "codegen/src/validation/runtime.rs".to_owned(),
+        at: crate::Place::file("codegen/src/validation/runtime.rs"),
         message: format!("does not lex: {e}"),
     })?;
 
@@ -130,7 +131,7 @@ pub(crate) fn generate(spec: &OpenAPI, file: &str) -> Result<TokenStream, Error>
 /// Builds the table expressions for the schemas of one spec document.
 struct Tables<'a> {
     document: &'a Value,
-    file: &'a str,
+    sources: &'a Sources,
 }
 
 impl Tables<'_> {
@@ -226,7 +227,7 @@ impl Tables<'_> {
         }
         if properties.len() > MAX_PROPERTIES {
             return Err(Error::Generator {
-                file: self.file.to_owned(),
+                at: self.sources.place(""),
                 message: format!(
                     "schema `{at}`: {} checked properties, more than the {MAX_PROPERTIES} request validation supports",
                     properties.len()

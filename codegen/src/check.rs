@@ -65,11 +65,25 @@ pub(crate) fn keywords(document: &Value, sources: &Sources) -> Result<(), Error>
                     kind_of(other)
                 ))),
                 (Slot::Parameter, Value::Object(parameter)) => parameter_keywords(parameter),
+                (
+                    Slot::PathItem
+                    | Slot::Operation
+                    | Slot::Parameter
+                    | Slot::RequestBody
+                    | Slot::Response
+                    | Slot::MediaType
+                    | Slot::Header,
+                    other,
+                ) if !other.is_object() => Err(Problem::here(format!(
+                    "a {} must be a mapping, not {}",
+                    slot_title(slot),
+                    kind_of(other)
+                ))),
                 _ => Ok(()),
             };
             if let Err(problem) = checked {
                 let within = match &problem.keyword {
-                    Some(keyword) => format!("{at}/{}", escape(keyword)),
+                    Some(keyword) => format!("{at}/{keyword}"),
                     None => at.to_owned(),
                 };
                 result = Err(Error::Shape {
@@ -249,11 +263,16 @@ fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
                 return expect("true, false or a schema");
             }
             "allOf" | "oneOf" | "anyOf" => match value {
-                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {}
+                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+                    if keyword == "allOf" {
+                        all_of_types(value)?;
+                    }
+                }
                 _ => return expect("a non-empty list of schemas"),
             },
             "enum" => match value {
                 Value::Array(values) if !values.is_empty() => {
+                    enum_values(schema, values)?;
                     if integer
                         && let Some(bad) =
                             values.iter().find(|v| !v.is_null() && v.as_i64().is_none())
@@ -273,6 +292,67 @@ fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
                 return expect("a mapping with a `propertyName`");
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every value of an `enum` is of the schema's `type` (or `null` when the
+/// schema is `nullable`).
+fn enum_values(schema: &Map<String, Value>, values: &[Value]) -> Result<(), Problem> {
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    let Some(kind) = schema.get("type").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    for (index, value) in values.iter().enumerate() {
+        let fits = match (kind, value) {
+            (_, Value::Null) => nullable,
+            ("string", v) => v.is_string(),
+            ("integer", v) => v.is_i64() || v.is_u64(),
+            ("number", v) => v.is_number(),
+            ("boolean", v) => v.is_boolean(),
+            ("array", v) => v.is_array(),
+            ("object", v) => v.is_object(),
+            _ => true,
+        };
+        if !fits {
+            let reason = if value.is_null() {
+                "`null` in an `enum` needs `nullable: true` on the schema".to_owned()
+            } else {
+                format!(
+                    "`{}` is not a value of the schema's type `{kind}`",
+                    plain(value)
+                )
+            };
+            return Err(Problem::at(&format!("enum/{index}"), reason));
+        }
+    }
+    Ok(())
+}
+
+/// The parts of an `allOf` that state a `type` state the same one: no value
+/// is both a string and an integer.
+fn all_of_types(value: &Value) -> Result<(), Problem> {
+    let Value::Array(parts) = value else {
+        return Ok(());
+    };
+    let mut first: Option<(usize, &str)> = None;
+    for (index, part) in parts.iter().enumerate() {
+        let Some(kind) = part.get("type").and_then(Value::as_str) else {
+            continue;
+        };
+        match first {
+            None => first = Some((index, kind)),
+            Some((at, other)) if other != kind => {
+                return Err(Problem::at(
+                    &format!("allOf/{index}/type"),
+                    format!(
+                        "`allOf` part {index} is `{kind}` but part {at} is `{other}`: no value is \
+                         both, so nothing could be sent or decoded"
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
     Ok(())
@@ -381,6 +461,16 @@ pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Erro
     result
 }
 
+/// What stands in `slot`, for messages.
+fn slot_title(slot: Slot) -> &'static str {
+    match slot {
+        Slot::PathItem => "path item",
+        Slot::Operation => "operation",
+        Slot::MediaType => "media type",
+        other => slot_name(other).unwrap_or("value"),
+    }
+}
+
 fn slot_name(slot: Slot) -> Option<&'static str> {
     match slot {
         Slot::Schema => Some("schema"),
@@ -401,21 +491,29 @@ pub(crate) fn typed(yaml: &serde_yaml::Value, sources: &Sources) -> Result<OpenA
         Err(error) => {
             let mut at = path_pointer(error.path());
             let mut message = error.inner().to_string();
-            for _ in 0..8 {
-                if !message.contains("untagged enum") {
-                    break;
-                }
+            // Read the value at fault again as the concrete type that stands
+            // there (serde's path stops at an untagged enum or a flattened
+            // map), for as long as that names a deeper place.
+            for _ in 0..32 {
                 let Some(value) = crate::source::yaml_pointer(yaml, &at) else {
                     break;
                 };
-                let Some((inner, inner_message)) = concrete_error(Slot::at(&at), value) else {
-                    break;
-                };
-                if inner.is_empty() && inner_message == message {
-                    break;
+                let slot = Slot::at(&at);
+                if let Some(key) = failing_child(slot, value) {
+                    at.push('/');
+                    at.push_str(&escape(&key));
+                    continue;
                 }
-                at.push_str(&inner);
-                message = inner_message;
+                match concrete_error(slot, value) {
+                    Some((inner, inner_message)) => {
+                        message = inner_message;
+                        if inner.is_empty() {
+                            break;
+                        }
+                        at.push_str(&inner);
+                    }
+                    None => break,
+                }
             }
             Err(Error::Shape {
                 at: sources.place(&at),
@@ -423,6 +521,41 @@ pub(crate) fn typed(yaml: &serde_yaml::Value, sources: &Sources) -> Result<OpenA
             })
         }
     }
+}
+
+/// In a map or list of things (paths, responses, parameters, ...), the key
+/// of the first one that does not read as what it should be.
+fn failing_child(slot: Slot, value: &serde_yaml::Value) -> Option<String> {
+    let many = matches!(
+        slot,
+        Slot::Paths
+            | Slot::Responses
+            | Slot::Content
+            | Slot::Headers
+            | Slot::Named(_)
+            | Slot::Parameters
+            | Slot::Schemas
+    );
+    if !many {
+        return None;
+    }
+    let children: Vec<(String, &serde_yaml::Value)> = match value {
+        serde_yaml::Value::Mapping(map) => map
+            .iter()
+            .filter_map(|(k, v)| Some((crate::source::key_string(k)?, v)))
+            .filter(|(k, _)| !k.starts_with("x-"))
+            .collect(),
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => return None,
+    };
+    children.into_iter().find_map(|(key, child)| {
+        let is_reference = child.get("$ref").is_some();
+        (!is_reference && concrete_error(slot.child(&key), child).is_some()).then_some(key)
+    })
 }
 
 /// The error reading `value` as what stands in `slot`, with its pointer
@@ -434,6 +567,12 @@ fn concrete_error(slot: Slot, value: &serde_yaml::Value) -> Option<(String, Stri
             .map(|e| (path_pointer(e.path()), e.inner().to_string()))
     }
     match slot {
+        Slot::Paths => read::<openapiv3::Paths>(value),
+        Slot::Operation => read::<openapiv3::Operation>(value),
+        Slot::Responses => read::<openapiv3::Responses>(value),
+        Slot::Components => read::<openapiv3::Components>(value),
+        Slot::Content => read::<openapiv3::Content>(value),
+        Slot::MediaType => read::<openapiv3::MediaType>(value),
         Slot::Response => read::<openapiv3::Response>(value),
         Slot::Parameter => read::<openapiv3::Parameter>(value),
         Slot::RequestBody => read::<openapiv3::RequestBody>(value),
@@ -536,6 +675,15 @@ pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error>
                 &operation_pointer,
                 &unsupported,
             )?;
+            parameter_styles(
+                spec,
+                item,
+                operation,
+                &item_pointer,
+                &operation_pointer,
+                &unsupported,
+            )?;
+            request_body(spec, operation, &operation_pointer, &unsupported)?;
             response_kinds(spec, operation, &operation_pointer, &unsupported)?;
         }
     }
@@ -629,6 +777,157 @@ fn path_parameters(
                 "declares the path parameter `{name}`, but the path template `{route}` has no `{{{name}}}`"
             ),
         ));
+    }
+    Ok(())
+}
+
+/// The parameter kinds and styles progenitor generates: `in: path` with
+/// `style: simple`, `in: query` with `style: form`, `in: header`. It refuses
+/// the others with a dump of the parameter and no place.
+fn parameter_styles(
+    spec: &OpenAPI,
+    item: &openapiv3::PathItem,
+    operation: &openapiv3::Operation,
+    item_pointer: &str,
+    operation_pointer: &str,
+    unsupported: &impl Fn(String, String) -> Error,
+) -> Result<(), Error> {
+    let lists = [
+        (&item.parameters, format!("{item_pointer}/parameters")),
+        (
+            &operation.parameters,
+            format!("{operation_pointer}/parameters"),
+        ),
+    ];
+    for (list, base) in lists {
+        for (index, parameter) in list.iter().enumerate() {
+            let at = format!("{base}/{index}");
+            let parameter = match parameter {
+                ReferenceOr::Item(parameter) => parameter,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.trim_start_matches("#/components/parameters/");
+                    match spec
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.parameters.get(name))
+                    {
+                        Some(ReferenceOr::Item(parameter)) => parameter,
+                        _ => continue,
+                    }
+                }
+            };
+            let name = &parameter.parameter_data_ref().name;
+            let refused = match parameter {
+                openapiv3::Parameter::Cookie { .. } => Some((
+                    "in",
+                    format!(
+                        "parameter `{name}` is `in: cookie`, which progenitor does not generate; \
+                         leave it out of the spec and set the cookie on the reqwest client"
+                    ),
+                )),
+                openapiv3::Parameter::Query { style, .. }
+                    if !matches!(style, openapiv3::QueryStyle::Form) =>
+                {
+                    Some((
+                        "style",
+                        format!(
+                            "query parameter `{name}` has `style: {}`; progenitor generates \
+                             `style: form` query parameters only",
+                            query_style(style)
+                        ),
+                    ))
+                }
+                openapiv3::Parameter::Path { style, .. }
+                    if !matches!(style, openapiv3::PathStyle::Simple) =>
+                {
+                    Some((
+                        "style",
+                        format!(
+                            "path parameter `{name}` has a style other than `simple`, the only \
+                             one progenitor generates"
+                        ),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some((keyword, reason)) = refused {
+                return Err(unsupported(format!("{at}/{keyword}"), reason));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn query_style(style: &openapiv3::QueryStyle) -> &'static str {
+    match style {
+        openapiv3::QueryStyle::Form => "form",
+        openapiv3::QueryStyle::SpaceDelimited => "spaceDelimited",
+        openapiv3::QueryStyle::PipeDelimited => "pipeDelimited",
+        openapiv3::QueryStyle::DeepObject => "deepObject",
+    }
+}
+
+/// The media types progenitor generates a request body for.
+const BODY_MEDIA_TYPES: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// A request body has one media type progenitor generates, with a schema.
+fn request_body(
+    spec: &OpenAPI,
+    operation: &openapiv3::Operation,
+    operation_pointer: &str,
+    unsupported: &impl Fn(String, String) -> Error,
+) -> Result<(), Error> {
+    let at = format!("{operation_pointer}/requestBody");
+    let body = match &operation.request_body {
+        None => return Ok(()),
+        Some(ReferenceOr::Item(body)) => body,
+        Some(ReferenceOr::Reference { reference }) => {
+            let name = reference.trim_start_matches("#/components/requestBodies/");
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.request_bodies.get(name))
+            {
+                Some(ReferenceOr::Item(body)) => body,
+                _ => return Ok(()),
+            }
+        }
+    };
+    if body.content.len() > 1 {
+        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        return Err(unsupported(
+            format!("{at}/content"),
+            format!(
+                "the request body has {} media types ({}); progenitor generates one: keep one",
+                types.len(),
+                types.join(", ")
+            ),
+        ));
+    }
+    for (media_type, media) in &body.content {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        let media_at = format!("{at}/content/{}", escape(media_type));
+        if !BODY_MEDIA_TYPES.contains(&essence) {
+            return Err(unsupported(
+                media_at,
+                format!(
+                    "a `{media_type}` request body is not generated by progenitor, which knows {}",
+                    BODY_MEDIA_TYPES.join(", ")
+                ),
+            ));
+        }
+        if media.schema.is_none() {
+            return Err(unsupported(
+                media_at,
+                format!("the `{media_type}` request body needs a schema"),
+            ));
+        }
     }
     Ok(())
 }

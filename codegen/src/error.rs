@@ -133,11 +133,26 @@ impl Error {
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
+        let mut message = strip_location(&error.to_string());
+        // serde_yaml reads an integer beyond u64 as "u128" and cannot keep it.
+        if let Some(at) = message.find("invalid type: integer `")
+            && message.contains("` as u128")
+        {
+            let number: String = message[at + 23..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-')
+                .collect();
+            message = format!(
+                "{}the number {number} is beyond the integers a spec can hold \
+                 (-9223372036854775808 to 18446744073709551615)",
+                &message[..at]
+            );
+        }
         Error::Yaml {
             file: file.to_owned(),
             line,
             column,
-            message: strip_location(&error.to_string()),
+            message,
         }
     }
 

@@ -150,6 +150,14 @@ pub(crate) fn load(
     })
 }
 
+/// What became of a reference to another file.
+enum Localised {
+    /// It now points at this local `#/components/...`.
+    Reference(String),
+    /// What it pointed at replaced it (a path item).
+    Inlined,
+}
+
 struct Bundler<'a> {
     files: Vec<SourceFile>,
     /// The parsed document of each file, by index.
@@ -219,7 +227,7 @@ impl Bundler<'_> {
                 collect_references(subtree, &mut at.clone(), &mut references);
             }
             for (pointer, reference) in references {
-                let Some(local) =
+                let Some(Localised::Reference(local)) =
                     self.localise(document, &pointer, &reference, file, &mut pending)?
                 else {
                     continue;
@@ -243,7 +251,7 @@ impl Bundler<'_> {
         reference: &str,
         file: usize,
         pending: &mut Vec<(String, usize)>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Option<Localised>, Error> {
         let (target_path, fragment) = match reference.split_once('#') {
             Some((path, fragment)) => (path, fragment),
             None => (reference, ""),
@@ -272,8 +280,10 @@ impl Bundler<'_> {
                     reason,
                 })?
         };
-        if let Some(local) = self.copied.get(&(target, fragment.to_owned())) {
-            return Ok(Some(local.clone()));
+        if let Some(local) = self.copied.get(&(target, fragment.to_owned()))
+            && !local.is_empty()
+        {
+            return Ok(Some(Localised::Reference(local.clone())));
         }
         let Some(value) = yaml_pointer(&self.documents[target], fragment).cloned() else {
             return Err(Error::UnresolvedRef {
@@ -285,6 +295,19 @@ impl Bundler<'_> {
                 ),
             });
         };
+        // A path item (the way to split a spec by tag) has no place in
+        // `components` in OpenAPI 3.0: it is copied where the reference stands.
+        if Slot::at(pointer) == Slot::PathItem {
+            if let Some(holder) = yaml_pointer_mut(document, pointer) {
+                *holder = value;
+            }
+            self.copied
+                .insert((target, fragment.to_owned()), String::new());
+            self.origins
+                .push((pointer.to_owned(), target, fragment.to_owned()));
+            pending.push((pointer.to_owned(), target));
+            return Ok(Some(Localised::Inlined));
+        }
         let Some(kind) = Slot::at(pointer).component_kind() else {
             return Err(Error::UnresolvedRef {
                 at: at(self),
@@ -302,6 +325,19 @@ impl Bundler<'_> {
                 .unwrap_or_default(),
         };
         let local_pointer = format!("/components/{kind}/{}", escape(&name));
+        let local = format!("#{local_pointer}");
+        if pointer == local_pointer {
+            // `components.schemas.Problem: {$ref: './common.yaml#/Problem'}`:
+            // the component becomes what it refers to.
+            if let Some(holder) = yaml_pointer_mut(document, pointer) {
+                *holder = value;
+            }
+            self.copied.insert((target, fragment.to_owned()), local);
+            self.origins
+                .push((local_pointer.clone(), target, fragment.to_owned()));
+            pending.push((local_pointer, target));
+            return Ok(Some(Localised::Inlined));
+        }
         if yaml_pointer(document, &local_pointer).is_some() {
             let first = self.sources_so_far().place(&local_pointer);
             return Err(Error::Unsupported {
@@ -329,13 +365,12 @@ impl Bundler<'_> {
             });
         };
         kinds.insert(name.into(), value);
-        let local = format!("#{local_pointer}");
         self.copied
             .insert((target, fragment.to_owned()), local.clone());
         self.origins
             .push((local_pointer.clone(), target, fragment.to_owned()));
         pending.push((local_pointer, target));
-        Ok(Some(local))
+        Ok(Some(Localised::Reference(local)))
     }
 
     /// The index of the file `relative` names from `file`, reading it first
@@ -414,7 +449,7 @@ fn collect_references(value: &serde_yaml::Value, at: &mut String, out: &mut Vec<
 }
 
 /// A mapping key as the string a JSON pointer names it by (`200:` is `"200"`).
-fn key_string(key: &serde_yaml::Value) -> Option<String> {
+pub(crate) fn key_string(key: &serde_yaml::Value) -> Option<String> {
     match key {
         serde_yaml::Value::String(s) => Some(s.clone()),
         serde_yaml::Value::Number(n) => Some(n.to_string()),

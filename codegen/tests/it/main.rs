@@ -1,5 +1,6 @@
 //! Integration tests of codegen: one binary, one module per area.
 
+mod corpus;
 mod errors;
 mod output;
 mod spec_examples;

@@ -16,9 +16,17 @@ fn generate() {
     let spec_path = manifest_dir.join("..").join(codegen::SPEC_PATH);
     println!("cargo:rerun-if-changed={}", spec_path.display());
     println!("cargo:rerun-if-changed=build.rs");
+    // A spec split into files: every file it read (a new file can only come
+    // into play through a change to one of these).
+    let watch = |spec: &codegen::Spec| {
+        for file in spec.files.iter().skip(1) {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+    };
 
     // The strict answer types are the baseline of benches/client.rs only.
     let generated = codegen::Spec::load(&spec_path, codegen::SPEC_PATH).and_then(|spec| {
+        watch(&spec);
         Ok((
             codegen::generate(&spec)?,
             codegen::generate_strict_answer_types(&spec)?,

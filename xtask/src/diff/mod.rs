@@ -66,21 +66,62 @@ pub fn summary_against_head(root: &Path) -> Result<String> {
 }
 
 /// Compares the spec at `base` (a git revision) with the working-tree spec.
+/// A spec split into files is read whole on both sides: every file the base
+/// root refers to is read with `git show` at that revision.
 pub fn compare_with_working_tree(root: &Path, base: &str) -> Result<Report> {
-    let base_text = spec_at_revision(root, base)?;
-    let new_path = root.join(SPEC_PATH);
-    let new_text = std::fs::read_to_string(&new_path).with_context(|| {
-        format!(
-            "cannot read the working-tree spec {}: restore it (e.g. `git checkout {SPEC_PATH}`) and run again",
-            new_path.display()
-        )
-    })?;
-    compare_texts(
-        &base_text,
+    let commit = resolve(root, base)?;
+    let root_file = root.join(SPEC_PATH);
+    let at_commit = |path: &Path| -> std::io::Result<String> { file_at(root, &commit, path) };
+    let base_spec = codegen::Spec::load_with(
+        &root_file,
         &format!("{SPEC_PATH}@{base}"),
-        &new_text,
-        &format!("{SPEC_PATH} (working tree)"),
+        &at_commit,
     )
+    .map_err(|e| match e {
+        codegen::Error::Io { .. } => anyhow!(
+            "{SPEC_PATH} does not exist at `{base}` ({}): {e}: pick a `--base` that has the spec",
+            short(&commit)
+        ),
+        e => anyhow!(
+            "the base spec does not parse: {e}: fix it at that revision or pick another `--base`"
+        ),
+    })?;
+    if !root_file.exists() {
+        bail!(
+            "cannot read the working-tree spec {}: restore it (e.g. `git checkout {SPEC_PATH}`) and run again",
+            root_file.display()
+        );
+    }
+    let new_spec = codegen::Spec::load(&root_file, &format!("{SPEC_PATH} (working tree)"))
+        .map_err(|e| anyhow!("the new spec does not parse: {e}: fix it and run again"))?;
+    compare_specs(&base_spec, &new_spec)
+}
+
+/// The text of the file at `path` (under `root`) in `commit`.
+fn file_at(root: &Path, commit: &str, path: &Path) -> std::io::Result<String> {
+    let relative = path.strip_prefix(root).map_err(|_| {
+        std::io::Error::other(format!(
+            "{} is outside the repository at {}",
+            path.display(),
+            root.display()
+        ))
+    })?;
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    // `./` makes the path relative to `root`, not to the repository's top.
+    let shown = git(root, &["show", &format!("{commit}:./{relative}")])
+        .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+    if !shown.status.success() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "not in commit {}: {}",
+                short(commit),
+                String::from_utf8_lossy(&shown.stderr).trim()
+            ),
+        ));
+    }
+    String::from_utf8(shown.stdout)
+        .map_err(|_| std::io::Error::other(format!("{relative} is not UTF-8 at {}", short(commit))))
 }
 
 /// Parses both texts with [`codegen::Spec::parse`] (the labels name them in
@@ -115,8 +156,8 @@ pub fn compare_specs(base: &codegen::Spec, new: &codegen::Spec) -> Result<Report
     Ok(Report::new(changes))
 }
 
-/// The text of the spec at `revision`, read with `git show` in `root`.
-fn spec_at_revision(root: &Path, revision: &str) -> Result<String> {
+/// The commit `revision` names in `root`.
+fn resolve(root: &Path, revision: &str) -> Result<String> {
     // `--end-of-options` keeps a revision starting with `-` from being read
     // as an option.
     let commit = git(
@@ -139,18 +180,7 @@ fn spec_at_revision(root: &Path, revision: &str) -> Result<String> {
             root.display()
         );
     }
-    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_owned();
-    // `./` makes the path relative to `root`, not to the repository's top.
-    let shown = git(root, &["show", &format!("{commit}:./{SPEC_PATH}")])?;
-    if !shown.status.success() {
-        bail!(
-            "{SPEC_PATH} does not exist at `{revision}` ({}): {}: pick a `--base` that has the spec",
-            short(&commit),
-            String::from_utf8_lossy(&shown.stderr).trim()
-        );
-    }
-    String::from_utf8(shown.stdout)
-        .map_err(|_| anyhow!("{SPEC_PATH} at `{revision}` is not UTF-8: pick another `--base`"))
+    Ok(String::from_utf8_lossy(&commit.stdout).trim().to_owned())
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {

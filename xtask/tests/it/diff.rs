@@ -772,7 +772,9 @@ fn an_unparsable_spec_is_an_error_naming_its_side() {
         diff::compare_texts(BASE, "b", &version, "n").expect_err("3.1 is refused")
     );
     assert!(
-        message.starts_with("the new spec does not parse: n: `openapi: 3.1.0` is not supported"),
+        message.starts_with(
+            "the new spec does not parse: n:1:1: #/openapi: `openapi: 3.1.0` is not supported"
+        ),
         "{message}"
     );
 }
@@ -987,6 +989,75 @@ fn git_revisions_are_resolved_and_a_bad_one_is_an_error() {
     assert!(
         message.starts_with("spec/openapi.yaml does not exist at `HEAD`")
             && message.ends_with("pick a `--base` that has the spec"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("spec/schemas")).expect("spec/schemas/ is created");
+    git(root, &["init", "--quiet"]);
+    // The request schema moves to its own file.
+    let start = BASE
+        .find("    ThingRequest:\n")
+        .expect("BASE has ThingRequest");
+    let end = start
+        + BASE[start + 1..]
+            .find("\n    Thing")
+            .or_else(|| BASE[start + 1..].find("\n    "))
+            .expect("a schema follows");
+    let request: String = BASE[start..=end]
+        .lines()
+        .skip(1)
+        .map(|line| format!("{}\n", line.get(6..).unwrap_or("")))
+        .collect();
+    let root_text = BASE.replace(&BASE[start..=end], "").replace(
+        "'#/components/schemas/ThingRequest'",
+        "'./schemas/request.yaml'",
+    );
+    assert!(root_text.contains("./schemas/request.yaml"), "{root_text}");
+    assert!(request.contains("maxLength: 100"), "{request}");
+    std::fs::write(root.join("spec/openapi.yaml"), &root_text).expect("the root is written");
+    std::fs::write(root.join("spec/schemas/request.yaml"), &request).expect("a file is written");
+    git(root, &["add", "spec"]);
+    git(root, &["commit", "--quiet", "-m", "split"]);
+    let report = diff::compare_with_working_tree(root, "HEAD").expect("both sides read");
+    assert!(report.changes.is_empty(), "{}", rows(&report));
+
+    // Only the referenced file changes: the diff sees it.
+    std::fs::write(
+        root.join("spec/schemas/request.yaml"),
+        request.replace("maxLength: 100", "maxLength: 80"),
+    )
+    .expect("a file is written");
+    let report = diff::compare_with_working_tree(root, "HEAD").expect("both sides read");
+    assert_eq!(report.changes.len(), 1, "{}", rows(&report));
+    assert_eq!(
+        report.changes[0].message.split(':').next(),
+        Some("maxLength lowered from 100 to 80")
+    );
+
+    // A referenced file missing at the base revision is named.
+    std::fs::write(root.join("spec/schemas/extra.yaml"), "type: string\n").expect("written");
+    std::fs::write(
+        root.join("spec/openapi.yaml"),
+        root_text.replace("'./schemas/request.yaml'", "'./schemas/extra.yaml'"),
+    )
+    .expect("written");
+    git(root, &["add", "spec"]);
+    git(root, &["commit", "--quiet", "-m", "extra"]);
+    git(root, &["rm", "--quiet", "spec/schemas/extra.yaml"]);
+    git(root, &["commit", "--quiet", "-m", "gone"]);
+    std::fs::write(root.join("spec/schemas/extra.yaml"), "type: string\n").expect("written");
+    let message = format!(
+        "{:#}",
+        diff::compare_with_working_tree(root, "HEAD").expect_err("the base lacks a file")
+    );
+    assert!(
+        message.starts_with("the base spec does not parse: spec/openapi.yaml@HEAD:")
+            && message.contains("cannot read `spec/schemas/extra.yaml`: not in commit"),
         "{message}"
     );
 }

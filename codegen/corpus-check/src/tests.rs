@@ -1,0 +1,139 @@
+//! Every accepted case reads and writes an example body through its types;
+//! the case the issue found (an inline success and an inline error body)
+//! is called over loopback HTTP to prove each body decodes as its own type.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// `example` decodes as `T`, and `T` encodes back to `example`.
+#[track_caller]
+fn round_trip<T: DeserializeOwned + Serialize>(example: Value) -> T {
+    let decoded: T = serde_json::from_value(example.clone()).expect("the example decodes");
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), example);
+    decoded
+}
+
+fn request() -> Value {
+    json!({ "name": "a thing", "size": 3 })
+}
+
+fn response() -> Value {
+    json!({ "id": "t1", "name": "a thing" })
+}
+
+#[test]
+fn the_plain_cases_read_and_write_their_bodies() {
+    round_trip::<crate::valid_base::types::ThingRequest>(request());
+    round_trip::<crate::valid_base::types::ThingResponse>(response());
+    round_trip::<crate::byte_order_mark::types::ThingRequest>(request());
+    round_trip::<crate::byte_order_mark::types::ThingResponse>(response());
+    round_trip::<crate::crlf_line_endings::types::ThingRequest>(request());
+    round_trip::<crate::crlf_line_endings::types::ThingResponse>(response());
+    round_trip::<crate::text_plain_response::types::ThingRequest>(request());
+    round_trip::<crate::valid_base::types::Problem>(json!({ "code": 400_000, "message": "no" }));
+}
+
+#[test]
+fn aliases_and_merge_keys_give_each_property_its_type() {
+    let decoded = round_trip::<crate::anchors_aliases_and_merge_keys::types::ThingResponse>(
+        json!({ "id": "t1", "name": "n", "label": "l" }),
+    );
+    assert_eq!(decoded.label.as_deref(), Some("l"));
+}
+
+#[test]
+fn a_recursive_schema_reads_nested_values() {
+    let decoded = round_trip::<crate::recursive_schema::types::ThingResponse>(json!({
+        "id": "root",
+        "children": [{ "id": "child", "children": [{ "id": "grandchild" }] }]
+    }));
+    let children = decoded.children.expect("children");
+    assert_eq!(
+        children[0].children.as_ref().unwrap()[0].id.as_deref(),
+        Some("grandchild")
+    );
+}
+
+#[test]
+fn schemas_from_other_files_become_types() {
+    round_trip::<crate::sibling_file_ref::types::Problem>(json!({ "code": 1, "message": "m" }));
+    round_trip::<crate::file_ref_whole_file::types::ThingRequest>(json!({ "name": "n" }));
+    let problem = round_trip::<crate::parent_directory_ref::types::Problem>(
+        json!({ "code": 1, "detail": { "field": "name" } }),
+    );
+    assert_eq!(problem.detail.unwrap().field.as_deref(), Some("name"));
+    round_trip::<crate::split_by_tag::types::Other>(json!({ "id": "o1" }));
+    round_trip::<crate::split_by_tag::types::ThingRequest>(request());
+}
+
+#[tokio::test]
+async fn an_operation_split_into_another_file_calls_its_path() {
+    let server = httpmock::MockServer::start_async().await;
+    let found = server
+        .mock_async(|when, then| {
+            when.method("GET").path("/api/v4/others/o1");
+            then.status(200).json_body(json!({ "id": "o1" }));
+        })
+        .await;
+    let client = crate::split_by_tag::Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        crate::hooks::ClientState,
+    );
+    let other = client
+        .get_other()
+        .other_id("o1")
+        .send()
+        .await
+        .expect("a 200");
+    assert_eq!(other.id.as_deref(), Some("o1"));
+    found.assert_async().await;
+}
+
+#[tokio::test]
+async fn inline_success_and_error_bodies_decode_as_distinct_types() {
+    use crate::inline_success_and_error_bodies as case;
+    let server = httpmock::MockServer::start_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/api/v4/things")
+                .json_body(json!({ "name": "bad" }));
+            then.status(400).json_body(json!({ "message": "refused" }));
+        })
+        .await;
+    let created = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/api/v4/things")
+                .json_body(json!({ "name": "good" }));
+            then.status(200).json_body(json!({ "id": "t1" }));
+        })
+        .await;
+    let client = case::Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        crate::hooks::ClientState,
+    );
+    let body = |name: &str| -> case::types::ThingRequest {
+        serde_json::from_value(json!({ "name": name })).unwrap()
+    };
+    let ok: case::types::CreateThingResponse = client
+        .create_thing()
+        .body(body("good"))
+        .send()
+        .await
+        .expect("a 200")
+        .into_inner();
+    assert_eq!(ok.id.as_deref(), Some("t1"));
+    match client.create_thing().body(body("bad")).send().await {
+        Err(progenitor_client::Error::ErrorResponse(answer)) => {
+            let error: &case::types::CreateThingError = &answer;
+            assert_eq!(error.message.as_deref(), Some("refused"));
+        }
+        other => panic!("expected the error body, got {other:?}"),
+    }
+    refused.assert_async().await;
+    created.assert_async().await;
+}

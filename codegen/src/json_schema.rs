@@ -53,12 +53,15 @@ pub fn convert(schema: &mut Value, objects: Objects) {
         ("maximum", "exclusiveMaximum"),
     ] {
         match object.get(flag) {
-            Some(Value::Bool(true)) => {
-                let limit = object
-                    .remove(bound)
-                    .expect("an exclusive flag comes with its bound");
-                object.insert(flag.into(), limit);
-            }
+            Some(Value::Bool(true)) => match object.remove(bound) {
+                Some(limit) => {
+                    object.insert(flag.into(), limit);
+                }
+                // `check.rs` refuses a flag without its bound; nothing to make exclusive.
+                None => {
+                    object.remove(flag);
+                }
+            },
             Some(Value::Bool(false)) => {
                 object.remove(flag);
             }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Response, StatusCode};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::Error;
@@ -486,6 +487,10 @@ fn slot_name(slot: Slot) -> Option<&'static str> {
 /// is an untagged enum (`ReferenceOr<Response>`, ...), the value is read again
 /// as the concrete type to find the field actually at fault.
 pub(crate) fn typed(yaml: &serde_yaml::Value, sources: &Sources) -> Result<OpenAPI, Error> {
+    // The plain read first: tracking the path costs every value of a good spec.
+    if let Ok(openapi) = OpenAPI::deserialize(yaml) {
+        return Ok(openapi);
+    }
     match serde_path_to_error::deserialize::<_, OpenAPI>(yaml) {
         Ok(openapi) => Ok(openapi),
         Err(error) => {

@@ -118,7 +118,7 @@ fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
             if let Some(Value::String(reference)) = map.get("$ref")
                 && let Some(name) = reference.strip_prefix("#/components/schemas/")
             {
-                out.push(crate::source::unescape(name));
+                out.push(crate::source::unescape(name).into_owned());
             }
             map.values().for_each(|v| collect_schema_refs(v, out));
         }

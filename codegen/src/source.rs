@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -62,9 +63,18 @@ impl Place {
 #[derive(Debug, Clone)]
 struct SourceFile {
     label: String,
+    /// The text, line endings normalised: indexed on the first error only.
+    text: Arc<str>,
     /// Pointer -> (line, column) of the key (in a mapping) or of the item (in
-    /// a sequence); `""` is the document.
-    positions: HashMap<String, (usize, usize)>,
+    /// a sequence); `""` is the document. Built when first asked for, so a
+    /// spec without errors never pays for a second parse.
+    positions: Arc<OnceLock<HashMap<String, (usize, usize)>>>,
+}
+
+impl SourceFile {
+    fn positions(&self) -> &HashMap<String, (usize, usize)> {
+        self.positions.get_or_init(|| positions(&self.text))
+    }
 }
 
 /// Every file of a spec, and where the parts of the bundled document came from.
@@ -136,11 +146,10 @@ pub(crate) fn load(
         files: bundler.files,
         origins: bundler.origins,
     };
-    let document =
-        to_json(yaml.clone(), &mut Vec::new()).map_err(|(pointer, message)| Error::Shape {
-            at: sources.place(&pointer),
-            message,
-        })?;
+    let document = to_json(&yaml, &mut Vec::new()).map_err(|(pointer, message)| Error::Shape {
+        at: sources.place(&pointer),
+        message,
+    })?;
     Ok(Loaded {
         yaml,
         document,
@@ -161,7 +170,7 @@ enum Localised {
 struct Bundler<'a> {
     files: Vec<SourceFile>,
     /// The parsed document of each file, by index.
-    documents: Vec<serde_yaml::Value>,
+    documents: Vec<Option<serde_yaml::Value>>,
     paths: Vec<PathBuf>,
     hasher: Sha256,
     origins: Vec<(String, usize, String)>,
@@ -194,19 +203,21 @@ impl Bundler<'_> {
         let mut yaml: serde_yaml::Value =
             serde_yaml::from_str(&text).map_err(|e| Error::yaml(&label, &e))?;
         yaml.apply_merge().map_err(|e| Error::yaml(&label, &e))?;
-        let positions = positions(&text);
         self.files.push(SourceFile {
-            label: label.clone(),
-            positions,
+            label,
+            text: Arc::from(text),
+            positions: Arc::new(OnceLock::new()),
         });
         self.paths.push(path);
-        let file = self.files.len() - 1;
-        to_json(yaml.clone(), &mut Vec::new()).map_err(|(pointer, reason)| Error::Shape {
-            at: self.sources_so_far().place_in(file, &pointer),
-            message: reason,
-        })?;
-        self.documents.push(yaml.clone());
-        Ok(yaml)
+        // The root is the document being bundled; other files are kept to
+        // copy from.
+        if self.files.len() == 1 {
+            self.documents.push(None);
+            Ok(yaml)
+        } else {
+            self.documents.push(Some(yaml.clone()));
+            Ok(yaml)
+        }
     }
 
     fn sources_so_far(&self) -> Sources {
@@ -285,7 +296,11 @@ impl Bundler<'_> {
         {
             return Ok(Some(Localised::Reference(local.clone())));
         }
-        let Some(value) = yaml_pointer(&self.documents[target], fragment).cloned() else {
+        let source = match &self.documents[target] {
+            Some(other) => other,
+            None => &*document,
+        };
+        let Some(value) = yaml_pointer(source, fragment).cloned() else {
             return Err(Error::UnresolvedRef {
                 at: at(self),
                 reference: reference.to_owned(),
@@ -318,7 +333,7 @@ impl Bundler<'_> {
             });
         };
         let name = match fragment.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(last) => unescape(last),
+            Some(last) => unescape(last).into_owned(),
             None => Path::new(&self.files[target].label)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -404,7 +419,7 @@ impl Sources {
         let source = &self.files[file];
         let mut probe = pointer;
         let (line, column) = loop {
-            if let Some(position) = source.positions.get(probe) {
+            if let Some(position) = source.positions().get(probe) {
                 break *position;
             }
             match probe.rfind('/') {
@@ -470,7 +485,7 @@ pub(crate) fn yaml_pointer<'a>(
         value = match value {
             serde_yaml::Value::Mapping(map) => map
                 .iter()
-                .find(|(k, _)| key_string(k).as_deref() == Some(segment.as_str()))
+                .find(|(k, _)| key_string(k).as_deref() == Some(&*segment))
                 .map(|(_, v)| v)?,
             serde_yaml::Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
             _ => return None,
@@ -490,7 +505,7 @@ fn yaml_pointer_mut<'a>(
         value = match value {
             serde_yaml::Value::Mapping(map) => map
                 .iter_mut()
-                .find(|(k, _)| key_string(k).as_deref() == Some(segment.as_str()))
+                .find(|(k, _)| key_string(k).as_deref() == Some(&*segment))
                 .map(|(_, v)| v)?,
             serde_yaml::Value::Sequence(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
             _ => return None,
@@ -527,14 +542,23 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// One JSON pointer segment: `~` -> `~0`, `/` -> `~1`.
-pub(crate) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+/// One JSON pointer segment: `~` -> `~0`, `/` -> `~1` (borrowed when there
+/// is nothing to escape, as for nearly every key).
+pub(crate) fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 
 /// The inverse of [`escape`].
-pub(crate) fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+pub(crate) fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
 }
 
 /// A JSON pointer from its segments.
@@ -647,11 +671,11 @@ impl Slot {
 
 /// YAML to JSON: mapping keys become strings (`200:` is `"200"`); a key that
 /// is a mapping or a list, or a tagged value, is refused with its pointer.
-fn to_json(yaml: serde_yaml::Value, at: &mut Vec<String>) -> Result<Value, (String, String)> {
+fn to_json(yaml: &serde_yaml::Value, at: &mut Vec<String>) -> Result<Value, (String, String)> {
     use serde_yaml::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
+        Y::Bool(b) => Value::Bool(*b),
         Y::Number(n) => {
             if let Some(i) = n.as_i64() {
                 Value::from(i)
@@ -669,10 +693,10 @@ fn to_json(yaml: serde_yaml::Value, at: &mut Vec<String>) -> Result<Value, (Stri
                     })?
             }
         }
-        Y::String(s) => Value::String(s),
+        Y::String(s) => Value::String(s.clone()),
         Y::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (index, item) in items.into_iter().enumerate() {
+            for (index, item) in items.iter().enumerate() {
                 at.push(index.to_string());
                 out.push(to_json(item, at)?);
                 at.pop();
@@ -682,22 +706,15 @@ fn to_json(yaml: serde_yaml::Value, at: &mut Vec<String>) -> Result<Value, (Stri
         Y::Mapping(mapping) => {
             let mut out = Map::new();
             for (key, value) in mapping {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => {
-                        return Err((
-                            pointer(at),
-                            "a mapping key must be a plain value, not a mapping or a list"
-                                .to_owned(),
-                        ));
-                    }
+                let Some(key) = key_string(key) else {
+                    return Err((
+                        pointer(at),
+                        "a mapping key must be a plain value, not a mapping or a list".to_owned(),
+                    ));
                 };
-                at.push(key.clone());
+                at.push(key);
                 let value = to_json(value, at)?;
-                at.pop();
+                let key = at.pop().unwrap_or_default();
                 out.insert(key, value);
             }
             Value::Object(out)

@@ -307,7 +307,8 @@ fn enum_values(schema: &Map<String, Value>, values: &[Value]) -> Result<(), Prob
     };
     for (index, value) in values.iter().enumerate() {
         let fits = match (kind, value) {
-            (_, Value::Null) => nullable,
+            // `enum: [null]` alone is the "null" idiom typify reads as `()`.
+            (_, Value::Null) => nullable || values.iter().all(Value::is_null),
             ("string", v) => v.is_string(),
             ("integer", v) => v.is_i64() || v.is_u64(),
             ("number", v) => v.is_number(),
@@ -397,8 +398,8 @@ fn walk(value: &Value, slot: Slot, at: &mut String, visit: &mut dyn FnMut(&str, 
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                // A schema's `example`, `default` and `enum` are data, not schemas.
-                if slot == Slot::Schema && matches!(key.as_str(), "example" | "default" | "enum") {
+                // Examples, defaults, enums and extensions are data.
+                if slot.holds_data(key) {
                     continue;
                 }
                 let len = at.len();

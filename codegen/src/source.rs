@@ -235,7 +235,7 @@ impl Bundler<'_> {
         while let Some((at, file)) = pending.pop() {
             let mut references = Vec::new();
             if let Some(subtree) = yaml_pointer(document, &at) {
-                collect_references(subtree, &mut at.clone(), &mut references);
+                collect_references(subtree, Slot::at(&at), &mut at.clone(), &mut references);
             }
             for (pointer, reference) in references {
                 let Some(Localised::Reference(local)) =
@@ -437,25 +437,38 @@ impl Sources {
 }
 
 /// Every `$ref` string under `value`, with the pointer of the mapping holding it.
-fn collect_references(value: &serde_yaml::Value, at: &mut String, out: &mut Vec<(String, String)>) {
+/// Examples, defaults and extensions are data: a `$ref` key in them is not a
+/// reference ([`Slot::holds_data`]).
+fn collect_references(
+    value: &serde_yaml::Value,
+    slot: Slot,
+    at: &mut String,
+    out: &mut Vec<(String, String)>,
+) {
     match value {
         serde_yaml::Value::Mapping(map) => {
             if let Some(serde_yaml::Value::String(reference)) = map.get("$ref") {
                 out.push((at.clone(), reference.clone()));
             }
             for (key, child) in map {
+                let key = key_string(key).unwrap_or_default();
+                if slot.holds_data(&key) {
+                    continue;
+                }
                 let len = at.len();
                 at.push('/');
-                at.push_str(&escape(&key_string(key).unwrap_or_default()));
-                collect_references(child, at, out);
+                at.push_str(&escape(&key));
+                collect_references(child, slot.child(&key), at, out);
                 at.truncate(len);
             }
         }
         serde_yaml::Value::Sequence(items) => {
             for (index, child) in items.iter().enumerate() {
                 let len = at.len();
-                at.push_str(&format!("/{index}"));
-                collect_references(child, at, out);
+                let index = index.to_string();
+                at.push('/');
+                at.push_str(&index);
+                collect_references(child, slot.child(&index), at, out);
                 at.truncate(len);
             }
         }
@@ -654,6 +667,24 @@ impl Slot {
             (Schemas, _) => Schema,
             _ => Other,
         }
+    }
+
+    /// Whether `key` under this holds data rather than parts of the document:
+    /// `example`, `examples`, `default`, `enum` and `x-` extensions, unless
+    /// this is a map of names (a property may be called `default`).
+    pub(crate) fn holds_data(self, key: &str) -> bool {
+        let names = matches!(
+            self,
+            Slot::Paths
+                | Slot::Responses
+                | Slot::Content
+                | Slot::Headers
+                | Slot::Named(_)
+                | Slot::Schemas
+                | Slot::Parameters
+        );
+        !names
+            && (matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-"))
     }
 
     /// The `components` section a reference standing here points into.

@@ -43,6 +43,16 @@ fn aliases_and_merge_keys_give_each_property_its_type() {
 }
 
 #[test]
+fn properties_named_like_keywords_are_properties() {
+    use crate::properties_named_like_keywords::types::ThingResponse;
+    let decoded =
+        round_trip::<ThingResponse>(json!({ "default": { "value": "v" }, "example": "e" }));
+    assert_eq!(decoded.default.unwrap().value.as_deref(), Some("v"));
+    // A `$ref` key inside example data is data, not a reference to follow.
+    round_trip::<crate::ref_key_inside_example_data::types::ThingResponse>(response());
+}
+
+#[test]
 fn a_recursive_schema_reads_nested_values() {
     let decoded = round_trip::<crate::recursive_schema::types::ThingResponse>(json!({
         "id": "root",

@@ -119,7 +119,121 @@ impl Problem {
     }
 }
 
+/// The keywords of an OpenAPI 3.0 Schema Object.
+const SCHEMA_KEYWORDS: [&str; 36] = [
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+    "$ref",
+];
+
+/// JSON Schema keywords OpenAPI 3.1 takes and 3.0 does not.
+const LATER_KEYWORDS: [&str; 14] = [
+    "const",
+    "examples",
+    "$schema",
+    "$id",
+    "$defs",
+    "if",
+    "then",
+    "else",
+    "prefixItems",
+    "contentMediaType",
+    "contentEncoding",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "patternProperties",
+];
+
+/// A keyword OpenAPI 3.0 does not know is ignored by every reader, so a typo
+/// (`maxLenght`) would drop a constraint without a word: refused, with the
+/// keyword it most likely meant.
+fn unknown_keyword(keyword: &str) -> Option<Problem> {
+    if SCHEMA_KEYWORDS.contains(&keyword) || keyword.starts_with("x-") {
+        return None;
+    }
+    if LATER_KEYWORDS.contains(&keyword) {
+        return Some(Problem::at(
+            keyword,
+            format!(
+                "`{keyword}` is JSON Schema as OpenAPI 3.1 takes it, not a keyword of OpenAPI 3.0"
+            ),
+        ));
+    }
+    let nearest = SCHEMA_KEYWORDS
+        .iter()
+        .map(|known| {
+            (
+                edit_distance(&keyword.to_lowercase(), &known.to_lowercase()),
+                *known,
+            )
+        })
+        .min()
+        .filter(|(distance, _)| *distance <= 2);
+    let hint = match nearest {
+        Some((_, known)) => format!(" (did you mean `{known}`?)"),
+        None => " (an extension must start with `x-`)".to_owned(),
+    };
+    Some(Problem::at(
+        keyword,
+        format!(
+            "`{keyword}` is not a keyword of an OpenAPI 3.0 schema{hint}; every reader would \
+             ignore it"
+        ),
+    ))
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
+    if let Some(problem) = schema.keys().find_map(|keyword| unknown_keyword(keyword)) {
+        return Err(problem);
+    }
     if let Some(kind) = schema.get("type") {
         match kind {
             Value::String(t) if TYPES.contains(&t.as_str()) => {}

@@ -110,6 +110,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         let at = refusal_place(spec, &transformed, &refusal);
         refusal.at(at)
     };
+    distinct_type_names(spec, &file)?;
     verify::answer_types(&transformed.document, &file).map_err(refused)?;
     postprocess::apply(&mut file);
     let decode: syn::Path = parse_path(including_crate::DECODE);
@@ -127,6 +128,89 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     };
     timings.lap("free the syntax tree", &mut since);
     Ok((generated, timings))
+}
+
+/// No two generated types share a name. typify names an inline schema after
+/// its parent and property (`ThingRequest.size` -> `ThingRequestSize`); a
+/// component schema of that name makes it emit both under one name.
+fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
+    let names = type_names(file);
+    let Some(name) = names
+        .windows(2)
+        .find(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
+    else {
+        return Ok(());
+    };
+    let component = spec
+        .openapi
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .find(|schema| transform::normalised_name(schema) == transform::normalised_name(&name));
+    let inline = inline_schema_pointer(spec, &name);
+    let (at, reason) = match (component, inline) {
+        (Some(component), Some(inline)) => (
+            spec.sources.place(&inline),
+            format!(
+                "typify names this inline schema `{name}`, the name of the component schema \
+                 `{component}` ({}): give the inline schema a `title`, or move it to \
+                 `components.schemas` under another name",
+                spec.sources.place(&crate::source::pointer(&[
+                    "components",
+                    "schemas",
+                    component
+                ]))
+            ),
+        ),
+        _ => (
+            Place::file(&spec.label),
+            format!(
+                "two generated types are both named `{name}`; give one of the schemas a `title`"
+            ),
+        ),
+    };
+    Err(Error::Unsupported {
+        at,
+        location: format!("types::{name}"),
+        reason,
+    })
+}
+
+/// The pointer of the inline property schema typify names `name` after its
+/// parent component and property (`ThingRequestSize` for property `size` of
+/// `ThingRequest`).
+fn inline_schema_pointer(spec: &Spec, name: &str) -> Option<String> {
+    let wanted = transform::normalised_name(name);
+    spec.openapi
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.iter())
+        .find_map(|(schema, definition)| {
+            let rest = wanted.strip_prefix(&transform::normalised_name(schema))?;
+            if rest.is_empty() {
+                return None;
+            }
+            let openapiv3::ReferenceOr::Item(definition) = definition else {
+                return None;
+            };
+            let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
+                &definition.schema_kind
+            else {
+                return None;
+            };
+            let property = object
+                .properties
+                .keys()
+                .find(|p| transform::normalised_name(p) == rest)?;
+            Some(crate::source::pointer(&[
+                "components",
+                "schemas",
+                schema,
+                "properties",
+                property,
+            ]))
+        })
 }
 
 /// Where a refusal of a pass over the generated code points in the spec: the
@@ -169,40 +253,16 @@ fn schema_pointer(spec: &Spec, transformed: &transform::Transformed, name: &str)
     {
         return Some(pointer.clone());
     }
-    let schemas = spec
+    let component = spec
         .openapi
         .components
         .iter()
-        .flat_map(|c| c.schemas.iter());
-    let mut best: Option<String> = None;
-    for (schema, definition) in schemas {
-        let normalised = transform::normalised_name(schema);
-        if normalised == wanted {
-            return Some(crate::source::pointer(&["components", "schemas", schema]));
-        }
-        let Some(rest) = wanted.strip_prefix(&normalised) else {
-            continue;
-        };
-        let openapiv3::ReferenceOr::Item(definition) = definition else {
-            continue;
-        };
-        if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
-            &definition.schema_kind
-            && let Some(property) = object
-                .properties
-                .keys()
-                .find(|p| transform::normalised_name(p) == rest)
-        {
-            best = Some(crate::source::pointer(&[
-                "components",
-                "schemas",
-                schema,
-                "properties",
-                property,
-            ]));
-        }
+        .flat_map(|c| c.schemas.keys())
+        .find(|schema| transform::normalised_name(schema) == wanted);
+    match component {
+        Some(schema) => Some(crate::source::pointer(&["components", "schemas", schema])),
+        None => inline_schema_pointer(spec, name),
     }
-    best
 }
 
 /// Where the schema that became `types::{name}` is written in the spec.

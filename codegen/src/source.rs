@@ -140,7 +140,8 @@ pub(crate) fn load(
         copied: BTreeMap::new(),
         read,
     };
-    let mut yaml = bundler.parse_file(root.to_owned(), label.to_owned(), text)?;
+    // Normalised, so that a reference back to the root is known as the root.
+    let mut yaml = bundler.parse_file(normalise(root), label.to_owned(), text)?;
     bundler.bundle(&mut yaml)?;
     let sources = Sources {
         files: bundler.files,
@@ -284,13 +285,22 @@ impl Bundler<'_> {
                         .to_owned(),
                 });
             }
-            self.file_for(file, target_path)
-                .map_err(|reason| Error::UnresolvedRef {
-                    at: at(self),
-                    reference: reference.to_owned(),
-                    reason,
-                })?
+            match self.file_for(file, target_path) {
+                Ok(target) => target,
+                Err(Ok(reason)) => {
+                    return Err(Error::UnresolvedRef {
+                        at: at(self),
+                        reference: reference.to_owned(),
+                        reason,
+                    });
+                }
+                Err(Err(error)) => return Err(error),
+            }
         };
+        // A reference back into the root file is a local one.
+        if target == 0 {
+            return Ok(Some(Localised::Reference(format!("#{fragment}"))));
+        }
         if let Some(local) = self.copied.get(&(target, fragment.to_owned()))
             && !local.is_empty()
         {
@@ -390,7 +400,11 @@ impl Bundler<'_> {
 
     /// The index of the file `relative` names from `file`, reading it first
     /// if it was not read yet.
-    fn file_for(&mut self, file: usize, relative: &str) -> Result<usize, String> {
+    ///
+    /// Errors: `Err(Ok(reason))` when the file cannot be read (the caller
+    /// names the reference), `Err(Err(error))` when it is read but is not a
+    /// valid file (the error names that file's own place).
+    fn file_for(&mut self, file: usize, relative: &str) -> Result<usize, Result<String, Error>> {
         let path = normalise(
             &self.paths[file]
                 .parent()
@@ -407,9 +421,8 @@ impl Bundler<'_> {
         let label = normalise(&label_dir.join(relative))
             .to_string_lossy()
             .replace('\\', "/");
-        let text = (self.read)(&path).map_err(|e| format!("cannot read `{label}`: {e}"))?;
-        self.parse_file(path, label, &text)
-            .map_err(|e| e.to_string())?;
+        let text = (self.read)(&path).map_err(|e| Ok(format!("cannot read `{label}`: {e}")))?;
+        self.parse_file(path, label, &text).map_err(Err)?;
         Ok(self.files.len() - 1)
     }
 }

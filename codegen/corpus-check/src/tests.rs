@@ -74,6 +74,13 @@ fn schemas_from_other_files_become_types() {
     );
     assert_eq!(problem.detail.unwrap().field.as_deref(), Some("name"));
     round_trip::<crate::split_by_tag::types::Other>(json!({ "id": "o1" }));
+    // A file that refers back into the root file gets the root's own type.
+    let problem = round_trip::<crate::ref_back_into_the_root_file::types::Problem>(
+        json!({ "origin": { "id": "t1" }, "detail": { "field": "f" } }),
+    );
+    let origin: crate::ref_back_into_the_root_file::types::ThingResponse =
+        problem.origin.expect("origin");
+    assert_eq!(origin.id.as_deref(), Some("t1"));
     round_trip::<crate::split_by_tag::types::ThingRequest>(request());
 }
 

@@ -786,23 +786,15 @@ pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error>
                 location: format!("operation {operation_id} ({place})"),
                 reason,
             };
+            let parameters = parameters(spec, item, operation, &item_pointer, &operation_pointer);
             path_parameters(
-                spec,
                 route,
-                &item.parameters,
-                &operation.parameters,
+                &parameters,
                 &item_pointer,
                 &operation_pointer,
                 &unsupported,
             )?;
-            parameter_styles(
-                spec,
-                item,
-                operation,
-                &item_pointer,
-                &operation_pointer,
-                &unsupported,
-            )?;
+            parameter_styles(&parameters, &unsupported)?;
             request_body(spec, operation, &operation_pointer, &unsupported)?;
             response_kinds(spec, operation, &operation_pointer, &unsupported)?;
         }
@@ -815,10 +807,8 @@ pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error>
 /// (progenitor panics with "missing path name mapping" otherwise).
 #[allow(clippy::too_many_arguments)]
 fn path_parameters(
-    spec: &OpenAPI,
     route: &str,
-    item_parameters: &[ReferenceOr<openapiv3::Parameter>],
-    operation_parameters: &[ReferenceOr<openapiv3::Parameter>],
+    parameters: &[(&openapiv3::Parameter, String)],
     item_pointer: &str,
     operation_pointer: &str,
     unsupported: &impl Fn(String, String) -> Error,
@@ -835,34 +825,15 @@ fn path_parameters(
         template.push(&rest[open + 1..open + close]);
         rest = &rest[open + close + 1..];
     }
-    let mut declared: Vec<(String, String)> = Vec::new();
-    for (list, base) in [
-        (item_parameters, format!("{item_pointer}/parameters")),
-        (
-            operation_parameters,
-            format!("{operation_pointer}/parameters"),
-        ),
-    ] {
-        for (index, parameter) in list.iter().enumerate() {
-            let parameter = match parameter {
-                ReferenceOr::Item(parameter) => parameter,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.trim_start_matches("#/components/parameters/");
-                    match spec
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.parameters.get(name))
-                    {
-                        Some(ReferenceOr::Item(parameter)) => parameter,
-                        _ => continue,
-                    }
-                }
-            };
-            if let openapiv3::Parameter::Path { parameter_data, .. } = parameter {
-                declared.push((parameter_data.name.clone(), format!("{base}/{index}")));
+    let declared: Vec<(String, String)> = parameters
+        .iter()
+        .filter_map(|(parameter, at)| match parameter {
+            openapiv3::Parameter::Path { parameter_data, .. } => {
+                Some((parameter_data.name.clone(), at.clone()))
             }
-        }
-    }
+            _ => None,
+        })
+        .collect();
     for name in &template {
         if !declared.iter().any(|(declared, _)| declared == name) {
             let others: Vec<String> = declared
@@ -901,27 +872,23 @@ fn path_parameters(
     Ok(())
 }
 
-/// The parameter kinds and styles progenitor generates: `in: path` with
-/// `style: simple`, `in: query` with `style: form`, `in: header`. It refuses
-/// the others with a dump of the parameter and no place.
-fn parameter_styles(
-    spec: &OpenAPI,
-    item: &openapiv3::PathItem,
-    operation: &openapiv3::Operation,
+/// The parameters of an operation, its path item's first, each with its
+/// pointer; a `$ref` is resolved in `components.parameters` (one that does
+/// not resolve was refused by [`references`]).
+fn parameters<'a>(
+    spec: &'a OpenAPI,
+    item: &'a openapiv3::PathItem,
+    operation: &'a openapiv3::Operation,
     item_pointer: &str,
     operation_pointer: &str,
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<(), Error> {
+) -> Vec<(&'a openapiv3::Parameter, String)> {
     let lists = [
-        (&item.parameters, format!("{item_pointer}/parameters")),
-        (
-            &operation.parameters,
-            format!("{operation_pointer}/parameters"),
-        ),
+        (&item.parameters, item_pointer),
+        (&operation.parameters, operation_pointer),
     ];
+    let mut resolved = Vec::new();
     for (list, base) in lists {
         for (index, parameter) in list.iter().enumerate() {
-            let at = format!("{base}/{index}");
             let parameter = match parameter {
                 ReferenceOr::Item(parameter) => parameter,
                 ReferenceOr::Reference { reference } => {
@@ -936,43 +903,56 @@ fn parameter_styles(
                     }
                 }
             };
-            let name = &parameter.parameter_data_ref().name;
-            let refused = match parameter {
-                openapiv3::Parameter::Cookie { .. } => Some((
-                    "in",
-                    format!(
-                        "parameter `{name}` is `in: cookie`, which progenitor does not generate; \
+            resolved.push((parameter, format!("{base}/parameters/{index}")));
+        }
+    }
+    resolved
+}
+
+/// The parameter kinds and styles progenitor generates: `in: path` with
+/// `style: simple`, `in: query` with `style: form`, `in: header`. It refuses
+/// the others with a dump of the parameter and no place.
+fn parameter_styles(
+    parameters: &[(&openapiv3::Parameter, String)],
+    unsupported: &impl Fn(String, String) -> Error,
+) -> Result<(), Error> {
+    for (parameter, at) in parameters {
+        let name = &parameter.parameter_data_ref().name;
+        let refused = match parameter {
+            openapiv3::Parameter::Cookie { .. } => Some((
+                "in",
+                format!(
+                    "parameter `{name}` is `in: cookie`, which progenitor does not generate; \
                          leave it out of the spec and set the cookie on the reqwest client"
-                    ),
-                )),
-                openapiv3::Parameter::Query { style, .. }
-                    if !matches!(style, openapiv3::QueryStyle::Form) =>
-                {
-                    Some((
-                        "style",
-                        format!(
-                            "query parameter `{name}` has `style: {}`; progenitor generates \
+                ),
+            )),
+            openapiv3::Parameter::Query { style, .. }
+                if !matches!(style, openapiv3::QueryStyle::Form) =>
+            {
+                Some((
+                    "style",
+                    format!(
+                        "query parameter `{name}` has `style: {}`; progenitor generates \
                              `style: form` query parameters only",
-                            query_style(style)
-                        ),
-                    ))
-                }
-                openapiv3::Parameter::Path { style, .. }
-                    if !matches!(style, openapiv3::PathStyle::Simple) =>
-                {
-                    Some((
-                        "style",
-                        format!(
-                            "path parameter `{name}` has a style other than `simple`, the only \
-                             one progenitor generates"
-                        ),
-                    ))
-                }
-                _ => None,
-            };
-            if let Some((keyword, reason)) = refused {
-                return Err(unsupported(format!("{at}/{keyword}"), reason));
+                        query_style(style)
+                    ),
+                ))
             }
+            openapiv3::Parameter::Path { style, .. }
+                if !matches!(style, openapiv3::PathStyle::Simple) =>
+            {
+                Some((
+                    "style",
+                    format!(
+                        "path parameter `{name}` has a style other than `simple`, the only \
+                             one progenitor generates"
+                    ),
+                ))
+            }
+            _ => None,
+        };
+        if let Some((keyword, reason)) = refused {
+            return Err(unsupported(format!("{at}/{keyword}"), reason));
         }
     }
     Ok(())

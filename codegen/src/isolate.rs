@@ -7,10 +7,7 @@
 //! A failure found this way is a shape [`crate::check`] should refuse before
 //! generation; the message says so.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
-use serde_json::Value;
 
 /// The part of a document a generator step fails on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,21 +110,9 @@ fn with_operations(openapi: &OpenAPI, keep: &[(String, String)]) -> OpenAPI {
 /// schemas it refers to fails alone.
 fn failing_schema(openapi: &OpenAPI, step: Step<'_>) -> Option<String> {
     let components = openapi.components.as_ref()?;
-    let document = serde_json::to_value(components).ok()?;
-    let closure_of = |names: &[String]| -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut wanted = names.to_vec();
-        while let Some(next) = wanted.pop() {
-            if !seen.insert(next.clone()) {
-                continue;
-            }
-            let pointer = format!("/schemas/{}", crate::source::escape(&next));
-            if let Some(schema) = document.pointer(&pointer) {
-                collect_schema_refs(schema, &mut wanted);
-            }
-        }
-        seen
-    };
+    let document = serde_json::to_value(openapi).ok()?;
+    let closure_of =
+        |names: &[String]| crate::transform::reachable(&document, names.iter().cloned().collect());
     let fails = |names: &[String]| {
         let closure = closure_of(names);
         let mut alone = openapi.clone();
@@ -151,21 +136,6 @@ fn failing_schema(openapi: &OpenAPI, step: Step<'_>) -> Option<String> {
             .find(|n| fails(std::slice::from_ref(n)))
             .unwrap_or(found),
     )
-}
-
-fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref")
-                && let Some(name) = reference.strip_prefix("#/components/schemas/")
-            {
-                out.push(crate::source::unescape(name).into_owned());
-            }
-            map.values().for_each(|v| collect_schema_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -142,12 +142,7 @@ fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
     else {
         return Ok(());
     };
-    let component = spec
-        .openapi
-        .components
-        .iter()
-        .flat_map(|c| c.schemas.keys())
-        .find(|schema| transform::normalised_name(schema) == transform::normalised_name(&name));
+    let component = component_named(spec, &name);
     let inline = inline_schema_pointer(spec, &name);
     let (at, reason) = match (component, inline) {
         (Some(component), Some(inline)) => (
@@ -175,6 +170,17 @@ fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
         location: format!("types::{name}"),
         reason,
     })
+}
+
+/// The component schema whose Rust type name is `name` (`thing_response`
+/// for `ThingResponse`).
+fn component_named<'a>(spec: &'a Spec, name: &str) -> Option<&'a String> {
+    let wanted = transform::normalised_name(name);
+    spec.openapi
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .find(|schema| transform::normalised_name(schema) == wanted)
 }
 
 /// The pointer of the inline property schema typify names `name` after its
@@ -253,13 +259,7 @@ fn schema_pointer(spec: &Spec, transformed: &transform::Transformed, name: &str)
     {
         return Some(pointer.clone());
     }
-    let component = spec
-        .openapi
-        .components
-        .iter()
-        .flat_map(|c| c.schemas.keys())
-        .find(|schema| transform::normalised_name(schema) == wanted);
-    match component {
+    match component_named(spec, name) {
         Some(schema) => Some(crate::source::pointer(&["components", "schemas", schema])),
         None => inline_schema_pointer(spec, name),
     }

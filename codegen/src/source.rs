@@ -142,6 +142,7 @@ pub(crate) fn load(
     };
     // Normalised, so that a reference back to the root is known as the root.
     let mut yaml = bundler.parse_file(normalise(root), label.to_owned(), text)?;
+    bundler.documents.push(None);
     bundler.bundle(&mut yaml)?;
     let sources = Sources {
         files: bundler.files,
@@ -170,7 +171,8 @@ enum Localised {
 
 struct Bundler<'a> {
     files: Vec<SourceFile>,
-    /// The parsed document of each file, by index.
+    /// The parsed document of each file, by index, to copy from; `None` for
+    /// the root, which is the document being bundled.
     documents: Vec<Option<serde_yaml::Value>>,
     paths: Vec<PathBuf>,
     hasher: Sha256,
@@ -210,15 +212,7 @@ impl Bundler<'_> {
             positions: Arc::new(OnceLock::new()),
         });
         self.paths.push(path);
-        // The root is the document being bundled; other files are kept to
-        // copy from.
-        if self.files.len() == 1 {
-            self.documents.push(None);
-            Ok(yaml)
-        } else {
-            self.documents.push(Some(yaml.clone()));
-            Ok(yaml)
-        }
+        Ok(yaml)
     }
 
     fn sources_so_far(&self) -> Sources {
@@ -301,16 +295,15 @@ impl Bundler<'_> {
         if target == 0 {
             return Ok(Some(Localised::Reference(format!("#{fragment}"))));
         }
-        if let Some(local) = self.copied.get(&(target, fragment.to_owned()))
-            && !local.is_empty()
-        {
+        if let Some(local) = self.copied.get(&(target, fragment.to_owned())) {
             return Ok(Some(Localised::Reference(local.clone())));
         }
-        let source = match &self.documents[target] {
-            Some(other) => other,
-            None => &*document,
-        };
-        let Some(value) = yaml_pointer(source, fragment).cloned() else {
+        // Only the root (handled above) has no document kept here.
+        let value = self.documents[target]
+            .as_ref()
+            .and_then(|other| yaml_pointer(other, fragment))
+            .cloned();
+        let Some(value) = value else {
             return Err(Error::UnresolvedRef {
                 at: at(self),
                 reference: reference.to_owned(),
@@ -326,8 +319,6 @@ impl Bundler<'_> {
             if let Some(holder) = yaml_pointer_mut(document, pointer) {
                 *holder = value;
             }
-            self.copied
-                .insert((target, fragment.to_owned()), String::new());
             self.origins
                 .push((pointer.to_owned(), target, fragment.to_owned()));
             pending.push((pointer.to_owned(), target));
@@ -422,7 +413,8 @@ impl Bundler<'_> {
             .to_string_lossy()
             .replace('\\', "/");
         let text = (self.read)(&path).map_err(|e| Ok(format!("cannot read `{label}`: {e}")))?;
-        self.parse_file(path, label, &text).map_err(Err)?;
+        let yaml = self.parse_file(path, label, &text).map_err(Err)?;
+        self.documents.push(Some(yaml));
         Ok(self.files.len() - 1)
     }
 }

@@ -22,6 +22,8 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::source::{escape, unescape};
+
 /// The document progenitor sees, typed and as JSON.
 pub(crate) struct Transformed {
     /// What progenitor generates from.
@@ -401,20 +403,17 @@ fn follow<'a>(document: &'a Value, value: &'a Value, pointer: String) -> (&'a Va
     }
 }
 
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 fn schema_ref_name(schema: &Value) -> Option<String> {
-    schema
+    let name = schema
         .get("$ref")?
         .as_str()?
-        .strip_prefix("#/components/schemas/")
-        .map(str::to_owned)
+        .strip_prefix("#/components/schemas/")?;
+    Some(unescape(name).into_owned())
 }
 
-/// Names of the component schemas reachable from `roots` through `$ref`s.
-fn reachable(document: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
+/// Names of the component schemas reachable from `roots` through `$ref`s
+/// (the roots included), in `document`, a whole OpenAPI document as JSON.
+pub(crate) fn reachable(document: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut queue: Vec<String> = roots.into_iter().collect();
     while let Some(name) = queue.pop() {

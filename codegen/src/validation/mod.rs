@@ -138,7 +138,7 @@ impl Tables<'_> {
     fn component(&self, name: &str) -> Option<&Value> {
         self.document.pointer(&format!(
             "/components/schemas/{}",
-            name.replace('~', "~0").replace('/', "~1")
+            crate::source::escape(name)
         ))
     }
 

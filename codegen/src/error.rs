@@ -95,6 +95,17 @@ pub enum Error {
         /// What is wrong and what to do instead.
         reason: String,
     },
+    /// An `x-` extension that code is generated from (`x-client-chosen-id`,
+    /// `x-error-codes`) is malformed.
+    #[error("{at}: `{name}`: {message}")]
+    Extension {
+        /// The key at fault.
+        at: Place,
+        /// The extension.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The generator itself failed (or panicked) on the document.
     #[error("{at}: the generator failed: {message}")]
     Generator {
@@ -166,6 +177,7 @@ impl Error {
             | Error::DuplicateOperationId { at, .. }
             | Error::UnresolvedRef { at, .. }
             | Error::Unsupported { at, .. }
+            | Error::Extension { at, .. }
             | Error::Generator { at, .. } => Some(at),
         }
     }

@@ -14,6 +14,7 @@
 
 mod check;
 mod error;
+mod extensions;
 mod isolate;
 pub mod json_schema;
 mod postprocess;
@@ -92,7 +93,8 @@ impl Spec {
     /// `$ref` resolving to the right kind of thing, the document's shape,
     /// every operation having a unique operationId and declaring its path's
     /// parameters, the shapes progenitor cannot generate, and no two
-    /// component schemas becoming one Rust type name.
+    /// component schemas becoming one Rust type name, and the `x-` extensions
+    /// code is generated from (`x-client-chosen-id`, `x-error-codes`).
     fn from_text(
         path: &Path,
         label: &str,
@@ -107,6 +109,7 @@ impl Spec {
         let openapi = check::typed(&loaded.yaml, &sources)?;
         check::operations(&openapi, &sources)?;
         check::schema_names(&openapi, &sources)?;
+        extensions::check(&loaded.document, &sources)?;
         Ok(Spec {
             label: label.to_owned(),
             openapi,

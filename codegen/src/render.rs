@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, isolate, postprocess, prune, tolerant, transform, validation, verify,
+    Error, Place, Spec, extensions, isolate, postprocess, prune, tolerant, transform, validation, verify,
 };
 
 /// The Rust source generated from one spec.
@@ -90,11 +90,16 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     timings.lap("progenitor: httpmock helpers", &mut since);
     let checks = validation::generate(&spec.openapi, &spec.sources)?;
     timings.lap("request validation", &mut since);
+    let document = serde_json::to_value(&spec.openapi)
+        .map_err(|e| fail(format!("the spec does not serialise to JSON: {e}")))?;
+    let facts = extensions::generate(&extensions::check(&document, &spec.sources)?);
 
     let tokens = quote! {
         #client
 
         #checks
+
+        #facts
 
         /// Typed httpmock helpers: one method per operation on
         /// [`httpmock::MockServer`], for tests of code that uses this client.

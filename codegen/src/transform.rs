@@ -64,6 +64,7 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> Result<Transformed, String> {
             }
         }
     }
+    plain_path_parameters(&mut document);
     error_ranges(&mut document);
     success_range(&mut document);
     let openapi = OpenAPI::deserialize(&document)
@@ -550,6 +551,54 @@ fn plain_request_strings(schema: &mut Map<String, Value>) {
     }
     if !limits.is_empty() {
         append_description(schema, &limits.join(" "));
+    }
+}
+
+/// Path parameters become plain strings too: typify would make a newtype
+/// whose conversion error the builder drops (`conversion to
+/// 'ApprovePostPostId' for post_id failed`). The generated validation checks
+/// their limits before sending instead, and names the limit broken.
+fn plain_path_parameters(document: &mut Value) {
+    let mut pointers = Vec::new();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        for (route, item) in paths {
+            let Value::Object(item) = item else { continue };
+            let item_pointer = format!("/paths/{}", escape(route));
+            for (key, value) in item {
+                let list = if key == "parameters" {
+                    value
+                } else {
+                    match value.get("parameters") {
+                        Some(list) => list,
+                        None => continue,
+                    }
+                };
+                let base = if key == "parameters" {
+                    format!("{item_pointer}/parameters")
+                } else {
+                    format!("{item_pointer}/{}/parameters", escape(key))
+                };
+                let Value::Array(list) = list else { continue };
+                for (index, parameter) in list.iter().enumerate() {
+                    let pointer = match parameter.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => reference.trim_start_matches('#').to_owned(),
+                        None => format!("{base}/{index}"),
+                    };
+                    pointers.push(pointer);
+                }
+            }
+        }
+    }
+    for pointer in pointers {
+        let Some(Value::Object(parameter)) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        if parameter.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        if let Some(Value::Object(schema)) = parameter.get_mut("schema") {
+            plain_request_strings(schema);
+        }
     }
 }
 

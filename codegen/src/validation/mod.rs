@@ -45,10 +45,26 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
     let mut arms = Vec::new();
     let mut statics = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
+    let mut path_arms = Vec::new();
+    let mut names = Vec::new();
     for (route, method, operation) in spec.operations() {
         let Some(operation_id) = operation.operation_id.as_deref() else {
             continue;
         };
+        let snake = snake_case(operation_id);
+        names.push(quote! { #operation_id | #snake => Some(#operation_id), });
+        let parameters = tables.path_parameters(route, method, &mut wanted, operation_id)?;
+        if !parameters.is_empty() {
+            let name = format_ident!("{}_PATH_PARAMETERS", screaming(operation_id));
+            let doc = format!("The checked path parameters of `{operation_id}`.");
+            statics.push(quote! {
+                #[doc = #doc]
+                static #name: &[(&str, &Schema)] = &[#(#parameters),*];
+            });
+            path_arms.push(quote! {
+                #operation_id | #snake => Some((#operation_id, #route, #name)),
+            });
+        }
         let Some(body) = &operation.request_body else {
             continue;
         };
@@ -77,7 +93,6 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
             });
             quote! { &#name }
         };
-        let snake = snake_case(operation_id);
         arms.push(quote! {
             #operation_id | #snake => Some((#operation_id, #target)),
         });
@@ -121,6 +136,25 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
                 }
             }
 
+            /// The path template of `operation_id` and its path parameters
+            /// that have something to check.
+            fn path_parameters(
+                operation_id: &str,
+            ) -> Option<(&'static str, &'static str, &'static [(&'static str, &'static Schema)])> {
+                match operation_id {
+                    #(#path_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The spec's operationId for `operation_id` (either spelling).
+            fn operation_name(operation_id: &str) -> Option<&'static str> {
+                match operation_id {
+                    #(#names)*
+                    _ => None,
+                }
+            }
+
             #(#statics)*
 
             #runtime
@@ -135,6 +169,66 @@ struct Tables<'a> {
 }
 
 impl Tables<'_> {
+    /// The `(name, table)` of each path parameter of the operation at
+    /// `route`/`method` that has something to check (its own or the path
+    /// item's; the operation's wins).
+    fn path_parameters(
+        &self,
+        route: &str,
+        method: &str,
+        wanted: &mut Vec<String>,
+        at: &str,
+    ) -> Result<Vec<TokenStream>, Error> {
+        let item_pointer = format!("/paths/{}", crate::source::escape(route));
+        let mut found: Vec<(String, &Value)> = Vec::new();
+        for list in [
+            format!("{item_pointer}/parameters"),
+            format!("{item_pointer}/{method}/parameters"),
+        ] {
+            let Some(Value::Array(list)) = self.document.pointer(&list) else {
+                continue;
+            };
+            for parameter in list {
+                let parameter = self.resolve(parameter);
+                if parameter.get("in").and_then(Value::as_str) != Some("path") {
+                    continue;
+                }
+                let (Some(name), Some(schema)) = (
+                    parameter.get("name").and_then(Value::as_str),
+                    parameter.get("schema"),
+                ) else {
+                    continue;
+                };
+                found.retain(|(other, _)| other != name);
+                found.push((name.to_owned(), schema));
+            }
+        }
+        let mut tables = Vec::new();
+        for (name, schema) in found {
+            if self.checks_anything(schema, &mut BTreeSet::new()) {
+                let table = self.sub_schema(schema, wanted, at)?;
+                tables.push(quote! { (#name, #table) });
+            }
+        }
+        Ok(tables)
+    }
+
+    /// Follows local `$ref`s of parameters and the like.
+    fn resolve<'v>(&'v self, mut value: &'v Value) -> &'v Value {
+        for _ in 0..32 {
+            let Some(target) = value
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|pointer| self.document.pointer(pointer))
+            else {
+                break;
+            };
+            value = target;
+        }
+        value
+    }
+
     fn component(&self, name: &str) -> Option<&Value> {
         self.document.pointer(&format!(
             "/components/schemas/{}",

@@ -9,34 +9,208 @@ use ::serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAcce
 use ::serde_json::Value;
 use ::std::borrow::Cow;
 
-/// One documented constraint a request body breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One documented rule a request breaks.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
-    /// Where, as a path into the body: `.tags`, `.mentionees[0].userIds`.
+    /// Which part of the request.
+    pub location: Location,
+    /// Where in it: a path into the body (`.tags`, `.mentionees[0].userIds`,
+    /// empty for the whole body) or a parameter's name (`postId`).
     pub path: String,
+    /// The rule, with its limit and what the request had.
+    pub rule: Rule,
+}
+
+/// The part of a request a [`Violation`] is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The JSON body.
+    Body,
+    /// A parameter in the URL path.
+    PathParameter,
+}
+
+/// A documented rule, as broken: the spec's limit and the request's value.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// `required`: the field is missing (or `null`).
+    Required,
+    /// Not `nullable`: the field is `null`.
+    NotNull,
+    /// `maxLength`, in characters.
+    MaxLength {
+        /// The limit.
+        max: usize,
+        /// The value's length.
+        actual: usize,
+    },
+    /// `minLength`, in characters.
+    MinLength {
+        /// The limit.
+        min: usize,
+        /// The value's length.
+        actual: usize,
+    },
+    /// `maxItems`.
+    MaxItems {
+        /// The limit.
+        max: usize,
+        /// The array's length.
+        actual: usize,
+    },
+    /// `minItems`.
+    MinItems {
+        /// The limit.
+        min: usize,
+        /// The array's length.
+        actual: usize,
+    },
+    /// `minimum` (with `exclusiveMinimum`).
+    Minimum {
+        /// The bound.
+        min: f64,
+        /// Whether the bound itself is out of range.
+        exclusive: bool,
+        /// The value.
+        actual: f64,
+    },
+    /// `maximum` (with `exclusiveMaximum`).
+    Maximum {
+        /// The bound.
+        max: f64,
+        /// Whether the bound itself is out of range.
+        exclusive: bool,
+        /// The value.
+        actual: f64,
+    },
+    /// `format: date-time`: the text is not an RFC 3339 date-time.
+    DateTime,
+}
+
+impl Rule {
+    /// The spec's keyword for the rule: `maxLength`, `required`, ...
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::NotNull => "nullable",
+            Rule::MaxLength { .. } => "maxLength",
+            Rule::MinLength { .. } => "minLength",
+            Rule::MaxItems { .. } => "maxItems",
+            Rule::MinItems { .. } => "minItems",
+            Rule::Minimum { .. } => "minimum",
+            Rule::Maximum { .. } => "maximum",
+            Rule::DateTime => "format",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Rule::Required => f.write_str("required field is missing"),
+            Rule::NotNull => f.write_str("null is not allowed (a NaN or infinite number encodes as null)"),
+            Rule::MaxLength { max, actual } => write!(f, "{actual} characters, more than the maximum length of {max}"),
+            Rule::MinLength { min, actual } => write!(f, "{actual} characters, less than the minimum length of {min}"),
+            Rule::MaxItems { max, actual } => write!(f, "{actual} items, more than the maximum of {max}"),
+            Rule::MinItems { min, actual } => write!(f, "{actual} items, fewer than the minimum of {min}"),
+            Rule::Minimum { min, exclusive, actual } => {
+                let bound = if *exclusive { "above" } else { "at least" };
+                write!(f, "{actual} is out of range: it must be {bound} {min}")
+            }
+            Rule::Maximum { max, exclusive, actual } => {
+                let bound = if *exclusive { "below" } else { "at most" };
+                write!(f, "{actual} is out of range: it must be {bound} {max}")
+            }
+            Rule::DateTime => f.write_str("not an RFC 3339 date-time (years 0000 to 9999)"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Rule {
+    type Err = ();
+
+    /// The inverse of `Display`.
+    fn from_str(text: &str) -> Result<Rule, ()> {
+        fn two<A: ::std::str::FromStr, B: ::std::str::FromStr>(text: &str, middle: &str, end: &str) -> Option<(A, B)> {
+            let (a, rest) = text.split_once(middle)?;
+            let b = if end.is_empty() { rest } else { rest.strip_suffix(end)? };
+            Some((a.parse().ok()?, b.parse().ok()?))
+        }
+        let rule = match text {
+            "required field is missing" => Some(Rule::Required),
+            "null is not allowed (a NaN or infinite number encodes as null)" => Some(Rule::NotNull),
+            "not an RFC 3339 date-time (years 0000 to 9999)" => Some(Rule::DateTime),
+            _ => None,
+        };
+        let rule = rule
+            .or_else(|| two(text, " characters, more than the maximum length of ", "").map(|(actual, max)| Rule::MaxLength { max, actual }))
+            .or_else(|| two(text, " characters, less than the minimum length of ", "").map(|(actual, min)| Rule::MinLength { min, actual }))
+            .or_else(|| two(text, " items, more than the maximum of ", "").map(|(actual, max)| Rule::MaxItems { max, actual }))
+            .or_else(|| two(text, " items, fewer than the minimum of ", "").map(|(actual, min)| Rule::MinItems { min, actual }))
+            .or_else(|| two(text, " is out of range: it must be at least ", "").map(|(actual, min)| Rule::Minimum { min, exclusive: false, actual }))
+            .or_else(|| two(text, " is out of range: it must be above ", "").map(|(actual, min)| Rule::Minimum { min, exclusive: true, actual }))
+            .or_else(|| two(text, " is out of range: it must be at most ", "").map(|(actual, max)| Rule::Maximum { max, exclusive: false, actual }))
+            .or_else(|| two(text, " is out of range: it must be below ", "").map(|(actual, max)| Rule::Maximum { max, exclusive: true, actual }));
+        rule.ok_or(())
+    }
+}
+
+impl Violation {
     /// What is wrong, with the limit: `6 items, more than the maximum of 5`.
-    pub message: String,
+    pub fn message(&self) -> String {
+        self.rule.to_string()
+    }
 }
 
 impl ::std::fmt::Display for Violation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let path = if self.path.is_empty() { "(body)" } else { self.path.as_str() };
-        write!(f, "`{}`: {}", path, self.message)
+        match (self.location, self.path.is_empty()) {
+            (Location::Body, true) => write!(f, "body: {}", self.rule),
+            (Location::Body, false) => write!(f, "body `{}`: {}", self.path, self.rule),
+            (Location::PathParameter, _) => write!(f, "path parameter `{}`: {}", self.path, self.rule),
+        }
     }
 }
 
-/// Every documented constraint one request body breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl ::std::str::FromStr for Violation {
+    type Err = ();
+
+    /// The inverse of `Display`.
+    fn from_str(text: &str) -> Result<Violation, ()> {
+        let (location, rest) = if let Some(rest) = text.strip_prefix("body") {
+            (Location::Body, rest)
+        } else if let Some(rest) = text.strip_prefix("path parameter") {
+            (Location::PathParameter, rest)
+        } else {
+            return Err(());
+        };
+        let (path, rule) = if let Some(rule) = rest.strip_prefix(": ") {
+            (String::new(), rule)
+        } else {
+            let quoted = rest.strip_prefix(" `").ok_or(())?;
+            let (path, rule) = quoted.rsplit_once("`: ").ok_or(())?;
+            (path.to_owned(), rule)
+        };
+        Ok(Violation { location, path, rule: rule.parse()? })
+    }
+}
+
+/// Every documented rule one request breaks.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Violations {
     /// The operationId, e.g. `createPost`.
     pub operation: &'static str,
-    /// The broken constraints, ordered by path.
+    /// The broken rules: path parameters first, then the body, ordered by path.
     pub violations: Vec<Violation>,
 }
 
+/// What [`Violations`]' `Display` puts between the operation and the list.
+const BREAKS: &str = " request breaks documented rules: ";
+
 impl ::std::fmt::Display for Violations {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{} request body breaks a documented constraint: ", self.operation)?;
+        write!(f, "{}{BREAKS}", self.operation)?;
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -48,6 +222,22 @@ impl ::std::fmt::Display for Violations {
 }
 
 impl ::std::error::Error for Violations {}
+
+impl Violations {
+    /// Reads back the text of `Error::InvalidRequest` that a refused
+    /// request carries (the `Display` of a `Violations`); `None` for any
+    /// other text. The operation must be one of the spec's.
+    pub fn parse(text: &str) -> Option<Violations> {
+        let (operation, list) = text.split_once(BREAKS)?;
+        let operation = operation_name(operation)?;
+        let violations = list
+            .split("; ")
+            .map(str::parse)
+            .collect::<Result<Vec<Violation>, ()>>()
+            .ok()?;
+        Some(Violations { operation, violations })
+    }
+}
 
 /// Checks `body`, the JSON of a request to `operation_id` (the spec's
 /// `createPost` or progenitor's `create_post`). Operations without a body,
@@ -97,6 +287,84 @@ fn report(operation: &'static str, mut violations: Vec<Violation>) -> Result<(),
     Err(Violations { operation, violations })
 }
 
+/// Checks what the client is about to send to `operation_id`: the path
+/// parameters in `url_path` (the URL's path, percent-encoded as sent) and
+/// the encoded `body`. This is what the client runs before sending.
+pub fn check_request_parts(operation_id: &str, url_path: &str, body: Option<&[u8]>) -> Result<(), Violations> {
+    let mut violations = Vec::new();
+    let mut operation = None;
+    if let Some((name, template, parameters)) = path_parameters(operation_id) {
+        operation = Some(name);
+        check_path(template, parameters, url_path, &mut violations);
+    }
+    if let Some(body) = body {
+        match check_request_json(operation_id, body) {
+            Ok(()) => {}
+            Err(found) => {
+                operation = Some(found.operation);
+                violations.extend(found.violations);
+            }
+        }
+    }
+    match operation {
+        Some(operation) if !violations.is_empty() => Err(Violations { operation, violations }),
+        _ => Ok(()),
+    }
+}
+
+/// The path parameters of a URL path against its template: the template's
+/// segments are matched to the path's last ones (the base URL may have a
+/// path of its own); a path that does not match is left alone.
+fn check_path(template: &str, parameters: &[(&'static str, &'static Schema)], url_path: &str, out: &mut Vec<Violation>) {
+    let expected: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let actual: Vec<&str> = url_path.trim_end_matches('/').split('/').collect();
+    let Some(tail) = actual.len().checked_sub(expected.len()).map(|start| &actual[start..]) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for (pattern, segment) in expected.iter().zip(tail) {
+        match pattern.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => found.push((name, percent_decode(segment))),
+            None if pattern == segment => {}
+            None => return,
+        }
+    }
+    for (name, value) in found {
+        let Some((name, schema)) = parameters.iter().find(|(p, _)| *p == name) else {
+            continue;
+        };
+        let mut rules = Vec::new();
+        let mut walk = Walk { schema, path: &Path::Body, out: &mut rules };
+        walk.text(&value);
+        out.extend(rules.into_iter().map(|v| Violation { location: Location::PathParameter, path: (*name).to_owned(), rule: v.rule }));
+    }
+}
+
+/// `%2F` -> `/`; invalid escapes and non-UTF-8 results are kept as they are.
+fn percent_decode(segment: &str) -> Cow<'_, str> {
+    if !segment.contains('%') {
+        return Cow::Borrowed(segment);
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(text) => Cow::Owned(text),
+        Err(_) => Cow::Borrowed(segment),
+    }
+}
 /// What the spec says of one JSON value, as far as the checks go. Generated
 /// tables leave out what checks nothing.
 struct Schema {
@@ -176,22 +444,20 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
 }
 
 impl Walk<'_> {
-    fn push(&mut self, path: &Path<'_>, message: String) {
-        self.out.push(Violation { path: path.to_string(), message });
+    fn push(&mut self, path: &Path<'_>, rule: Rule) {
+        self.out.push(Violation { location: Location::Body, path: path.to_string(), rule });
     }
 
     fn number(&mut self, number: f64) {
         if let Some((min, exclusive)) = self.schema.minimum
             && (number < min || (exclusive && number == min))
         {
-            let bound = if exclusive { "above" } else { "at least" };
-            self.push(self.path, format!("{number} is out of range: it must be {bound} {min}"));
+            self.push(self.path, Rule::Minimum { min, exclusive, actual: number });
         }
         if let Some((max, exclusive)) = self.schema.maximum
             && (number > max || (exclusive && number == max))
         {
-            let bound = if exclusive { "below" } else { "at most" };
-            self.push(self.path, format!("{number} is out of range: it must be {bound} {max}"));
+            self.push(self.path, Rule::Maximum { max, exclusive, actual: number });
         }
     }
 
@@ -199,14 +465,14 @@ impl Walk<'_> {
         if self.schema.max_length.is_some() || self.schema.min_length.is_some() {
             let length = text.chars().count();
             if let Some(max) = self.schema.max_length.filter(|max| length > *max) {
-                self.push(self.path, format!("{length} characters, more than the maximum length of {max}"));
+                self.push(self.path, Rule::MaxLength { max, actual: length });
             }
             if let Some(min) = self.schema.min_length.filter(|min| length < *min) {
-                self.push(self.path, format!("{length} characters, less than the minimum length of {min}"));
+                self.push(self.path, Rule::MinLength { min, actual: length });
             }
         }
         if self.schema.date_time && ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
-            self.push(self.path, format!("`{text}` is not an RFC 3339 date-time (years 0000 to 9999)"));
+            self.push(self.path, Rule::DateTime);
         }
     }
 }
@@ -264,10 +530,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
             count += 1;
         }
         if let Some(max) = self.schema.max_items.filter(|max| count > *max) {
-            self.push(self.path, format!("{count} items, more than the maximum of {max}"));
+            self.push(self.path, Rule::MaxItems { max, actual: count });
         }
         if let Some(min) = self.schema.min_items.filter(|min| count < *min) {
-            self.push(self.path, format!("{count} items, fewer than the minimum of {min}"));
+            self.push(self.path, Rule::MinItems { min, actual: count });
         }
         Ok(Seen::Value)
     }
@@ -295,14 +561,14 @@ impl<'de> Visitor<'de> for Walk<'_> {
             if seen == Seen::Null {
                 null |= bit;
                 if !property.nullable {
-                    self.push(&path, "null is not allowed (a NaN or infinite number encodes as null)".to_owned());
+                    self.push(&path, Rule::NotNull);
                 }
             }
         }
         for (index, property) in properties.iter().enumerate() {
             let bit = 1u128 << index;
             if property.required && (present & bit == 0 || null & bit != 0) {
-                self.push(&Path::Field(self.path, property.name), "required field is missing".to_owned());
+                self.push(&Path::Field(self.path, property.name), Rule::Required);
             }
         }
         Ok(Seen::Value)

@@ -13,6 +13,22 @@ mod runtime {
         }
     }
 
+    fn path_parameters(
+        operation_id: &str,
+    ) -> Option<(&'static str, &'static str, &'static [(&'static str, &'static Schema)])> {
+        match operation_id {
+            "things" => Some(("things", "/things/{id}/parts/{part}", THINGS_PATH)),
+            _ => None,
+        }
+    }
+
+    fn operation_name(operation_id: &str) -> Option<&'static str> {
+        ["allOf", "alias", "object", "things"]
+            .into_iter()
+            .find(|name| *name == operation_id)
+    }
+
+    static THINGS_PATH: &[(&str, &Schema)] = &[("id", &SHORT)];
     static SHORT: Schema = Schema {
         max_length: Some(3),
         ..Schema::NONE
@@ -78,7 +94,9 @@ mod runtime {
     include!("runtime.rs");
 }
 
-use runtime::{Violation, Violations, check_request, check_request_json};
+use runtime::{
+    Location, Rule, Violation, Violations, check_request, check_request_json, check_request_parts,
+};
 use serde_json::{Value, json};
 
 /// Checks `body` both ways, asserts they agree, and returns the violations
@@ -93,7 +111,7 @@ fn violations(operation: &str, body: &str) -> Vec<String> {
         Ok(()) => Vec::new(),
         Err(Violations { violations, .. }) => violations
             .into_iter()
-            .map(|Violation { path, message }| format!("{path}: {message}"))
+            .map(|Violation { path, rule, .. }| format!("{path}: {rule}"))
             .collect(),
     }
 }
@@ -170,5 +188,82 @@ fn what_is_not_json_passes_and_unknown_operations_pass() {
     assert_eq!(
         check_request("nothing", &json!({ "name": "toolong" })),
         Ok(())
+    );
+}
+
+#[test]
+fn path_parameters_are_checked_in_the_url_as_sent() {
+    let check = |path: &str| check_request_parts("things", path, None);
+    assert_eq!(check("/base/things/abc/parts/xyzzy"), Ok(()));
+    let refused = check("/base/things/abcd/parts/1").unwrap_err();
+    assert_eq!(refused.operation, "things");
+    assert_eq!(
+        refused.violations,
+        [Violation {
+            location: Location::PathParameter,
+            path: "id".to_owned(),
+            rule: Rule::MaxLength { max: 3, actual: 4 },
+        }]
+    );
+    assert_eq!(
+        refused.to_string(),
+        "things request breaks documented rules: path parameter `id`: 4 characters, more than the maximum length of 3"
+    );
+    // Percent-encoding counts as the one character it stands for.
+    assert_eq!(check("/things/a%2Fb/parts/1"), Ok(()));
+    assert!(check("/things/a%2Fbc/parts/1").is_err());
+    // A path of another shape is left to the service.
+    assert_eq!(check("/other/abcdef/parts/1"), Ok(()));
+    assert_eq!(check("/abcdef"), Ok(()));
+}
+
+#[test]
+fn path_and_body_violations_are_reported_together() {
+    let refused = check_request_parts("things", "/things/abcd/parts/1", None).unwrap_err();
+    assert_eq!(refused.violations.len(), 1);
+    let body = check_request_parts("object", "/x", Some(br#"{"id": 1, "name": "long"}"#))
+        .unwrap_err();
+    assert_eq!(body.operation, "object");
+    assert_eq!(body.violations.len(), 1);
+    assert_eq!(body.violations[0].location, Location::Body);
+    assert_eq!(body.violations[0].path, ".name");
+    assert_eq!(body.violations[0].rule.keyword(), "maxLength");
+}
+
+#[test]
+fn the_text_of_violations_reads_back_as_the_same_violations() {
+    let every_rule = [
+        Rule::Required,
+        Rule::NotNull,
+        Rule::MaxLength { max: 900, actual: 901 },
+        Rule::MinLength { min: 1, actual: 0 },
+        Rule::MaxItems { max: 5, actual: 6 },
+        Rule::MinItems { min: 2, actual: 1 },
+        Rule::Minimum { min: 1.0, exclusive: false, actual: 0.0 },
+        Rule::Minimum { min: 0.5, exclusive: true, actual: 0.5 },
+        Rule::Maximum { max: 1000.0, exclusive: false, actual: 1e300 },
+        Rule::Maximum { max: -2.25, exclusive: true, actual: 3.125 },
+        Rule::DateTime,
+    ];
+    let violations: Vec<Violation> = every_rule
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| Violation {
+            location: if i % 3 == 0 { Location::PathParameter } else { Location::Body },
+            path: match i % 3 {
+                0 => "postId".to_owned(),
+                1 => String::new(),
+                _ => format!(".mentionees[{i}].userIds"),
+            },
+            rule: rule.clone(),
+        })
+        .collect();
+    let all = Violations { operation: "object", violations };
+    assert_eq!(Violations::parse(&all.to_string()), Some(all.clone()));
+    assert_eq!(Violations::parse("conversion to `X` for x failed"), None);
+    assert_eq!(
+        Violations::parse("unknownOp request breaks documented rules: body: required field is missing"),
+        None,
+        "only the spec's operations"
     );
 }

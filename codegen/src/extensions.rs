@@ -1,0 +1,415 @@
+//! The spec's two `x-` extensions that code is generated from, read, checked
+//! and turned into Rust:
+//!
+//! - `x-client-chosen-id: <property>` on an operation names the request body
+//!   property that holds an id the caller may choose for what the operation
+//!   creates. A repeat of a create that carries one is refused by the service
+//!   (code 400900), so the client may retry it after a failure that may have
+//!   reached the service. Generated: the `client_ids` module.
+//! - `x-error-codes` on one schema property (`ErrorBody.code`) lists the
+//!   documented error codes, each with a Rust variant name, a description and
+//!   optionally the HTTP status it comes with. Generated: `ErrorCode`.
+//!
+//! Both are checked when the spec is read ([`check`]), each fault located at
+//! the key at fault.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::Error;
+use crate::source::{Sources, escape};
+
+/// The operation extension naming the body property that holds a client-chosen id.
+pub(crate) const CLIENT_CHOSEN_ID: &str = "x-client-chosen-id";
+/// The schema extension listing the error codes.
+pub(crate) const ERROR_CODES: &str = "x-error-codes";
+
+/// One operation's client-chosen id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClientChosenId {
+    pub(crate) operation_id: String,
+    /// The body property, e.g. `postId`.
+    pub(crate) field: String,
+    /// The property's `maxLength`, if it has one.
+    pub(crate) max_length: Option<u64>,
+}
+
+/// One documented error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ErrorCode {
+    pub(crate) code: i64,
+    /// The Rust variant name, e.g. `RateLimitExceeded`.
+    pub(crate) name: String,
+    pub(crate) description: String,
+    /// The HTTP status the docs say it comes with.
+    pub(crate) status: Option<u16>,
+}
+
+/// What the extensions say, checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Facts {
+    pub(crate) client_ids: Vec<ClientChosenId>,
+    pub(crate) error_codes: Vec<ErrorCode>,
+}
+
+/// Reads and checks both extensions of `document` (the spec as JSON).
+pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error> {
+    Ok(Facts {
+        client_ids: client_ids(document, sources)?,
+        error_codes: error_codes(document, sources)?,
+    })
+}
+
+fn fault(sources: &Sources, pointer: &str, name: &str, message: String) -> Error {
+    Error::Extension {
+        at: sources.place(pointer),
+        name: name.to_owned(),
+        message,
+    }
+}
+
+fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>, Error> {
+    let mut found = Vec::new();
+    let Some(Value::Object(paths)) = document.get("paths") else {
+        return Ok(found);
+    };
+    for (route, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item {
+            let Some(field) = operation.get(CLIENT_CHOSEN_ID) else {
+                continue;
+            };
+            let operation_pointer = format!("/paths/{}/{method}", escape(route));
+            let at = format!("{operation_pointer}/{CLIENT_CHOSEN_ID}");
+            let fail = |message: String| fault(sources, &at, CLIENT_CHOSEN_ID, message);
+            let Some(field) = field.as_str().filter(|f| !f.is_empty()) else {
+                return Err(fail(format!(
+                    "must name a property of the request body (e.g. `{CLIENT_CHOSEN_ID}: postId`), found {field}"
+                )));
+            };
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let body = operation
+                .get("requestBody")
+                .map(|body| resolve(document, body))
+                .and_then(|body| body.pointer("/content/application~1json/schema"))
+                .map(|schema| resolve(document, schema));
+            let Some(body) = body else {
+                return Err(fail(format!(
+                    "names `{field}`, but operation {operation_id} has no JSON request body"
+                )));
+            };
+            let Some(property) = body
+                .get("properties")
+                .and_then(|properties| properties.get(field))
+                .map(|property| resolve(document, property))
+            else {
+                let known: Vec<&str> = body
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                return Err(fail(format!(
+                    "names `{field}`, which is not a property of the request body of {operation_id} (its properties: {})",
+                    known.join(", ")
+                )));
+            };
+            if property.get("type").and_then(Value::as_str) != Some("string") {
+                return Err(fail(format!(
+                    "names `{field}`, which is not a string: a client-chosen id is a string the client can make up"
+                )));
+            }
+            found.push(ClientChosenId {
+                operation_id,
+                field: field.to_owned(),
+                max_length: property.get("maxLength").and_then(Value::as_u64),
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Follows local `$ref`s (a spec is bundled, so every one is local).
+fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| document.pointer(pointer))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
+}
+
+fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Error> {
+    let mut lists = Vec::new();
+    if let Some(Value::Object(schemas)) = document.pointer("/components/schemas") {
+        for (schema_name, schema) in schemas {
+            let Some(Value::Object(properties)) = schema.get("properties") else {
+                continue;
+            };
+            for (property, value) in properties {
+                if let Some(list) = value.get(ERROR_CODES) {
+                    let pointer = format!(
+                        "/components/schemas/{}/properties/{}/{ERROR_CODES}",
+                        escape(schema_name),
+                        escape(property)
+                    );
+                    lists.push((pointer, list));
+                }
+            }
+        }
+    }
+    let Some((pointer, list)) = lists.first() else {
+        return Ok(Vec::new());
+    };
+    if let Some((second, _)) = lists.get(1) {
+        return Err(fault(
+            sources,
+            second,
+            ERROR_CODES,
+            format!(
+                "a second list of error codes; the first is at {} (one list makes one `ErrorCode`)",
+                sources.place(pointer)
+            ),
+        ));
+    }
+    let Value::Array(entries) = list else {
+        return Err(fault(
+            sources,
+            pointer,
+            ERROR_CODES,
+            "must be a list of `{code, name, description}` entries".to_owned(),
+        ));
+    };
+    let mut codes: Vec<ErrorCode> = Vec::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut numbers: BTreeMap<i64, usize> = BTreeMap::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let at = format!("{pointer}/{index}");
+        let fail = |key: &str, message: String| {
+            let pointer = if key.is_empty() {
+                at.clone()
+            } else {
+                format!("{at}/{key}")
+            };
+            fault(sources, &pointer, ERROR_CODES, message)
+        };
+        let Value::Object(entry) = entry else {
+            return Err(fail(
+                "",
+                "must be a mapping with `code`, `name` and `description`".to_owned(),
+            ));
+        };
+        if let Some(key) = entry
+            .keys()
+            .find(|k| !["code", "name", "description", "status"].contains(&k.as_str()))
+        {
+            return Err(fail(
+                key,
+                format!("unknown key `{key}` (an entry has code, name, description and status)"),
+            ));
+        }
+        let Some(code) = entry.get("code").and_then(Value::as_i64) else {
+            return Err(fail("code", "`code` must be an integer".to_owned()));
+        };
+        let Some(name) = entry.get("name").and_then(Value::as_str) else {
+            return Err(fail("name", "`name` must be a string".to_owned()));
+        };
+        let upper_camel = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if !upper_camel {
+            return Err(fail(
+                "name",
+                format!("`{name}` is not an UpperCamelCase Rust name (it becomes an `ErrorCode` variant)"),
+            ));
+        }
+        if name == "Unknown" {
+            return Err(fail(
+                "name",
+                "`Unknown` is reserved: it is the variant that keeps an undocumented code".to_owned(),
+            ));
+        }
+        let Some(description) = entry.get("description").and_then(Value::as_str) else {
+            return Err(fail(
+                "description",
+                "`description` must be a string".to_owned(),
+            ));
+        };
+        let status = match entry.get("status") {
+            None => None,
+            Some(status) => match status.as_u64().and_then(|s| u16::try_from(s).ok()) {
+                Some(status @ 100..=599) => Some(status),
+                _ => {
+                    return Err(fail(
+                        "status",
+                        format!("`status: {status}` is not an HTTP status (100 to 599)"),
+                    ));
+                }
+            },
+        };
+        if let Some(first) = names.insert(name.to_owned(), index) {
+            return Err(fail(
+                "name",
+                format!("`{name}` is already the name of entry {first} (code {})", codes[first].code),
+            ));
+        }
+        if let Some(first) = numbers.insert(code, index) {
+            return Err(fail(
+                "code",
+                format!("code {code} is already listed as entry {first} (`{}`)", codes[first].name),
+            ));
+        }
+        codes.push(ErrorCode {
+            code,
+            name: name.to_owned(),
+            description: description.to_owned(),
+            status,
+        });
+    }
+    Ok(codes)
+}
+
+/// `ErrorCode` and the `client_ids` module.
+pub(crate) fn generate(facts: &Facts) -> TokenStream {
+    let error_code = error_code(&facts.error_codes);
+    let client_ids = client_id_table(&facts.client_ids);
+    quote! {
+        #error_code
+        #client_ids
+    }
+}
+
+fn error_code(codes: &[ErrorCode]) -> TokenStream {
+    let variants = codes.iter().map(|c| {
+        let name = format_ident!("{}", c.name);
+        let doc = match c.status {
+            Some(status) => format!("{}: {} (sent with HTTP {status}).", c.code, c.description),
+            None => format!("{}: {}.", c.code, c.description),
+        };
+        quote! { #[doc = #doc] #name, }
+    });
+    let names: Vec<_> = codes.iter().map(|c| format_ident!("{}", c.name)).collect();
+    let numbers: Vec<_> = codes.iter().map(|c| c.code).collect();
+    let descriptions: Vec<_> = codes.iter().map(|c| c.description.as_str()).collect();
+    let statuses = codes.iter().map(|c| match c.status {
+        Some(status) => quote!(Some(#status)),
+        None => quote!(None),
+    });
+    quote! {
+        /// A documented error code of the service (the `code` of an error
+        /// body), generated from the spec's `x-error-codes`; a code the spec
+        /// does not list is kept as [`ErrorCode::Unknown`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #(#variants)*
+            /// A code the spec does not list, kept as it came.
+            Unknown(i64),
+        }
+
+        impl ErrorCode {
+            /// Every documented code, in the spec's order.
+            pub const DOCUMENTED: &'static [ErrorCode] = &[#(ErrorCode::#names),*];
+
+            /// The code for a number the service sent.
+            pub fn from_code(code: i64) -> ErrorCode {
+                match code {
+                    #(#numbers => ErrorCode::#names,)*
+                    other => ErrorCode::Unknown(other),
+                }
+            }
+
+            /// The number the service sends.
+            pub fn code(self) -> i64 {
+                match self {
+                    #(ErrorCode::#names => #numbers,)*
+                    ErrorCode::Unknown(code) => code,
+                }
+            }
+
+            /// What the docs say the code means; `None` for an unknown code.
+            pub fn description(self) -> Option<&'static str> {
+                match self {
+                    #(ErrorCode::#names => Some(#descriptions),)*
+                    ErrorCode::Unknown(_) => None,
+                }
+            }
+
+            /// The HTTP status the docs say the code comes with, where they say.
+            pub fn documented_status(self) -> Option<u16> {
+                match self {
+                    #(ErrorCode::#names => #statuses,)*
+                    ErrorCode::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.description() {
+                    Some(description) => write!(f, "{} ({})", self.code(), description),
+                    None => write!(f, "{} (undocumented)", self.code()),
+                }
+            }
+        }
+    }
+}
+
+fn client_id_table(ids: &[ClientChosenId]) -> TokenStream {
+    let entries = ids.iter().map(|id| {
+        let operation = id.operation_id.as_str();
+        let method = crate::validation::snake_case(operation);
+        let field = id.field.as_str();
+        let max_length = match id.max_length {
+            Some(max) => {
+                let max = max as usize;
+                quote!(Some(#max))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            ClientChosenId { operation: #operation, method: #method, field: #field, max_length: #max_length },
+        }
+    });
+    quote! {
+        /// The operations whose request body can carry an id the caller
+        /// chooses for what they create (the spec's `x-client-chosen-id`).
+        /// The service refuses a second create with the same id (code
+        /// 400900), so such a create is safe to retry.
+        pub mod client_ids {
+            /// One operation's client-chosen id.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct ClientChosenId {
+                /// The operationId, e.g. `createPost`.
+                pub operation: &'static str,
+                /// The client method's name, e.g. `create_post`.
+                pub method: &'static str,
+                /// The request body property that holds the id, e.g. `postId`.
+                pub field: &'static str,
+                /// The property's documented maximum length, if any.
+                pub max_length: Option<usize>,
+            }
+
+            /// Every operation with a client-chosen id, in the spec's order.
+            pub const ALL: &[ClientChosenId] = &[#(#entries)*];
+
+            /// The client-chosen id of `operation_id` (the spec's `createPost`
+            /// or the method's `create_post`), if it has one.
+            pub fn for_operation(operation_id: &str) -> Option<&'static ClientChosenId> {
+                ALL.iter()
+                    .find(|id| id.operation == operation_id || id.method == operation_id)
+            }
+        }
+    }
+}

@@ -231,13 +231,16 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
         if !upper_camel {
             return Err(fail(
                 "name",
-                format!("`{name}` is not an UpperCamelCase Rust name (it becomes an `ErrorCode` variant)"),
+                format!(
+                    "`{name}` is not an UpperCamelCase Rust name (it becomes an `ErrorCode` variant)"
+                ),
             ));
         }
         if name == "Unknown" {
             return Err(fail(
                 "name",
-                "`Unknown` is reserved: it is the variant that keeps an undocumented code".to_owned(),
+                "`Unknown` is reserved: it is the variant that keeps an undocumented code"
+                    .to_owned(),
             ));
         }
         let Some(description) = entry.get("description").and_then(Value::as_str) else {
@@ -261,13 +264,19 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
         if let Some(first) = names.insert(name.to_owned(), index) {
             return Err(fail(
                 "name",
-                format!("`{name}` is already the name of entry {first} (code {})", codes[first].code),
+                format!(
+                    "`{name}` is already the name of entry {first} (code {})",
+                    codes[first].code
+                ),
             ));
         }
         if let Some(first) = numbers.insert(code, index) {
             return Err(fail(
                 "code",
-                format!("code {code} is already listed as entry {first} (`{}`)", codes[first].name),
+                format!(
+                    "code {code} is already listed as entry {first} (`{}`)",
+                    codes[first].name
+                ),
             ));
         }
         codes.push(ErrorCode {

@@ -10,7 +10,8 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, extensions, isolate, postprocess, prune, tolerant, transform, validation, verify,
+    Error, Place, Spec, extensions, isolate, postprocess, prune, tolerant, transform, validation,
+    verify,
 };
 
 /// The Rust source generated from one spec.

@@ -2,11 +2,12 @@
 //! timeouts, retries and a user agent.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
-use crate::{Client, ClientState, Region, RetryPolicy};
+use crate::{AfterSend, Client, ClientState, Clock, Region, RetryPolicy};
 
 /// The default time one attempt of a request may take, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -99,9 +100,52 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take, from connecting to the end of the body.
-    /// Default [`DEFAULT_TIMEOUT`].
+    /// Default [`DEFAULT_TIMEOUT`]. The whole call, retries included, is
+    /// bounded by [`deadline`](Self::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest one call may take, every attempt and wait included
+    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 60 s). An
+    /// attempt's timeout is shortened to the time left; a retry whose wait
+    /// (backoff or `Retry-After`) would end past it is not made, and the
+    /// last answer is returned.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.state.retry.deadline = deadline;
+        self
+    }
+
+    /// Which failures that may have reached the service are retried (see
+    /// [`RetryPolicy`]); default [`AfterSend::WithClientChosenId`].
+    /// [`AfterSend::Always`] opts in to retrying every create, at the risk
+    /// of creating twice.
+    pub fn retry_after_send(mut self, after_send: AfterSend) -> Self {
+        self.state.retry.after_send = after_send;
+        self
+    }
+
+    /// Whether a create whose client-chosen id (`postId`, `messageId`,
+    /// `channelId`, a story's `referenceId`) is left out, `null` or empty
+    /// gets a new random one ([`new_client_chosen_id`](crate::new_client_chosen_id))
+    /// before it is sent. Default `false`. With it every create is safe to
+    /// retry after a failure that may have reached the service: the id stays
+    /// the same across attempts, and a repeat that finds the earlier attempt
+    /// landed is reported as [`ErrorKind::EarlierAttemptLanded`](crate::ErrorKind::EarlierAttemptLanded),
+    /// with the id in [`ErrorExt::client_chosen_id`](crate::ErrorExt::client_chosen_id).
+    /// A call that fails in transit carries no id back: set the id yourself
+    /// when you must be able to look the item up after any failure.
+    pub fn fill_client_ids(mut self, fill: bool) -> Self {
+        self.state.fill_client_ids = fill;
+        self
+    }
+
+    /// The clock the retry loop reads and waits on (default
+    /// [`TokioClock`](crate::TokioClock)). Tests give one that records waits
+    /// and returns at once.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.state.clock = clock;
         self
     }
 
@@ -130,9 +174,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether a request body is checked against the spec's documented limits
-    /// before it is sent (default `true`). A body that breaks one is refused
-    /// with `Error::InvalidRequest` naming the field and the limit. Turn it
+    /// Whether a request (its body and path parameters) is checked against
+    /// the spec's documented limits before it is sent (default `true`). A
+    /// request that breaks one is refused with `Error::InvalidRequest` naming
+    /// the field and the limit ([`ErrorExt::violations`](crate::ErrorExt::violations)
+    /// gives them as values). Turn it
     /// off if the service has relaxed a limit before the spec caught up; the
     /// check costs a few microseconds per request with a body (BENCHMARKS.md).
     pub fn validate_requests(mut self, validate: bool) -> Self {
@@ -170,7 +216,9 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|e| BuildError::Http(e.without_url().to_string()))?;
-        Ok(Client::new_with_client(&self.base_url, http, self.state))
+        let mut state = self.state;
+        state.attempt_timeout = self.timeout;
+        Ok(Client::new_with_client(&self.base_url, http, state))
     }
 }
 

@@ -1,102 +1,85 @@
-//! Typed access to the service's error answers.
+//! Typed questions about an operation's [`Error`]: the service's code, what
+//! kind of failure it is, and what the client learned making the call.
+//!
+//! [`ErrorCode`] itself is generated from the spec's `x-error-codes`; which
+//! [`ErrorKind`] each code is, is decided here, by a match that names every
+//! code (a code added to the spec does not compile until it is placed).
 
-use crate::Error;
 use crate::decode::UnreadableBody;
 use crate::types::ErrorBody;
-
-/// A documented error code of the service (the `code` field of an error
-/// body), or [`ErrorCode::Unknown`] for a code this crate does not know yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// 400000: bad request.
-    BadRequest,
-    /// 400100: unauthorized (missing, invalid or expired token).
-    Unauthorized,
-    /// 400300: forbidden.
-    Forbidden,
-    /// 400301: permission denied.
-    PermissionDenied,
-    /// 400302: the user is muted.
-    UserMuted,
-    /// 400303: the channel is muted.
-    ChannelMuted,
-    /// 400304: the user is banned from the channel.
-    BannedFromChannel,
-    /// 400305: the channel's member limit is exceeded.
-    MemberLimitExceeded,
-    /// 400307: maximum repetition exceeded.
-    MaxRepetitionExceeded,
-    /// 400308: the content contains a banned word.
-    BannedWord,
-    /// 400309: the content contains a link that is not allowed.
-    LinkNotAllowed,
-    /// 400311: rate limit exceeded (sent with HTTP 429).
-    RateLimitExceeded,
-    /// 400312: the user is globally banned.
-    GloballyBanned,
-    /// 400400: item not found.
-    ItemNotFound,
-    /// 400900: conflict (duplicate data), e.g. a create with an id that exists.
-    Conflict,
-    /// 500000: business logic or unexpected error.
-    BusinessError,
-    /// A code not in the documented list, kept as it came.
-    Unknown(i64),
-}
-
-impl ErrorCode {
-    /// The code for a number.
-    pub fn from_code(code: i64) -> ErrorCode {
-        match code {
-            400000 => ErrorCode::BadRequest,
-            400100 => ErrorCode::Unauthorized,
-            400300 => ErrorCode::Forbidden,
-            400301 => ErrorCode::PermissionDenied,
-            400302 => ErrorCode::UserMuted,
-            400303 => ErrorCode::ChannelMuted,
-            400304 => ErrorCode::BannedFromChannel,
-            400305 => ErrorCode::MemberLimitExceeded,
-            400307 => ErrorCode::MaxRepetitionExceeded,
-            400308 => ErrorCode::BannedWord,
-            400309 => ErrorCode::LinkNotAllowed,
-            400311 => ErrorCode::RateLimitExceeded,
-            400312 => ErrorCode::GloballyBanned,
-            400400 => ErrorCode::ItemNotFound,
-            400900 => ErrorCode::Conflict,
-            500000 => ErrorCode::BusinessError,
-            other => ErrorCode::Unknown(other),
-        }
-    }
-
-    /// The number the service sends.
-    pub fn code(self) -> i64 {
-        match self {
-            ErrorCode::BadRequest => 400000,
-            ErrorCode::Unauthorized => 400100,
-            ErrorCode::Forbidden => 400300,
-            ErrorCode::PermissionDenied => 400301,
-            ErrorCode::UserMuted => 400302,
-            ErrorCode::ChannelMuted => 400303,
-            ErrorCode::BannedFromChannel => 400304,
-            ErrorCode::MemberLimitExceeded => 400305,
-            ErrorCode::MaxRepetitionExceeded => 400307,
-            ErrorCode::BannedWord => 400308,
-            ErrorCode::LinkNotAllowed => 400309,
-            ErrorCode::RateLimitExceeded => 400311,
-            ErrorCode::GloballyBanned => 400312,
-            ErrorCode::ItemNotFound => 400400,
-            ErrorCode::Conflict => 400900,
-            ErrorCode::BusinessError => 500000,
-            ErrorCode::Unknown(code) => code,
-        }
-    }
-}
+use crate::validation::Violations;
+use crate::{Error, ErrorCode, marks};
 
 impl ErrorBody {
     /// The typed error code, when the body has one.
     pub fn error_code(&self) -> Option<ErrorCode> {
         self.code.map(ErrorCode::from_code)
+    }
+}
+
+/// What kind of failure an error answer is. At most one kind applies to an
+/// answer; [`ErrorExt::kind`] gives it, and each `is_..` question asks for
+/// one kind.
+///
+/// The service's code decides; an answer without a documented code falls
+/// back to its HTTP status (401, 403, 404, 409, 429).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The token was refused (code 400100, HTTP 401). Do not retry with the
+    /// same token.
+    Unauthorized,
+    /// The caller may not do this, or the content is not allowed: every
+    /// 4003xx code but 400311 (forbidden, permission denied, muted, banned,
+    /// member limit, repetition, banned word, link not allowed), HTTP 403.
+    /// Retrying will not help.
+    Forbidden,
+    /// Too many requests (code 400311, HTTP 429), after the retries the
+    /// policy allowed: back off and try later.
+    RateLimited,
+    /// The item was not found (code 400400, HTTP 404).
+    NotFound,
+    /// The item already exists (code 400900, HTTP 409), and no earlier
+    /// attempt of this call can have created it: the id was taken before.
+    Conflict,
+    /// Code 400900 on a retry, after an earlier attempt of this same call
+    /// may have reached the service: that attempt most likely created the
+    /// item. Treat the call as done; the id is the one the request carried
+    /// ([`ErrorExt::client_chosen_id`]), and the item can be fetched by it.
+    EarlierAttemptLanded,
+}
+
+/// The kind of a documented code. Every code is named: a new code in the
+/// spec must be placed here before the crate compiles.
+fn kind_of_code(code: ErrorCode) -> Option<ErrorKind> {
+    match code {
+        ErrorCode::Unauthorized => Some(ErrorKind::Unauthorized),
+        ErrorCode::Forbidden
+        | ErrorCode::PermissionDenied
+        | ErrorCode::UserMuted
+        | ErrorCode::ChannelMuted
+        | ErrorCode::BannedFromChannel
+        | ErrorCode::MemberLimitExceeded
+        | ErrorCode::MaxRepetitionExceeded
+        | ErrorCode::BannedWord
+        | ErrorCode::LinkNotAllowed
+        | ErrorCode::GloballyBanned => Some(ErrorKind::Forbidden),
+        ErrorCode::RateLimitExceeded => Some(ErrorKind::RateLimited),
+        ErrorCode::ItemNotFound => Some(ErrorKind::NotFound),
+        ErrorCode::Conflict => Some(ErrorKind::Conflict),
+        ErrorCode::BadRequest | ErrorCode::BusinessError | ErrorCode::Unknown(_) => None,
+    }
+}
+
+/// The kind of an answer without a documented code, by its status.
+fn kind_of_status(status: u16) -> Option<ErrorKind> {
+    match status {
+        401 => Some(ErrorKind::Unauthorized),
+        403 => Some(ErrorKind::Forbidden),
+        404 => Some(ErrorKind::NotFound),
+        409 => Some(ErrorKind::Conflict),
+        429 => Some(ErrorKind::RateLimited),
+        _ => None,
     }
 }
 
@@ -110,18 +93,69 @@ pub trait ErrorExt {
         self.error_body().and_then(ErrorBody::error_code)
     }
 
-    /// Whether the answer was HTTP 429 or code 400311 (after the retries the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allowed).
-    fn is_rate_limited(&self) -> bool;
+    /// What kind of failure this is, if it is one of the [`ErrorKind`]s.
+    fn kind(&self) -> Option<ErrorKind>;
 
-    /// Whether the item was not found: HTTP 404 or code 400400.
-    fn is_not_found(&self) -> bool;
+    /// [`ErrorKind::RateLimited`]: code 400311, or HTTP 429 without a
+    /// documented code.
+    fn is_rate_limited(&self) -> bool {
+        self.kind() == Some(ErrorKind::RateLimited)
+    }
 
-    /// Whether the token was refused: HTTP 401 or code 400100.
-    fn is_unauthorized(&self) -> bool;
+    /// [`ErrorKind::NotFound`]: code 400400, or HTTP 404 without a
+    /// documented code.
+    fn is_not_found(&self) -> bool {
+        self.kind() == Some(ErrorKind::NotFound)
+    }
 
-    /// Whether the caller may not do this: HTTP 403 or a 4003xx code.
-    fn is_forbidden(&self) -> bool;
+    /// [`ErrorKind::Unauthorized`]: code 400100, or HTTP 401 without a
+    /// documented code.
+    fn is_unauthorized(&self) -> bool {
+        self.kind() == Some(ErrorKind::Unauthorized)
+    }
+
+    /// [`ErrorKind::Forbidden`]: a 4003xx code other than 400311 (which is
+    /// [`is_rate_limited`](Self::is_rate_limited)), or HTTP 403 without a
+    /// documented code.
+    fn is_forbidden(&self) -> bool {
+        self.kind() == Some(ErrorKind::Forbidden)
+    }
+
+    /// [`ErrorKind::Conflict`]: code 400900 (or HTTP 409 without a documented
+    /// code) when no earlier attempt of this call can have created the item.
+    fn is_conflict(&self) -> bool {
+        self.kind() == Some(ErrorKind::Conflict)
+    }
+
+    /// [`ErrorKind::EarlierAttemptLanded`]: code 400900 on a retry after an
+    /// earlier attempt may have reached the service. The item the call
+    /// meant to create most likely exists: treat the call as done.
+    fn earlier_attempt_landed(&self) -> bool {
+        self.kind() == Some(ErrorKind::EarlierAttemptLanded)
+    }
+
+    /// How many attempts the call made (`1`: it was not retried), when it
+    /// ended with an error answer.
+    fn attempts(&self) -> Option<u32>;
+
+    /// The client-chosen id the request carried (`postId`, ...), when an
+    /// earlier attempt may have reached the service: after
+    /// [`earlier_attempt_landed`](Self::earlier_attempt_landed), the id of
+    /// the item that attempt created.
+    fn client_chosen_id(&self) -> Option<&str>;
+
+    /// Whether the error body was made up by the client, not sent by the
+    /// service: the answer was not a JSON object (an HTML page from a proxy,
+    /// an empty body). Its `message` names the status, the content type and
+    /// an excerpt of what came; it has no `code`.
+    fn body_made_by_client(&self) -> bool;
+
+    /// The documented rules a request broke, when it was refused before
+    /// sending (`Error::InvalidRequest`): the operation, and for each rule
+    /// the field path, the rule and its limit. `None` for any other error,
+    /// and for a value the builder could not convert (its message is all
+    /// there is).
+    fn violations(&self) -> Option<Violations>;
 
     /// Why an answer the operation documents could not be read at all: its
     /// body is not JSON, or not a JSON object (the error is then
@@ -129,12 +163,6 @@ pub trait ErrorExt {
     /// headers and the whole body). It names the status, the content type, an
     /// excerpt of the body and the parser's reason.
     fn unreadable_body(&self) -> Option<&UnreadableBody>;
-
-    /// Whether the item already exists: code 400900 (a retried create that
-    /// carried a client-chosen id answers this when its first attempt landed).
-    fn is_conflict(&self) -> bool {
-        self.error_code() == Some(ErrorCode::Conflict)
-    }
 }
 
 impl ErrorExt for Error<ErrorBody> {
@@ -145,32 +173,51 @@ impl ErrorExt for Error<ErrorBody> {
         }
     }
 
+    fn kind(&self) -> Option<ErrorKind> {
+        let status = self.status()?.as_u16();
+        let kind = match self.error_code() {
+            Some(code) if !matches!(code, ErrorCode::Unknown(_)) => kind_of_code(code),
+            _ => kind_of_status(status),
+        };
+        if kind == Some(ErrorKind::Conflict) && mark(self, marks::EARLIER_ATTEMPT_SENT).is_some() {
+            return Some(ErrorKind::EarlierAttemptLanded);
+        }
+        kind
+    }
+
+    fn attempts(&self) -> Option<u32> {
+        mark(self, marks::ATTEMPTS)?.parse().ok()
+    }
+
+    fn client_chosen_id(&self) -> Option<&str> {
+        mark(self, marks::CLIENT_CHOSEN_ID)
+    }
+
+    fn body_made_by_client(&self) -> bool {
+        mark(self, marks::MADE_BODY).is_some()
+    }
+
+    fn violations(&self) -> Option<Violations> {
+        match self {
+            Error::InvalidRequest(text) => Violations::parse(text),
+            _ => None,
+        }
+    }
+
     fn unreadable_body(&self) -> Option<&UnreadableBody> {
         match self {
             Error::UnexpectedResponse(response) => response.extensions().get::<UnreadableBody>(),
             _ => None,
         }
     }
+}
 
-    fn is_rate_limited(&self) -> bool {
-        self.status().is_some_and(|s| s.as_u16() == 429)
-            || self.error_code() == Some(ErrorCode::RateLimitExceeded)
-    }
-
-    fn is_not_found(&self) -> bool {
-        self.status().is_some_and(|s| s.as_u16() == 404)
-            || self.error_code() == Some(ErrorCode::ItemNotFound)
-    }
-
-    fn is_unauthorized(&self) -> bool {
-        self.status().is_some_and(|s| s.as_u16() == 401)
-            || self.error_code() == Some(ErrorCode::Unauthorized)
-    }
-
-    fn is_forbidden(&self) -> bool {
-        self.status().is_some_and(|s| s.as_u16() == 403)
-            || self
-                .error_code()
-                .is_some_and(|c| (400300..400400).contains(&c.code()))
-    }
+/// A [`marks`] header of an error answer, as text.
+fn mark<'a>(error: &'a Error<ErrorBody>, name: &str) -> Option<&'a str> {
+    let headers = match error {
+        Error::ErrorResponse(response) => response.headers(),
+        Error::UnexpectedResponse(response) => response.headers(),
+        _ => return None,
+    };
+    headers.get(name)?.to_str().ok()
 }

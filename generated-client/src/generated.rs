@@ -7349,9 +7349,7 @@ pub mod validation {
     /// that have something to check.
     fn path_parameters(
         operation_id: &str,
-    ) -> Option<
-        (&'static str, &'static str, &'static [(&'static str, &'static Schema)]),
-    > {
+    ) -> Option<(&'static str, &'static str, PathParameters)> {
         match operation_id {
             "approvePost" | "approve_post" => {
                 Some((
@@ -7375,7 +7373,7 @@ pub mod validation {
         }
     }
     ///The checked path parameters of `approvePost`.
-    static APPROVE_POST_PATH_PARAMETERS: &[(&str, &Schema)] = &[
+    static APPROVE_POST_PATH_PARAMETERS: PathParameters = &[
         (
             "postId",
             &Schema {
@@ -8361,7 +8359,7 @@ pub mod validation {
     /// path of its own); a path that does not match is left alone.
     fn check_path(
         template: &str,
-        parameters: &[(&'static str, &'static Schema)],
+        parameters: PathParameters,
         url_path: &str,
         out: &mut Vec<Violation>,
     ) {
@@ -8413,12 +8411,12 @@ pub mod validation {
         let mut i = 0;
         while i < bytes.len() {
             let hex = |b: u8| (b as char).to_digit(16);
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    out.push((high * 16 + low) as u8);
-                    i += 3;
-                    continue;
-                }
+            if bytes[i] == b'%' && i + 2 < bytes.len()
+                && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+            {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
             }
             out.push(bytes[i]);
             i += 1;
@@ -8428,6 +8426,9 @@ pub mod validation {
             Err(_) => Cow::Borrowed(segment),
         }
     }
+    /// The path parameters of an operation that have something to check, each
+    /// with its table.
+    type PathParameters = &'static [(&'static str, &'static Schema)];
     /// What the spec says of one JSON value, as far as the checks go. Generated
     /// tables leave out what checks nothing.
     struct Schema {

@@ -2,9 +2,11 @@
 #![deny(missing_docs)]
 
 mod client_builder;
+mod clock;
 pub mod decode;
 mod error;
 mod hooks;
+pub mod marks;
 mod region;
 mod retry;
 
@@ -31,9 +33,23 @@ mod generated {
 }
 
 pub use client_builder::{BuildError, ClientBuilder};
+pub use clock::{Clock, Sleep, TokioClock};
 pub use decode::{Answer, UnfitValue, UnreadableBody};
-pub use error::{ErrorCode, ErrorExt};
+pub use error::{ErrorExt, ErrorKind};
 pub use generated::*;
 pub use hooks::ClientState;
 pub use region::{Region, UnknownRegion};
-pub use retry::RetryPolicy;
+pub use retry::{AfterSend, DEFAULT_DEADLINE, Reach, RetryPolicy};
+
+/// A new random id for a create's client-chosen id field (`postId`, ...):
+/// a version 4 UUID in its 32-character hex form, cut to `max_length` if the
+/// field's documented limit is shorter. Set it yourself when you need to know
+/// the id even if the call fails in transit (then you can look the item up),
+/// or let [`ClientBuilder::fill_client_ids`] fill it in.
+pub fn new_client_chosen_id(max_length: Option<usize>) -> String {
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    if let Some(max) = max_length {
+        id.truncate(max);
+    }
+    id
+}

@@ -1,4 +1,4 @@
-//! When and how long to wait before trying a request again.
+//! When a failed attempt is tried again, and how long to wait first.
 
 use std::time::{Duration, SystemTime};
 
@@ -7,21 +7,40 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// The retry policy of a [`Client`](crate::Client).
 ///
-/// Retried: connection failures (the request never reached the service) and
-/// the statuses 408, 429, 500, 502, 503 and 504. Never retried: any other
-/// status, and timeouts after the request was sent (it may have been applied).
+/// Every failed attempt is classified by whether the request can have
+/// reached the service ([`Reach`]):
+///
+/// | failure | [`Reach`] | retried |
+/// |---|---|---|
+/// | connection refused, DNS failure, TLS handshake failure, connect timeout | [`NotSent`](Reach::NotSent) | yes |
+/// | HTTP 429 (rate limited, code 400311) | [`Refused`](Reach::Refused) | yes, after `Retry-After` |
+/// | HTTP 408, 500, 502, 503, 504 | [`MaybeApplied`](Reach::MaybeApplied) | only if safe (below) |
+/// | timeout, reset or broken connection after the request was written | [`MaybeApplied`](Reach::MaybeApplied) | only if safe (below) |
+/// | any other status (400, 401, 403, 404, 409, ...), an invalid request | — | never |
+///
+/// All five operations create or change something, so repeating one whose
+/// first attempt was applied can apply it twice. A
+/// [`MaybeApplied`](Reach::MaybeApplied) failure is therefore retried only as
+/// [`after_send`](Self::after_send) says; by default
+/// ([`AfterSend::WithClientChosenId`]) only when the request body carries an
+/// id the caller chose for what it creates (`postId`, `messageId`,
+/// `channelId`, a story's `referenceId`: the spec's `x-client-chosen-id`,
+/// listed in [`client_ids`](crate::client_ids)). The service refuses a second
+/// create with the same id (code 400900), so a repeat cannot create twice; if
+/// the repeat answers 400900, the error says so:
+/// [`ErrorExt::earlier_attempt_landed`](crate::ErrorExt::earlier_attempt_landed).
+/// [`ClientBuilder::fill_client_ids`](crate::ClientBuilder::fill_client_ids)
+/// makes every create carry such an id.
 ///
 /// The wait before retry `n` (0-based) is `initial_backoff * 2^n`, capped at
-/// `max_backoff`, with full jitter (a random wait between half of that and all
-/// of it). A `Retry-After` header (seconds or an HTTP date) replaces the backoff
-/// when present, capped at `max_retry_after`.
+/// `max_backoff`, with *equal jitter*: a random wait between half of that and
+/// all of it. A `Retry-After` header (seconds or an HTTP date) replaces the
+/// backoff when present, capped at `max_retry_after`.
 ///
-/// Creates are not idempotent: a retried create whose first attempt reached the
-/// service can create twice, unless the request carries an id the client chose
-/// (`postId`, `messageId`, `channelId`, or a story's `referenceId`). Then the
-/// second attempt fails with code 400900 (conflict, see
-/// [`ErrorCode::Conflict`](crate::ErrorCode::Conflict)), which tells you the
-/// first one landed.
+/// No call takes longer than [`deadline`](Self::deadline), all attempts and
+/// waits included: an attempt's timeout is shortened to the time left, and a
+/// retry whose wait would end past the deadline is not made (the last
+/// answer is returned as it was).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts after the first; `0` turns retries off. Default 2.
@@ -32,6 +51,41 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The longest wait a `Retry-After` header can ask for. Default 30 s.
     pub max_retry_after: Duration,
+    /// The longest one call may take, every attempt and wait included.
+    /// Default 60 s ([`DEFAULT_DEADLINE`]).
+    pub deadline: Duration,
+    /// Whether a failure that may have reached the service is retried.
+    /// Default [`AfterSend::WithClientChosenId`].
+    pub after_send: AfterSend,
+}
+
+/// The default [`RetryPolicy::deadline`].
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Whether a failed attempt can have reached the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// It cannot: the connection was never made (refused, DNS, TLS handshake,
+    /// connect timeout).
+    NotSent,
+    /// It did, and the service refused it without acting on it (HTTP 429).
+    Refused,
+    /// It may have been applied: a 408 or 5xx answer, or a timeout or broken
+    /// connection after the request was written.
+    MaybeApplied,
+}
+
+/// Which failures that may have reached the service are retried.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AfterSend {
+    /// Only requests whose body carries a client-chosen id (non-empty), so
+    /// that a repeat cannot create twice. The default.
+    #[default]
+    WithClientChosenId,
+    /// Every request: you accept that a create may be applied twice.
+    Always,
+    /// None.
+    Never,
 }
 
 impl Default for RetryPolicy {
@@ -41,25 +95,57 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
+            deadline: DEFAULT_DEADLINE,
+            after_send: AfterSend::WithClientChosenId,
         }
     }
 }
 
 impl RetryPolicy {
-    /// Whether an answer with this status is tried again.
-    pub fn is_retryable_status(&self, status: StatusCode) -> bool {
-        matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+    /// Whether an answer with this status may be retried, and what it says
+    /// about the request having reached the service; `None`: never retried.
+    pub fn classify_status(&self, status: StatusCode) -> Option<Reach> {
+        match status.as_u16() {
+            429 => Some(Reach::Refused),
+            408 | 500 | 502 | 503 | 504 => Some(Reach::MaybeApplied),
+            _ => None,
+        }
     }
 
-    /// Whether a transport error is tried again: only when the connection
-    /// failed, so the request cannot have reached the service.
-    pub fn is_retryable_error(&self, error: &reqwest::Error) -> bool {
-        error.is_connect()
+    /// Whether a transport error may be retried, and what it says about the
+    /// request having reached the service; `None`: never retried (a request
+    /// that could not be built, a redirect loop).
+    pub fn classify_error(&self, error: &reqwest::Error) -> Option<Reach> {
+        if error.is_connect() {
+            Some(Reach::NotSent)
+        } else if error.is_timeout() || error.is_request() || error.is_body() {
+            Some(Reach::MaybeApplied)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a failure of this kind is retried, given whether the request
+    /// carries a client-chosen id.
+    pub fn allows(&self, reach: Reach, carries_client_chosen_id: bool) -> bool {
+        match (reach, self.after_send) {
+            (Reach::NotSent | Reach::Refused, _) => true,
+            (Reach::MaybeApplied, AfterSend::Always) => true,
+            (Reach::MaybeApplied, AfterSend::WithClientChosenId) => carries_client_chosen_id,
+            (Reach::MaybeApplied, AfterSend::Never) => false,
+        }
     }
 
     /// How long to wait before retry `attempt` (0-based), given the failed
-    /// answer's headers, if any.
+    /// answer's headers, if any: the `Retry-After` wait (capped), else the
+    /// backoff with equal jitter.
     pub fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
+        self.delay_with(attempt, headers, fastrand::f64())
+    }
+
+    /// [`delay`](Self::delay) with the jitter given: `jitter` in `[0, 1)`
+    /// picks the wait between half of the backoff (0) and all of it (1).
+    pub fn delay_with(&self, attempt: u32, headers: Option<&HeaderMap>, jitter: f64) -> Duration {
         if let Some(wait) = headers.and_then(retry_after) {
             return wait.min(self.max_retry_after);
         }
@@ -67,13 +153,13 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(attempt))
             .min(self.max_backoff);
-        // Full jitter between half and all of the backoff.
         let half = exponential / 2;
-        half + half.mul_f64(fastrand::f64())
+        half + half.mul_f64(jitter.clamp(0.0, 1.0))
     }
 }
 
-/// Parses `Retry-After` as delay-seconds or as an HTTP date.
+/// Parses `Retry-After` as delay-seconds or as an HTTP date (against the
+/// system's wall clock, as the date is).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {

@@ -59,7 +59,7 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
             let doc = format!("The checked path parameters of `{operation_id}`.");
             statics.push(quote! {
                 #[doc = #doc]
-                static #name: &[(&str, &Schema)] = &[#(#parameters),*];
+                static #name: PathParameters = &[#(#parameters),*];
             });
             path_arms.push(quote! {
                 #operation_id | #snake => Some((#operation_id, #route, #name)),
@@ -140,7 +140,7 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
             /// that have something to check.
             fn path_parameters(
                 operation_id: &str,
-            ) -> Option<(&'static str, &'static str, &'static [(&'static str, &'static Schema)])> {
+            ) -> Option<(&'static str, &'static str, PathParameters)> {
                 match operation_id {
                     #(#path_arms)*
                     _ => None,

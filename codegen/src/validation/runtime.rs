@@ -315,7 +315,7 @@ pub fn check_request_parts(operation_id: &str, url_path: &str, body: Option<&[u8
 /// The path parameters of a URL path against its template: the template's
 /// segments are matched to the path's last ones (the base URL may have a
 /// path of its own); a path that does not match is left alone.
-fn check_path(template: &str, parameters: &[(&'static str, &'static Schema)], url_path: &str, out: &mut Vec<Violation>) {
+fn check_path(template: &str, parameters: PathParameters, url_path: &str, out: &mut Vec<Violation>) {
     let expected: Vec<&str> = template.trim_matches('/').split('/').collect();
     let actual: Vec<&str> = url_path.trim_end_matches('/').split('/').collect();
     let Some(tail) = actual.len().checked_sub(expected.len()).map(|start| &actual[start..]) else {
@@ -350,12 +350,13 @@ fn percent_decode(segment: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -365,6 +366,10 @@ fn percent_decode(segment: &str) -> Cow<'_, str> {
         Err(_) => Cow::Borrowed(segment),
     }
 }
+/// The path parameters of an operation that have something to check, each
+/// with its table.
+type PathParameters = &'static [(&'static str, &'static Schema)];
+
 /// What the spec says of one JSON value, as far as the checks go. Generated
 /// tables leave out what checks nothing.
 struct Schema {

@@ -13,9 +13,7 @@ mod runtime {
         }
     }
 
-    fn path_parameters(
-        operation_id: &str,
-    ) -> Option<(&'static str, &'static str, &'static [(&'static str, &'static Schema)])> {
+    fn path_parameters(operation_id: &str) -> Option<(&'static str, &'static str, PathParameters)> {
         match operation_id {
             "things" => Some(("things", "/things/{id}/parts/{part}", THINGS_PATH)),
             _ => None,
@@ -28,7 +26,7 @@ mod runtime {
             .find(|name| *name == operation_id)
     }
 
-    static THINGS_PATH: &[(&str, &Schema)] = &[("id", &SHORT)];
+    static THINGS_PATH: PathParameters = &[("id", &SHORT)];
     static SHORT: Schema = Schema {
         max_length: Some(3),
         ..Schema::NONE
@@ -221,8 +219,8 @@ fn path_parameters_are_checked_in_the_url_as_sent() {
 fn path_and_body_violations_are_reported_together() {
     let refused = check_request_parts("things", "/things/abcd/parts/1", None).unwrap_err();
     assert_eq!(refused.violations.len(), 1);
-    let body = check_request_parts("object", "/x", Some(br#"{"id": 1, "name": "long"}"#))
-        .unwrap_err();
+    let body =
+        check_request_parts("object", "/x", Some(br#"{"id": 1, "name": "long"}"#)).unwrap_err();
     assert_eq!(body.operation, "object");
     assert_eq!(body.violations.len(), 1);
     assert_eq!(body.violations[0].location, Location::Body);
@@ -235,21 +233,44 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
     let every_rule = [
         Rule::Required,
         Rule::NotNull,
-        Rule::MaxLength { max: 900, actual: 901 },
+        Rule::MaxLength {
+            max: 900,
+            actual: 901,
+        },
         Rule::MinLength { min: 1, actual: 0 },
         Rule::MaxItems { max: 5, actual: 6 },
         Rule::MinItems { min: 2, actual: 1 },
-        Rule::Minimum { min: 1.0, exclusive: false, actual: 0.0 },
-        Rule::Minimum { min: 0.5, exclusive: true, actual: 0.5 },
-        Rule::Maximum { max: 1000.0, exclusive: false, actual: 1e300 },
-        Rule::Maximum { max: -2.25, exclusive: true, actual: 3.125 },
+        Rule::Minimum {
+            min: 1.0,
+            exclusive: false,
+            actual: 0.0,
+        },
+        Rule::Minimum {
+            min: 0.5,
+            exclusive: true,
+            actual: 0.5,
+        },
+        Rule::Maximum {
+            max: 1000.0,
+            exclusive: false,
+            actual: 1e300,
+        },
+        Rule::Maximum {
+            max: -2.25,
+            exclusive: true,
+            actual: 3.125,
+        },
         Rule::DateTime,
     ];
     let violations: Vec<Violation> = every_rule
         .iter()
         .enumerate()
         .map(|(i, rule)| Violation {
-            location: if i % 3 == 0 { Location::PathParameter } else { Location::Body },
+            location: if i % 3 == 0 {
+                Location::PathParameter
+            } else {
+                Location::Body
+            },
             path: match i % 3 {
                 0 => "postId".to_owned(),
                 1 => String::new(),
@@ -258,11 +279,16 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
             rule: rule.clone(),
         })
         .collect();
-    let all = Violations { operation: "object", violations };
+    let all = Violations {
+        operation: "object",
+        violations,
+    };
     assert_eq!(Violations::parse(&all.to_string()), Some(all.clone()));
     assert_eq!(Violations::parse("conversion to `X` for x failed"), None);
     assert_eq!(
-        Violations::parse("unknownOp request breaks documented rules: body: required field is missing"),
+        Violations::parse(
+            "unknownOp request breaks documented rules: body: required field is missing"
+        ),
         None,
         "only the spec's operations"
     );

@@ -1,7 +1,8 @@
 //! Error answers become typed errors: body, code, helpers; non-JSON pages too.
 
-use generated_client::{Error, ErrorCode, ErrorExt};
+use generated_client::{Error, ErrorCode, ErrorExt, ErrorKind, marks};
 use httpmock::MockServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::{client_with_retries, error_body};
 
@@ -124,6 +125,8 @@ async fn an_html_error_page_keeps_its_status_and_an_excerpt() {
         "an excerpt, not the whole page: {message}"
     );
     assert!(message.ends_with('…'));
+    assert!(error.body_made_by_client(), "the caller can tell");
+    assert_eq!(error.attempts(), Some(1));
 }
 
 #[tokio::test]
@@ -146,4 +149,171 @@ async fn an_empty_or_non_object_error_body_is_still_typed() {
                 .starts_with("HTTP 500")
         );
     }
+}
+
+/// Each predicate of `ErrorExt`, by name.
+fn predicates(error: &Error<generated_client::types::ErrorBody>) -> Vec<&'static str> {
+    [
+        ("is_rate_limited", error.is_rate_limited()),
+        ("is_not_found", error.is_not_found()),
+        ("is_unauthorized", error.is_unauthorized()),
+        ("is_forbidden", error.is_forbidden()),
+        ("is_conflict", error.is_conflict()),
+        ("earlier_attempt_landed", error.earlier_attempt_landed()),
+    ]
+    .into_iter()
+    .filter_map(|(name, holds)| holds.then_some(name))
+    .collect()
+}
+
+#[tokio::test]
+async fn every_documented_code_answers_at_most_one_predicate() {
+    assert_eq!(
+        ErrorCode::DOCUMENTED.len(),
+        16,
+        "the docs README lists 16 codes"
+    );
+    for &code in ErrorCode::DOCUMENTED {
+        // With the status the docs give it, and with the statuses a proxy or
+        // a service change might put around it.
+        let documented = code.documented_status().unwrap_or(400);
+        for status in [documented, 400, 403, 404, 429, 500] {
+            let body = error_body(code.code(), "x").to_string();
+            let error = error_for(status, "application/json", &body).await;
+            let held = predicates(&error);
+            assert!(held.len() <= 1, "{code} with HTTP {status}: {held:?}");
+            assert_eq!(
+                held.first().copied(),
+                error.kind().map(|kind| match kind {
+                    ErrorKind::RateLimited => "is_rate_limited",
+                    ErrorKind::NotFound => "is_not_found",
+                    ErrorKind::Unauthorized => "is_unauthorized",
+                    ErrorKind::Forbidden => "is_forbidden",
+                    ErrorKind::Conflict => "is_conflict",
+                    ErrorKind::EarlierAttemptLanded => "earlier_attempt_landed",
+                    _ => "another kind",
+                }),
+                "{code} with HTTP {status}"
+            );
+            assert_eq!(error.error_code(), Some(code));
+        }
+    }
+    let expected = [
+        (400311, Some("is_rate_limited")),
+        (400300, Some("is_forbidden")),
+        (400312, Some("is_forbidden")),
+        (400100, Some("is_unauthorized")),
+        (400400, Some("is_not_found")),
+        (400900, Some("is_conflict")),
+        (400000, None),
+        (500000, None),
+    ];
+    for (code, predicate) in expected {
+        let error = error_for(403, "application/json", &error_body(code, "x").to_string()).await;
+        assert_eq!(
+            predicates(&error).first().copied(),
+            predicate,
+            "{code} with HTTP 403"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_documented_code_the_status_decides() {
+    for (status, predicate) in [
+        (401, Some("is_unauthorized")),
+        (403, Some("is_forbidden")),
+        (404, Some("is_not_found")),
+        (409, Some("is_conflict")),
+        (429, Some("is_rate_limited")),
+        (400, None),
+        (502, None),
+    ] {
+        for body in [
+            "{}".to_owned(),
+            error_body(499999, "new").to_string(),
+            "<html/>".to_owned(),
+        ] {
+            let error = error_for(status, "application/json", &body).await;
+            assert_eq!(
+                predicates(&error).first().copied(),
+                predicate,
+                "{status} {body}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_json_error_body_is_the_service_s_and_marks_cannot_be_forged() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(400)
+                .header(marks::MADE_BODY, "true")
+                .header(marks::EARLIER_ATTEMPT_SENT, "true")
+                .header(marks::ATTEMPTS, "7")
+                .json_body(error_body(400900, "dup"));
+        })
+        .await;
+    let error = client_with_retries(&server, 0)
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!error.body_made_by_client());
+    assert!(!error.earlier_attempt_landed());
+    assert!(error.is_conflict());
+    assert_eq!(error.attempts(), Some(1));
+}
+
+/// A one-shot server on loopback that answers the first request with `head`
+/// and `partial` and then closes the connection, leaving the body short of
+/// its `Content-Length`.
+async fn truncating_server(head: &'static str, partial: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                return;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(partial.as_bytes()).await.unwrap();
+        socket.flush().await.unwrap();
+        drop(socket);
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn a_failure_reading_an_error_body_is_a_transport_error() {
+    let base = truncating_server(
+        "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n",
+        r#"{"status": "error", "code": 5000"#,
+    )
+    .await;
+    let error = generated_client::Client::builder()
+        .base_url(&base)
+        .bearer_token(crate::support::TOKEN)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::CommunicationError(ref e) if e.is_body() || e.is_decode()),
+        "not a made-up error body: {error:?}"
+    );
+    assert!(!error.body_made_by_client());
 }

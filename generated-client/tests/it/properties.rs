@@ -571,7 +571,7 @@ fn escaped_strings_and_duplicate_keys_are_read_as_serde_json_reads_them() {
     assert_eq!(violations.violations[0].path, ".tags[0]");
     assert!(
         violations.violations[0]
-            .message
+            .message()
             .starts_with("25 characters")
     );
     // The last of duplicate keys wins, as in `serde_json::Value`.

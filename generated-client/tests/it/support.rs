@@ -1,31 +1,70 @@
 //! Shared helpers: fixtures, and clients pointed at a mock server.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-use generated_client::{Client, RetryPolicy};
+use generated_client::{Client, ClientBuilder, Clock, RetryPolicy, Sleep};
 use httpmock::MockServer;
 use serde_json::Value;
 
 /// The token every test client sends.
 pub const TOKEN: &str = "test-token-s3cr3t";
 
-/// A client for `server` with fast retries (1 ms backoff), so retry tests are quick.
+/// A clock for tests: waits return at once and are recorded, and the time
+/// moves on by each wait (and by nothing else).
+#[derive(Debug)]
+pub struct TestClock {
+    start: Instant,
+    waits: Mutex<Vec<Duration>>,
+}
+
+impl TestClock {
+    /// A clock at "now", with no waits yet.
+    pub fn new() -> Arc<TestClock> {
+        Arc::new(TestClock {
+            start: Instant::now(),
+            waits: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The waits asked for so far, in order.
+    pub fn waits(&self) -> Vec<Duration> {
+        self.waits.lock().unwrap().clone()
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Instant {
+        self.start + self.waits.lock().unwrap().iter().sum::<Duration>()
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        self.waits.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// A builder for `server` with the default retry policy and a [`TestClock`],
+/// so retries wait for nothing.
+pub fn builder(server: &MockServer, clock: &Arc<TestClock>) -> ClientBuilder {
+    Client::builder()
+        .base_url(&server.base_url())
+        .bearer_token(TOKEN)
+        .clock(clock.clone())
+}
+
+/// A client for `server` that retries (2 retries), on a [`TestClock`].
 pub fn client(server: &MockServer) -> Client {
     client_with_retries(server, 2)
 }
 
-/// A client for `server` with `max_retries` fast retries.
+/// A client for `server` with `max_retries`, on a [`TestClock`].
 pub fn client_with_retries(server: &MockServer, max_retries: u32) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .bearer_token(TOKEN)
+    builder(server, &TestClock::new())
         .retry_policy(RetryPolicy {
             max_retries,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_retry_after: Duration::from_secs(30),
+            ..RetryPolicy::default()
         })
         .build()
         .expect("valid test client")

@@ -1,7 +1,8 @@
 //! Every documented constraint is checked before a request leaves: the error
 //! names the field and the limit, and the server sees nothing.
 
-use generated_client::{Error, types};
+use generated_client::validation::{Location, Rule, Violation};
+use generated_client::{Error, ErrorExt, types};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -51,8 +52,17 @@ async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
         0,
         "{operation}: a refused request was sent"
     );
-    match result {
-        Err(Error::InvalidRequest(message)) => message,
+    let error = result.unwrap_err();
+    // The same rules, as values code can match.
+    let violations = error
+        .violations()
+        .unwrap_or_else(|| panic!("{operation}: the text does not read back: {error}"));
+    assert_eq!(violations.operation, operation);
+    match error {
+        Error::InvalidRequest(message) => {
+            assert_eq!(message, violations.to_string());
+            message
+        }
         other => panic!("{operation}: expected InvalidRequest, got {other:?}"),
     }
 }
@@ -188,7 +198,7 @@ async fn each_documented_constraint_is_refused_before_sending() {
         let message = refused(operation, edit).await;
         assert!(
             message.starts_with(&format!(
-                "{operation} request body breaks a documented constraint: "
+                "{operation} request breaks documented rules: body `"
             )),
             "{message}"
         );
@@ -264,7 +274,7 @@ fn the_generated_check_can_be_called_directly() {
     assert_eq!(violations.operation, "createPost");
     assert_eq!(violations.violations[0].path, ".data");
     assert_eq!(
-        violations.violations[0].message,
+        violations.violations[0].message(),
         "required field is missing"
     );
 }
@@ -303,4 +313,83 @@ async fn turning_validation_off_sends_what_the_caller_built() {
         .unwrap_err();
     assert!(error.to_string().contains("`.tags`: 6 items"), "{error}");
     assert_eq!(ok.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn a_path_parameter_over_its_limit_names_the_limit() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let error = client(&server)
+        .approve_post()
+        .post_id("p".repeat(901))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(any.calls_async().await, 0);
+    assert_eq!(
+        error.to_string(),
+        "Invalid Request: approvePost request breaks documented rules: path parameter `postId`: 901 characters, more than the maximum length of 900"
+    );
+    let violations = error.violations().expect("structured");
+    assert_eq!(violations.operation, "approvePost");
+    assert_eq!(
+        violations.violations,
+        [Violation {
+            location: Location::PathParameter,
+            path: "postId".to_owned(),
+            rule: Rule::MaxLength {
+                max: 900,
+                actual: 901
+            },
+        }]
+    );
+    // 900 characters, some of them escaped in the URL, are within the limit.
+    let ok = format!("{}/ü", "p".repeat(898));
+    client(&server)
+        .approve_post()
+        .post_id(ok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(any.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn rules_are_values_with_their_limits() {
+    let message = refused("createChannel", |b| {
+        b["autoDeleteMessageByFlagLimit"] = json!(0);
+        b["displayName"] = Value::String("x".repeat(101));
+    })
+    .await;
+    let violations = generated_client::validation::Violations::parse(&message).unwrap();
+    let rules: Vec<(&str, &Rule)> = violations
+        .violations
+        .iter()
+        .map(|v| (v.path.as_str(), &v.rule))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (
+                ".autoDeleteMessageByFlagLimit",
+                &Rule::Minimum {
+                    min: 1.0,
+                    exclusive: false,
+                    actual: 0.0
+                }
+            ),
+            (
+                ".displayName",
+                &Rule::MaxLength {
+                    max: 100,
+                    actual: 101
+                }
+            ),
+        ]
+    );
+    assert_eq!(violations.violations[1].rule.keyword(), "maxLength");
 }

@@ -22,10 +22,12 @@ use serde_json::Value;
 use crate::Error;
 use crate::source::{Sources, escape};
 
-/// The operation extension naming the body property that holds a client-chosen id.
-pub(crate) const CLIENT_CHOSEN_ID: &str = "x-client-chosen-id";
-/// The schema extension listing the error codes.
-pub(crate) const ERROR_CODES: &str = "x-error-codes";
+/// The operation extension naming the request body property that holds an
+/// id the caller may choose for what the operation creates.
+pub const CLIENT_CHOSEN_ID: &str = "x-client-chosen-id";
+/// The extension, on one schema property, listing the documented error codes
+/// (`code`, `name`, `description`, optional `status`).
+pub const ERROR_CODES: &str = "x-error-codes";
 
 /// One operation's client-chosen id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,7 +412,7 @@ fn client_id_table(ids: &[ClientChosenId]) -> TokenStream {
                 pub max_length: Option<usize>,
             }
 
-            /// Every operation with a client-chosen id, in the spec's order.
+            /// Every operation with a client-chosen id, sorted by path.
             pub const ALL: &[ClientChosenId] = &[#(#entries)*];
 
             /// The client-chosen id of `operation_id` (the spec's `createPost`

@@ -30,6 +30,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 
 pub use error::{Error, Place};
+pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES};
 pub use render::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 pub use summary::summarize_changes;
 

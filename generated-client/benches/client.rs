@@ -567,6 +567,16 @@ fn content_length(head: &[u8]) -> usize {
 
 criterion_group!(benches, create_post_benches, decode_benches);
 
+/// [`PAIRED_ROUNDS`], or the `PAIRED_ROUNDS` environment variable: more
+/// rounds give a steadier median on a noisy machine.
+fn paired_rounds() -> usize {
+    std::env::var("PAIRED_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .filter(|rounds| *rounds > 0)
+        .unwrap_or(PAIRED_ROUNDS)
+}
+
 /// Criterion's groups, then the paired comparisons: in full under
 /// `cargo bench` (unless a name filter excludes `client/create_post_paired`
 /// or `client/decode_paired`),
@@ -581,14 +591,14 @@ fn main() {
     let benchmarking = args.iter().any(|a| a == "--bench");
     if wanted("client/create_post_paired") && !listing {
         if benchmarking {
-            paired_comparison(PAIRED_ROUNDS, PAIRED_CALLS);
+            paired_comparison(paired_rounds(), PAIRED_CALLS);
         } else {
             paired_comparison(1, 1);
         }
     }
     if wanted("client/decode_paired") && !listing {
         if benchmarking {
-            paired_decoding(PAIRED_ROUNDS, 10);
+            paired_decoding(paired_rounds(), 10);
         } else {
             paired_decoding(1, 1);
         }

@@ -11,10 +11,11 @@ pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Where the client reads the time and how it waits between attempts.
 ///
-/// The default, [`TokioClock`], is tokio's clock: real time, or tokio's
-/// paused clock in a `#[tokio::test(start_paused = true)]`. A test can give
+/// The default, [`TokioClock`], is tokio's clock. A test can give
 /// [`ClientBuilder::clock`](crate::ClientBuilder::clock) a clock of its own
-/// that records the waits and returns at once.
+/// that records the waits and returns at once. (tokio's paused clock is no
+/// substitute against a real socket: it jumps ahead while the client waits
+/// for the server, so reqwest's own timeouts fire at once.)
 ///
 /// Only the retry loop uses it (backoff and `Retry-After` waits, the call's
 /// deadline); the timeout of one attempt is reqwest's, on real time.

@@ -8905,7 +8905,7 @@ pub mod client_ids {
         /// The property's documented maximum length, if any.
         pub max_length: Option<usize>,
     }
-    /// Every operation with a client-chosen id, in the spec's order.
+    /// Every operation with a client-chosen id, sorted by path.
     pub const ALL: &[ClientChosenId] = &[
         ClientChosenId {
             operation: "createChannel",

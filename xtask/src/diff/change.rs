@@ -133,6 +133,13 @@ pub enum Kind {
     DescriptionChanged,
     /// Other documentation or metadata changed (title, example, tags, servers, ...).
     MetadataChanged,
+    /// An operation's `x-client-chosen-id` was added, removed or renamed: which
+    /// failures of it are retried changes.
+    ClientChosenIdChanged,
+    /// A code was added to `x-error-codes` (a new `ErrorCode` variant).
+    ErrorCodeAdded,
+    /// A code left `x-error-codes`, or its variant was renamed.
+    ErrorCodeRemoved,
     /// A difference the diff cannot classify; review it by hand.
     UnclassifiedChange,
 }
@@ -176,6 +183,9 @@ impl Kind {
             Kind::DefaultChanged => "default_changed",
             Kind::DescriptionChanged => "description_changed",
             Kind::MetadataChanged => "metadata_changed",
+            Kind::ClientChosenIdChanged => "client_chosen_id_changed",
+            Kind::ErrorCodeAdded => "error_code_added",
+            Kind::ErrorCodeRemoved => "error_code_removed",
             Kind::UnclassifiedChange => "unclassified_change",
         }
     }

@@ -21,9 +21,10 @@
 //! pair is visited at most once per operation and side, which also ends `$ref`
 //! cycles.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
+use codegen::{CLIENT_CHOSEN_ID, ERROR_CODES};
 use serde_json::{Map, Value};
 
 use super::change::{Change, Kind, Severity};
@@ -331,6 +332,10 @@ impl<'a> Walk<'a> {
             }
             let (b, n) = (base.get(key), new.get(key));
             if b == n {
+                continue;
+            }
+            if key == CLIENT_CHOSEN_ID {
+                self.client_chosen_id(operation, location, b, n);
                 continue;
             }
             let kind = match key {
@@ -877,6 +882,10 @@ impl<'a> Walk<'a> {
                     Severity::Info,
                     format!("default changed from {} to {}", show(b), show(n)),
                 ),
+                ERROR_CODES => {
+                    self.error_codes(scope, path, b, n);
+                    continue;
+                }
                 _ if SCHEMA_METADATA_KEYS.contains(&key) || key.starts_with("x-") => (
                     Kind::MetadataChanged,
                     Severity::Info,
@@ -890,6 +899,103 @@ impl<'a> Walk<'a> {
                 ),
             };
             self.push(scope, path, kind, severity, message);
+        }
+    }
+
+    /// `x-client-chosen-id` of an operation: which failures are retried.
+    fn client_chosen_id(
+        &mut self,
+        operation: Option<&str>,
+        location: &str,
+        base: Option<&Value>,
+        new: Option<&Value>,
+    ) {
+        let name = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+        let message = match (name(base), name(new)) {
+            (None, Some(new)) => format!(
+                "`{new}` is now a client-chosen id: a request carrying it is retried after a 5xx or a timeout after sending"
+            ),
+            (Some(base), None) => format!(
+                "`{base}` is no longer a client-chosen id: a 5xx or a timeout after sending is no longer retried"
+            ),
+            (base, new) => format!(
+                "the client-chosen id is now {} (was {}): retries after sending follow it",
+                new.map_or("none".to_owned(), |n| format!("`{n}`")),
+                base.map_or("none".to_owned(), |b| format!("`{b}`")),
+            ),
+        };
+        self.push_at(
+            operation,
+            location.to_owned(),
+            Kind::ClientChosenIdChanged,
+            Severity::NonBreaking,
+            message,
+        );
+    }
+
+    /// `x-error-codes`: `ErrorCode`'s variants. A variant removed or renamed
+    /// breaks code naming it; one added is new API (`ErrorCode` is
+    /// `#[non_exhaustive]`), though `from_code` of that number was
+    /// `Unknown` before; descriptions and statuses are documentation.
+    fn error_codes(
+        &mut self,
+        scope: &Scope<'_>,
+        path: &str,
+        base: Option<&Value>,
+        new: Option<&Value>,
+    ) {
+        let entries = |list: Option<&Value>| -> BTreeMap<i64, (String, Value)> {
+            list.and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| {
+                    let code = entry.get("code")?.as_i64()?;
+                    let name = entry.get("name")?.as_str()?.to_owned();
+                    Some((code, (name, entry.clone())))
+                })
+                .collect()
+        };
+        let (base, new) = (entries(base), entries(new));
+        for (code, (name, entry)) in &base {
+            match new.get(code) {
+                None => self.push(
+                    scope,
+                    path,
+                    Kind::ErrorCodeRemoved,
+                    Severity::Breaking,
+                    format!(
+                        "error code {code} is no longer listed: `ErrorCode::{name}` is removed and the code becomes `ErrorCode::Unknown({code})`"
+                    ),
+                ),
+                Some((new_name, _)) if new_name != name => self.push(
+                    scope,
+                    path,
+                    Kind::ErrorCodeRemoved,
+                    Severity::Breaking,
+                    format!("error code {code}: `ErrorCode::{name}` is renamed `ErrorCode::{new_name}`"),
+                ),
+                Some((_, new_entry)) if new_entry != entry => self.push(
+                    scope,
+                    path,
+                    Kind::MetadataChanged,
+                    Severity::Info,
+                    format!("error code {code} (`ErrorCode::{name}`): its description or status changed"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (code, (name, _)) in &new {
+            if !base.contains_key(code) {
+                self.push(
+                    scope,
+                    path,
+                    Kind::ErrorCodeAdded,
+                    Severity::NonBreaking,
+                    format!(
+                        "error code {code} is new: `ErrorCode::{name}` (`from_code({code})` was `ErrorCode::Unknown({code})`)"
+                    ),
+                );
+            }
         }
     }
 

@@ -1061,3 +1061,89 @@ fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
         "{message}"
     );
 }
+
+// ------------------------------------------------------- generated-from extensions
+
+#[test]
+fn a_client_chosen_id_changes_retries_and_is_not_breaking() {
+    let with_id = edit(
+        BASE,
+        "      operationId: createThing\n",
+        "      operationId: createThing\n      x-client-chosen-id: name\n",
+    );
+    check(
+        BASE,
+        &with_id,
+        "non-breaking client_chosen_id_changed createThing (POST /things/{thingId})",
+    );
+    let report = compare(BASE, &with_id);
+    assert!(
+        report.changes[0]
+            .message
+            .contains("`name` is now a client-chosen id"),
+        "{}",
+        report.changes[0].message
+    );
+    check(
+        &with_id,
+        BASE,
+        "non-breaking client_chosen_id_changed createThing (POST /things/{thingId})",
+    );
+}
+
+const CODES: &str = "        size:
+          type: integer
+          x-error-codes:
+            - code: 400000
+              name: BadRequest
+              description: bad request
+            - code: 400311
+              name: RateLimitExceeded
+              description: rate limit exceeded
+";
+
+#[test]
+fn error_codes_removed_or_renamed_are_breaking_and_added_are_not() {
+    let base = edit(BASE, "        size:\n          type: integer\n", CODES);
+    let removed = edit(
+        &base,
+        "            - code: 400000\n              name: BadRequest\n              description: bad request\n",
+        "",
+    );
+    check(
+        &base,
+        &removed,
+        "breaking error_code_removed createThing response .things[].size
+         breaking error_code_removed listThings response [].size",
+    );
+    check(
+        &removed,
+        &base,
+        "non-breaking error_code_added createThing response .things[].size
+         non-breaking error_code_added listThings response [].size",
+    );
+    let renamed = edit(&base, "name: RateLimitExceeded", "name: RateLimited");
+    let report = compare(&base, &renamed);
+    assert_eq!(
+        rows(&report),
+        "breaking error_code_removed createThing response .things[].size\n\
+         breaking error_code_removed listThings response [].size"
+    );
+    assert!(
+        report.changes[0]
+            .message
+            .contains("`ErrorCode::RateLimitExceeded` is renamed `ErrorCode::RateLimited`"),
+        "{}",
+        report.changes[0].message
+    );
+    check(
+        &base,
+        &edit(
+            &base,
+            "description: bad request",
+            "description: the request is bad",
+        ),
+        "info metadata_changed createThing response .things[].size
+         info metadata_changed listThings response [].size",
+    );
+}

@@ -164,12 +164,56 @@ impl Violation {
 }
 
 impl ::std::fmt::Display for Violation {
+    /// `body `.tags`: 6 items, more than the maximum of 5`. In the path, a
+    /// backtick or a backslash (possible in a property name) is escaped with
+    /// a backslash, so the text reads back unambiguously.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match (self.location, self.path.is_empty()) {
-            (Location::Body, true) => write!(f, "body: {}", self.rule),
-            (Location::Body, false) => write!(f, "body `{}`: {}", self.path, self.rule),
-            (Location::PathParameter, _) => write!(f, "path parameter `{}`: {}", self.path, self.rule),
+        let location = match self.location {
+            Location::Body => "body",
+            Location::PathParameter => "path parameter",
+        };
+        if self.path.is_empty() {
+            return write!(f, "{location}: {}", self.rule);
         }
+        write!(f, "{location} `")?;
+        for c in self.path.chars() {
+            if matches!(c, '`' | '\\') {
+                f.write_str("\\")?;
+            }
+            write!(f, "{c}")?;
+        }
+        write!(f, "`: {}", self.rule)
+    }
+}
+
+impl Violation {
+    /// Reads one violation from the start of `text` (as `Display` writes
+    /// it), up to the `; ` before the next one; returns it and the rest.
+    fn read(text: &str) -> Option<(Violation, &str)> {
+        let (location, rest) = if let Some(rest) = text.strip_prefix("body") {
+            (Location::Body, rest)
+        } else {
+            (Location::PathParameter, text.strip_prefix("path parameter")?)
+        };
+        let mut path = String::new();
+        let rest = match rest.strip_prefix(": ") {
+            Some(rest) => rest,
+            None => {
+                let quoted = rest.strip_prefix(" `")?;
+                let mut chars = quoted.char_indices();
+                let end = loop {
+                    match chars.next()? {
+                        (_, '\\') => path.push(chars.next()?.1),
+                        (at, '`') => break at,
+                        (_, c) => path.push(c),
+                    }
+                };
+                quoted[end..].strip_prefix("`: ")?
+            }
+        };
+        // A rule's text has no semicolon.
+        let (rule, rest) = rest.split_once("; ").unwrap_or((rest, ""));
+        Some((Violation { location, path, rule: rule.parse().ok()? }, rest))
     }
 }
 
@@ -178,21 +222,10 @@ impl ::std::str::FromStr for Violation {
 
     /// The inverse of `Display`.
     fn from_str(text: &str) -> Result<Violation, ()> {
-        let (location, rest) = if let Some(rest) = text.strip_prefix("body") {
-            (Location::Body, rest)
-        } else if let Some(rest) = text.strip_prefix("path parameter") {
-            (Location::PathParameter, rest)
-        } else {
-            return Err(());
-        };
-        let (path, rule) = if let Some(rule) = rest.strip_prefix(": ") {
-            (String::new(), rule)
-        } else {
-            let quoted = rest.strip_prefix(" `").ok_or(())?;
-            let (path, rule) = quoted.rsplit_once("`: ").ok_or(())?;
-            (path.to_owned(), rule)
-        };
-        Ok(Violation { location, path, rule: rule.parse()? })
+        match Violation::read(text) {
+            Some((violation, "")) => Ok(violation),
+            _ => Err(()),
+        }
     }
 }
 
@@ -228,13 +261,17 @@ impl Violations {
     /// request carries (the `Display` of a `Violations`); `None` for any
     /// other text. The operation must be one of the spec's.
     pub fn parse(text: &str) -> Option<Violations> {
-        let (operation, list) = text.split_once(BREAKS)?;
+        let (operation, mut list) = text.split_once(BREAKS)?;
         let operation = operation_name(operation)?;
-        let violations = list
-            .split("; ")
-            .map(str::parse)
-            .collect::<Result<Vec<Violation>, ()>>()
-            .ok()?;
+        let mut violations = Vec::new();
+        while !list.is_empty() {
+            let (violation, rest) = Violation::read(list)?;
+            violations.push(violation);
+            list = rest;
+        }
+        if violations.is_empty() {
+            return None;
+        }
         Some(Violations { operation, violations })
     }
 }

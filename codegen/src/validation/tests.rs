@@ -293,3 +293,62 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
         "only the spec's operations"
     );
 }
+
+mod round_trip {
+    use proptest::prelude::*;
+
+    use super::runtime::{Location, Rule, Violation, Violations};
+
+    fn rule() -> impl Strategy<Value = Rule> {
+        let size = 0usize..100_000;
+        let number = prop_oneof![any::<i32>().prop_map(f64::from), -1e300f64..1e300];
+        prop_oneof![
+            Just(Rule::Required),
+            Just(Rule::NotNull),
+            Just(Rule::DateTime),
+            (size.clone(), size.clone()).prop_map(|(max, actual)| Rule::MaxLength { max, actual }),
+            (size.clone(), size.clone()).prop_map(|(min, actual)| Rule::MinLength { min, actual }),
+            (size.clone(), size.clone()).prop_map(|(max, actual)| Rule::MaxItems { max, actual }),
+            (size.clone(), size).prop_map(|(min, actual)| Rule::MinItems { min, actual }),
+            (number.clone(), any::<bool>(), number.clone()).prop_map(|(min, exclusive, actual)| {
+                Rule::Minimum {
+                    min,
+                    exclusive,
+                    actual,
+                }
+            }),
+            (number.clone(), any::<bool>(), number).prop_map(|(max, exclusive, actual)| {
+                Rule::Maximum {
+                    max,
+                    exclusive,
+                    actual,
+                }
+            }),
+        ]
+    }
+
+    fn violation() -> impl Strategy<Value = Violation> {
+        // Any characters, the ones the text escapes and quotes among them.
+        let path = prop_oneof![any::<String>(), "[.`;\\\\ :a\\[\\]0-9]{0,12}",];
+        (any::<bool>(), path, rule()).prop_map(|(in_path, path, rule)| Violation {
+            location: if in_path {
+                Location::PathParameter
+            } else {
+                Location::Body
+            },
+            path,
+            rule,
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_violations_read_back_from_their_text(
+            violations in proptest::collection::vec(violation(), 1..5)
+        ) {
+            let all = Violations { operation: "object", violations };
+            let text = all.to_string();
+            prop_assert_eq!(Violations::parse(&text), Some(all), "{}", text);
+        }
+    }
+}

@@ -8,7 +8,7 @@
 use crate::decode::UnreadableBody;
 use crate::types::ErrorBody;
 use crate::validation::Violations;
-use crate::{Error, ErrorCode, marks};
+use crate::{Error, ErrorCode, Reach, RetryPolicy, marks};
 
 impl ErrorBody {
     /// The typed error code, when the body has one.
@@ -134,6 +134,17 @@ pub trait ErrorExt {
         self.kind() == Some(ErrorKind::EarlierAttemptLanded)
     }
 
+    /// Whether the failed request can have reached the service, by the
+    /// last attempt (the same classification the retry policy uses):
+    /// [`Reach::NotSent`] for a request refused before sending or a
+    /// connection that was never made; [`Reach::Refused`] for a 4xx answer
+    /// (the service turned it down without acting on it; a 408 excepted);
+    /// [`Reach::MaybeApplied`] for a 408 or 5xx answer, or a timeout or
+    /// broken connection after sending: a create may exist. `None` for an
+    /// answer that failed to decode (it was applied: the service answered
+    /// 2xx) or another transport failure.
+    fn reach(&self) -> Option<Reach>;
+
     /// How many attempts the call made (`1`: it was not retried), when it
     /// ended with an error answer.
     fn attempts(&self) -> Option<u32>;
@@ -183,6 +194,24 @@ impl ErrorExt for Error<ErrorBody> {
             return Some(ErrorKind::EarlierAttemptLanded);
         }
         kind
+    }
+
+    fn reach(&self) -> Option<Reach> {
+        match self {
+            Error::InvalidRequest(_) => Some(Reach::NotSent),
+            Error::CommunicationError(error) => RetryPolicy::default().classify_error(error),
+            Error::ErrorResponse(_) | Error::UnexpectedResponse(_) => {
+                let status = self.status()?;
+                if status.is_server_error() || status.as_u16() == 408 {
+                    Some(Reach::MaybeApplied)
+                } else if status.is_client_error() {
+                    Some(Reach::Refused)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
     }
 
     fn attempts(&self) -> Option<u32> {

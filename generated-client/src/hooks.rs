@@ -104,6 +104,14 @@ impl ClientHooks<ClientState> for Client {
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
                 if policy.allows(reach, chosen.is_some()) && in_time {
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        attempt = attempt + 1,
+                        status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                        reach = ?reach,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
                     if reach == Reach::MaybeApplied {
                         call.earlier_attempt_sent = true;
                         call.chosen_id = chosen;

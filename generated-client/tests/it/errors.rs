@@ -317,3 +317,49 @@ async fn a_failure_reading_an_error_body_is_a_transport_error() {
     );
     assert!(!error.body_made_by_client());
 }
+
+#[tokio::test]
+async fn reach_says_whether_the_request_can_have_reached_the_service() {
+    use generated_client::Reach;
+    for (status, expected) in [
+        (400, Some(Reach::Refused)),
+        (404, Some(Reach::Refused)),
+        (429, Some(Reach::Refused)),
+        (408, Some(Reach::MaybeApplied)),
+        (500, Some(Reach::MaybeApplied)),
+        (503, Some(Reach::MaybeApplied)),
+    ] {
+        let error = error_for(
+            status,
+            "application/json",
+            &error_body(400000, "x").to_string(),
+        )
+        .await;
+        assert_eq!(error.reach(), expected, "HTTP {status}");
+    }
+    let server = MockServer::start_async().await;
+    let refused = client_with_retries(&server, 0)
+        .approve_post()
+        .post_id("p".repeat(901))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.reach(), Some(Reach::NotSent));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let unreachable = generated_client::Client::builder()
+        .base_url(&format!("http://127.0.0.1:{port}"))
+        .bearer_token(crate::support::TOKEN)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(unreachable.reach(), Some(Reach::NotSent));
+}

@@ -452,6 +452,7 @@ async fn a_timeout_after_sending_is_retried_only_with_a_client_chosen_id() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::CommunicationError(ref e) if e.is_timeout()));
+    assert_eq!(error.reach(), Some(Reach::MaybeApplied), "it may exist");
     assert_eq!(slow.calls_async().await, 1);
     client
         .create_post()

@@ -20,7 +20,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::source::{Sources, escape};
+use crate::source::{Sources, escape, resolve};
 
 /// The operation extension naming the request body property that holds an
 /// id the caller may choose for what the operation creates.
@@ -135,22 +135,6 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
         }
     }
     Ok(found)
-}
-
-/// Follows local `$ref`s (a spec is bundled, so every one is local).
-fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| document.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
 }
 
 fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Error> {

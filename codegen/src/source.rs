@@ -562,6 +562,23 @@ fn normalise(path: &Path) -> PathBuf {
 
 /// One JSON pointer segment: `~` -> `~0`, `/` -> `~1` (borrowed when there
 /// is nothing to escape, as for nearly every key).
+/// Follows local `$ref`s from `value` (a bundled document has no other
+/// kind) to what they name; a broken or circular chain stops where it is.
+pub(crate) fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| document.pointer(pointer))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
+}
+
 pub(crate) fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
     if segment.contains(['~', '/']) {
         segment.replace('~', "~0").replace('/', "~1").into()

@@ -189,7 +189,7 @@ impl Tables<'_> {
                 continue;
             };
             for parameter in list {
-                let parameter = self.resolve(parameter);
+                let parameter = crate::source::resolve(self.document, parameter);
                 if parameter.get("in").and_then(Value::as_str) != Some("path") {
                     continue;
                 }
@@ -211,22 +211,6 @@ impl Tables<'_> {
             }
         }
         Ok(tables)
-    }
-
-    /// Follows local `$ref`s of parameters and the like.
-    fn resolve<'v>(&'v self, mut value: &'v Value) -> &'v Value {
-        for _ in 0..32 {
-            let Some(target) = value
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|pointer| self.document.pointer(pointer))
-            else {
-                break;
-            };
-            value = target;
-        }
-        value
     }
 
     fn component(&self, name: &str) -> Option<&Value> {

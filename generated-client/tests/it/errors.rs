@@ -4,7 +4,7 @@ use generated_client::{Error, ErrorCode, ErrorExt, ErrorKind, marks};
 use httpmock::MockServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{client_with_retries, error_body};
+use crate::support::{client_with_retries, error_body, nothing_listening};
 
 /// Answers every request with `status` and `body` (as given), and returns the
 /// error a call gets.
@@ -149,6 +149,21 @@ async fn an_empty_or_non_object_error_body_is_still_typed() {
                 .starts_with("HTTP 500")
         );
     }
+}
+
+/// The error of an `approve_post` call to `base`, sent once.
+async fn approve_without_retries(base: &str) -> Error<generated_client::types::ErrorBody> {
+    generated_client::Client::builder()
+        .base_url(base)
+        .bearer_token(crate::support::TOKEN)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err()
 }
 
 /// Each predicate of `ErrorExt`, by name.
@@ -300,17 +315,7 @@ async fn a_failure_reading_an_error_body_is_a_transport_error() {
         r#"{"status": "error", "code": 5000"#,
     )
     .await;
-    let error = generated_client::Client::builder()
-        .base_url(&base)
-        .bearer_token(crate::support::TOKEN)
-        .max_retries(0)
-        .build()
-        .unwrap()
-        .approve_post()
-        .post_id("p")
-        .send()
-        .await
-        .unwrap_err();
+    let error = approve_without_retries(&base).await;
     assert!(
         matches!(error, Error::CommunicationError(ref e) if e.is_body() || e.is_decode()),
         "not a made-up error body: {error:?}"
@@ -345,21 +350,6 @@ async fn reach_says_whether_the_request_can_have_reached_the_service() {
         .await
         .unwrap_err();
     assert_eq!(refused.reach(), Some(Reach::NotSent));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let unreachable = generated_client::Client::builder()
-        .base_url(&format!("http://127.0.0.1:{port}"))
-        .bearer_token(crate::support::TOKEN)
-        .max_retries(0)
-        .build()
-        .unwrap()
-        .approve_post()
-        .post_id("p")
-        .send()
-        .await
-        .unwrap_err();
+    let unreachable = approve_without_retries(&nothing_listening()).await;
     assert_eq!(unreachable.reach(), Some(Reach::NotSent));
 }

@@ -15,7 +15,7 @@ use httpmock::{MockServer, When};
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 use serde_json::{Value, json};
 
-use crate::support::{TOKEN, TestClock, builder, error_body};
+use crate::support::{TOKEN, TestClock, answer_all, builder, error_body, nothing_listening};
 
 /// A post body; with `post_id`, it carries a client-chosen id.
 fn post(post_id: Option<&str>) -> CreatePostRequest {
@@ -35,6 +35,17 @@ fn first(when: When, n: usize) -> When {
         *seen += 1;
         *seen <= n
     })
+}
+
+/// Answers every request with a created post, 5 s late.
+async fn answer_in_5_seconds(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|_, then| {
+            then.status(200)
+                .delay(Duration::from_secs(5))
+                .json_body(created());
+        })
+        .await
 }
 
 fn created() -> Value {
@@ -110,12 +121,7 @@ async fn a_create_with_a_client_chosen_id_is_retried_and_a_400900_then_says_the_
 #[tokio::test]
 async fn a_400900_on_the_first_attempt_is_an_ordinary_conflict() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|_, then| {
-            then.status(400)
-                .json_body(error_body(400900, "Duplicate data"));
-        })
-        .await;
+    answer_all(&server, 400, error_body(400900, "Duplicate data")).await;
     let clock = TestClock::new();
     let error = builder(&server, &clock)
         .build()
@@ -149,11 +155,7 @@ async fn a_rate_limited_retry_before_the_400900_is_still_an_earlier_attempt_that
                 .json_body(error_body(400311, "Rate limit exceeded"));
         })
         .await;
-    server
-        .mock_async(|_, then| {
-            then.status(400).json_body(error_body(400900, "dup"));
-        })
-        .await;
+    answer_all(&server, 400, error_body(400900, "dup")).await;
     let clock = TestClock::new();
     let error = builder(&server, &clock)
         .build()
@@ -278,14 +280,9 @@ async fn a_filled_id_respects_the_documented_limit_and_empty_ids_are_filled() {
 #[tokio::test]
 async fn a_connection_refused_is_retried_even_without_a_client_chosen_id() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let clock = TestClock::new();
     let error = Client::builder()
-        .base_url(&format!("http://127.0.0.1:{port}"))
+        .base_url(&nothing_listening())
         .bearer_token(TOKEN)
         .clock(clock.clone())
         .build()
@@ -371,11 +368,7 @@ async fn the_deadline_counts_every_wait_of_the_call() {
     // Backoff waits of 4 s (equal jitter: 2 to 4 s), 8 s (4 to 8 s), ...
     // within a 7 s deadline: the first fits, the second cannot.
     let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|_, then| {
-            then.status(503).json_body(error_body(500000, "busy"));
-        })
-        .await;
+    let failing = answer_all(&server, 503, error_body(500000, "busy")).await;
     let clock = TestClock::new();
     builder(&server, &clock)
         .retry_policy(RetryPolicy {
@@ -403,13 +396,7 @@ async fn the_deadline_shortens_the_attempt_in_flight() {
     // The server answers after 5 s; the call's deadline is 300 ms, far below
     // the 30 s attempt timeout. The attempt times out at the deadline.
     let server = MockServer::start_async().await;
-    let slow = server
-        .mock_async(|_, then| {
-            then.status(200)
-                .delay(Duration::from_secs(5))
-                .json_body(created());
-        })
-        .await;
+    let slow = answer_in_5_seconds(&server).await;
     let error = builder(&server, &TestClock::new())
         .deadline(Duration::from_millis(300))
         .build()
@@ -433,13 +420,7 @@ async fn the_deadline_shortens_the_attempt_in_flight() {
 #[tokio::test]
 async fn a_timeout_after_sending_is_retried_only_with_a_client_chosen_id() {
     let server = MockServer::start_async().await;
-    let slow = server
-        .mock_async(|_, then| {
-            then.status(200)
-                .delay(Duration::from_secs(5))
-                .json_body(created());
-        })
-        .await;
+    let slow = answer_in_5_seconds(&server).await;
     let client = builder(&server, &TestClock::new())
         .timeout(Duration::from_millis(200))
         .max_retries(1)
@@ -473,11 +454,7 @@ async fn after_send_can_be_opted_in_for_every_request_or_turned_off() {
         (AfterSend::Never, Some("p"), 1),
     ] {
         let server = MockServer::start_async().await;
-        let failing = server
-            .mock_async(|_, then| {
-                then.status(500).json_body(error_body(500000, "oops"));
-            })
-            .await;
+        let failing = answer_all(&server, 500, error_body(500000, "oops")).await;
         builder(&server, &TestClock::new())
             .retry_after_send(after_send)
             .build()
@@ -498,12 +475,7 @@ async fn after_send_can_be_opted_in_for_every_request_or_turned_off() {
 #[tokio::test]
 async fn a_story_always_carries_its_reference_id_so_it_is_retried() {
     let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|_, then| {
-            then.status(502)
-                .json_body(error_body(500000, "bad gateway"));
-        })
-        .await;
+    let failing = answer_all(&server, 502, error_body(500000, "bad gateway")).await;
     let story: generated_client::types::CreateStoryRequest = serde_json::from_value(json!({
         "data": { "text": "hi" },
         "dataType": "text",
@@ -528,11 +500,7 @@ async fn a_story_always_carries_its_reference_id_so_it_is_retried() {
 async fn other_client_errors_are_never_retried() {
     for status in [400, 401, 403, 404, 409, 422] {
         let server = MockServer::start_async().await;
-        let failing = server
-            .mock_async(|_, then| {
-                then.status(status).json_body(error_body(400000, "no"));
-            })
-            .await;
+        let failing = answer_all(&server, status, error_body(400000, "no")).await;
         let error = builder(&server, &TestClock::new())
             .retry_after_send(AfterSend::Always)
             .build()
@@ -556,11 +524,7 @@ async fn a_retry_that_succeeds_returns_the_success() {
             then.status(503).json_body(error_body(500000, "busy"));
         })
         .await;
-    let succeeding = server
-        .mock_async(|_, then| {
-            then.status(200).json_body(created());
-        })
-        .await;
+    let succeeding = answer_all(&server, 200, created()).await;
     let response = builder(&server, &TestClock::new())
         .build()
         .unwrap()

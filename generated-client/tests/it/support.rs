@@ -70,6 +70,22 @@ pub fn client_with_retries(server: &MockServer, max_retries: u32) -> Client {
         .expect("valid test client")
 }
 
+/// Answers every request to `server` with `status` and the JSON `body`.
+pub async fn answer_all(server: &MockServer, status: u16, body: Value) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|_, then| {
+            then.status(status).json_body(body);
+        })
+        .await
+}
+
+/// A base URL where nothing listens: a loopback port that was just free.
+pub fn nothing_listening() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    let port = listener.local_addr().expect("a bound address").port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// The text of `spec/examples/<name>`.
 pub fn fixture_text(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -37,6 +37,33 @@ fn first(when: When, n: usize) -> When {
     })
 }
 
+/// Answers the first `n` requests with `status` and the JSON `body`; later
+/// ones fall through to the next mock.
+async fn answer_first(
+    server: &MockServer,
+    n: usize,
+    status: u16,
+    body: Value,
+) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            first(when, n);
+            then.status(status).json_body(body);
+        })
+        .await
+}
+
+/// Answers every request with 429 (code 400311) and `Retry-After: seconds`.
+async fn rate_limited<'a>(server: &'a MockServer, seconds: &str) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|_, then| {
+            then.status(429)
+                .header("retry-after", seconds)
+                .json_body(error_body(400311, "Rate limit exceeded"));
+        })
+        .await
+}
+
 /// Answers every request with a created post, 5 s late.
 async fn answer_in_5_seconds(server: &MockServer) -> httpmock::Mock<'_> {
     server
@@ -142,19 +169,8 @@ async fn a_rate_limited_retry_before_the_400900_is_still_an_earlier_attempt_that
     // 503 (may have landed), then 429 (refused), then 400900: the 503's
     // attempt is the one that landed.
     let server = MockServer::start_async().await;
-    let unavailable = server
-        .mock_async(|when, then| {
-            first(when, 1);
-            then.status(503).json_body(error_body(500000, "busy"));
-        })
-        .await;
-    let limited = server
-        .mock_async(|when, then| {
-            first(when, 1);
-            then.status(429)
-                .json_body(error_body(400311, "Rate limit exceeded"));
-        })
-        .await;
+    let unavailable = answer_first(&server, 1, 503, error_body(500000, "busy")).await;
+    let limited = answer_first(&server, 1, 429, error_body(400311, "Rate limit exceeded")).await;
     answer_all(&server, 400, error_body(400900, "dup")).await;
     let clock = TestClock::new();
     let error = builder(&server, &clock)
@@ -300,13 +316,7 @@ async fn a_connection_refused_is_retried_even_without_a_client_chosen_id() {
 #[tokio::test]
 async fn a_429_is_retried_on_any_operation_after_its_retry_after() {
     let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|_, then| {
-            then.status(429)
-                .header("retry-after", "3")
-                .json_body(error_body(400311, "Rate limit exceeded"));
-        })
-        .await;
+    let limited = rate_limited(&server, "3").await;
     let clock = TestClock::new();
     let error = builder(&server, &clock)
         .build()
@@ -326,13 +336,7 @@ async fn a_429_is_retried_on_any_operation_after_its_retry_after() {
 #[tokio::test]
 async fn the_deadline_stops_a_retry_after_that_would_outlast_it() {
     let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|_, then| {
-            then.status(429)
-                .header("retry-after", "20")
-                .json_body(error_body(400311, "Rate limit exceeded"));
-        })
-        .await;
+    let limited = rate_limited(&server, "20").await;
     let clock = TestClock::new();
     let error = builder(&server, &clock)
         .deadline(Duration::from_secs(10))
@@ -518,12 +522,7 @@ async fn other_client_errors_are_never_retried() {
 #[tokio::test]
 async fn a_retry_that_succeeds_returns_the_success() {
     let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|when, then| {
-            first(when, 1);
-            then.status(503).json_body(error_body(500000, "busy"));
-        })
-        .await;
+    let failing = answer_first(&server, 1, 503, error_body(500000, "busy")).await;
     let succeeding = answer_all(&server, 200, created()).await;
     let response = builder(&server, &TestClock::new())
         .build()
@@ -541,13 +540,7 @@ async fn a_retry_that_succeeds_returns_the_success() {
 #[tokio::test]
 async fn retry_after_is_capped() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|_, then| {
-            then.status(429)
-                .header("retry-after", "3600")
-                .json_body(error_body(400311, "x"));
-        })
-        .await;
+    rate_limited(&server, "3600").await;
     let clock = TestClock::new();
     builder(&server, &clock)
         .retry_policy(RetryPolicy {

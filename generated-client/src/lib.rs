@@ -32,7 +32,9 @@ mod generated {
     include!("generated.rs");
 }
 
-pub use client_builder::{BuildError, ClientBuilder};
+pub use client_builder::{
+    BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
 pub use clock::{Clock, Sleep, TokioClock};
 pub use decode::{Answer, UnfitValue, UnreadableBody};
 pub use error::{ErrorExt, ErrorKind};

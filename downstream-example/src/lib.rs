@@ -42,7 +42,7 @@
 use generated_client::types::{
     CreatePostData, CreatePostRequest, CreatePostRequestTargetType, ErrorBody,
 };
-use generated_client::{Client, Error};
+use generated_client::{Client, Error, ErrorExt};
 
 /// Posts `text` in the community `community_id` and returns the new post's id.
 pub async fn announce(
@@ -64,13 +64,36 @@ pub async fn announce(
     Ok(id)
 }
 
+/// Posts `text` in the community `community_id` exactly once, however the
+/// network behaves: the post carries an id chosen here, so the client may
+/// retry after a 5xx or a timeout without creating twice; if a retry finds
+/// that an earlier attempt already created the post (code 400900 on a
+/// retry), that is success. Returns the post's id.
+pub async fn announce_once(
+    client: &Client,
+    community_id: &str,
+    text: &str,
+) -> Result<String, Error<ErrorBody>> {
+    let post_id = generated_client::new_client_chosen_id(None);
+    let body = CreatePostRequest::builder()
+        .data(CreatePostData::builder().text(text.to_owned()))
+        .target_type(CreatePostRequestTargetType::Community)
+        .target_id(community_id.to_owned())
+        .post_id(post_id.clone());
+    match client.create_post().body(body).send().await {
+        Ok(_) => Ok(post_id),
+        Err(error) if error.earlier_attempt_landed() => Ok(post_id),
+        Err(error) => Err(error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use generated_client::mock::MockServerExt;
     use generated_client::types::{self, CreatePostRequestTargetType};
     use generated_client::{Client, ErrorExt};
 
-    use super::announce;
+    use super::{announce, announce_once};
 
     fn client(server: &httpmock::MockServer) -> Client {
         Client::builder()
@@ -122,5 +145,46 @@ mod tests {
             Some(generated_client::ErrorCode::UserMuted)
         );
         assert!(error.is_forbidden());
+    }
+
+    #[tokio::test]
+    async fn announce_once_survives_a_5xx_after_the_post_was_stored() {
+        let server = httpmock::MockServer::start_async().await;
+        // The first attempt is stored, but the answer is lost in a 502.
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = seen.clone();
+        let lost = server.create_post(move |when, then| {
+            when.into_inner()
+                .is_true(move |_| counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0);
+            then.into_inner()
+                .status(502)
+                .body("<html>Bad Gateway</html>");
+        });
+        // The retry carries the same postId, which now exists.
+        let duplicate: types::ErrorBody = serde_json::from_value(serde_json::json!({
+            "status": "error", "code": 400900, "message": "Duplicate data"
+        }))
+        .unwrap();
+        let conflict = server.create_post(|when, then| {
+            when.into_inner()
+                .json_body_includes(r#"{"targetId": "rustaceans"}"#);
+            then.bad_request(&duplicate);
+        });
+        let client = Client::builder()
+            .base_url(&server.base_url())
+            .bearer_token("t")
+            .retry_policy(generated_client::RetryPolicy {
+                initial_backoff: std::time::Duration::from_millis(1),
+                ..Default::default()
+            })
+            .build()
+            .unwrap();
+
+        let id = announce_once(&client, "rustaceans", "Hello!")
+            .await
+            .unwrap();
+        assert_eq!(id.len(), 32, "{id}");
+        lost.assert();
+        conflict.assert();
     }
 }

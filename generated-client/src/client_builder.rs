@@ -5,9 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::{AfterSend, Client, ClientState, Clock, Region, RetryPolicy};
+use crate::auth::Auth;
+use crate::{AfterSend, Client, ClientState, Clock, Region, RetryPolicy, TokenSource};
 
 /// The default time one attempt of a request may take, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,6 +40,16 @@ impl fmt::Debug for Token {
     }
 }
 
+/// A token source in the builder, shown in `Debug` by its presence only.
+#[derive(Clone)]
+struct TokenSourceSlot(Arc<dyn TokenSource>);
+
+impl fmt::Debug for TokenSourceSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSource")
+    }
+}
+
 /// Builds a [`Client`]. Every setting has a default but the token.
 ///
 /// ```
@@ -58,6 +69,8 @@ impl fmt::Debug for Token {
 pub struct ClientBuilder {
     base_url: String,
     token: Token,
+    token_source: Option<TokenSourceSlot>,
+    http: Option<reqwest::Client>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -70,6 +83,8 @@ impl Default for ClientBuilder {
         ClientBuilder {
             base_url: Region::default().base_url().to_owned(),
             token: Token::default(),
+            token_source: None,
+            http: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
@@ -96,6 +111,25 @@ impl ClientBuilder {
     /// Required. It never appears in `Debug` output or in errors.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.token = Token(token.into());
+        self
+    }
+
+    /// Where the token comes from when it can change: asked before every
+    /// attempt, and asked for a fresh one once when the service answers 401
+    /// (see [`TokenSource`]). Replaces [`bearer_token`](Self::bearer_token).
+    pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.token_source = Some(TokenSourceSlot(source));
+        self
+    }
+
+    /// Sends through your own `reqwest::Client` (a proxy, custom TLS, a pool
+    /// shared with other code). The token, the user agent, the attempt
+    /// [`timeout`](Self::timeout) and the retry policy still apply, per
+    /// request; [`connect_timeout`](Self::connect_timeout) does not: the
+    /// given client keeps its own connection settings (connect timeout,
+    /// TLS, proxies, pool) and its default headers.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
         self
     }
 
@@ -198,27 +232,124 @@ impl ClientBuilder {
                 reason: "the scheme must be http or https".to_owned(),
             });
         }
-        if self.token.0.trim().is_empty() {
-            return Err(BuildError::MissingToken);
-        }
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.token.0))
-            .map_err(|_| BuildError::InvalidToken)?;
-        authorization.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, authorization);
+        let auth = match self.token_source {
+            Some(TokenSourceSlot(source)) => Auth::Source(source),
+            None if self.token.0.trim().is_empty() => return Err(BuildError::MissingToken),
+            None => match Auth::bearer(&self.token.0) {
+                Auth::Invalid => return Err(BuildError::InvalidToken),
+                auth => auth,
+            },
+        };
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| BuildError::InvalidUserAgent(self.user_agent.clone()))?;
-
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(user_agent)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| BuildError::Http(e.without_url().to_string()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| BuildError::Http(e.without_url().to_string()))?,
+        };
         let mut state = self.state;
         state.attempt_timeout = self.timeout;
+        state.auth = auth;
+        state.user_agent = user_agent;
         Ok(Client::new_with_client(&self.base_url, http, state))
+    }
+}
+
+impl Client {
+    /// A handle that acts as another user: it sends `token` and shares
+    /// everything else with this one (the connection pool, the settings,
+    /// the retry policy). Cheap (no new HTTP client, no new connection), so
+    /// a server acting for many users makes one per call. A token a header
+    /// cannot carry (a newline in it) makes every call of the handle fail
+    /// with `Error::InvalidRequest`, before sending. The token never appears
+    /// in `Debug` output or errors.
+    pub fn with_token(&self, token: &str) -> Client {
+        let mut handle = self.clone();
+        handle.inner.auth = Auth::bearer(token);
+        handle
+    }
+
+    /// A handle that gets its token from `source` (see [`TokenSource`]),
+    /// sharing everything else with this one.
+    pub fn with_token_source(&self, source: Arc<dyn TokenSource>) -> Client {
+        let mut handle = self.clone();
+        handle.inner.auth = Auth::Source(source);
+        handle
+    }
+
+    /// A handle with some settings changed for the calls made through it
+    /// (this client is untouched): timeout, deadline, retry policy, extra
+    /// headers, validation. It shares the connection pool and the token.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # let client = generated_client::Client::builder().bearer_token("t").build().unwrap();
+    /// let patient = client.with_options(|o| {
+    ///     o.timeout(Duration::from_secs(120)).max_retries(5);
+    /// });
+    /// assert_eq!(patient.inner().retry_policy().max_retries, 5);
+    /// # use generated_client::ClientInfo;
+    /// ```
+    pub fn with_options(&self, set: impl FnOnce(&mut CallOptions<'_>)) -> Client {
+        let mut handle = self.clone();
+        set(&mut CallOptions {
+            state: &mut handle.inner,
+        });
+        handle
+    }
+}
+
+/// The settings [`Client::with_options`] can change on a handle.
+pub struct CallOptions<'a> {
+    state: &'a mut ClientState,
+}
+
+impl CallOptions<'_> {
+    /// How long one attempt may take.
+    pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.state.attempt_timeout = timeout;
+        self
+    }
+
+    /// The longest a call may take, retries included.
+    pub fn deadline(&mut self, deadline: Duration) -> &mut Self {
+        self.state.retry.deadline = deadline;
+        self
+    }
+
+    /// Attempts after the first for a retryable failure.
+    pub fn max_retries(&mut self, max_retries: u32) -> &mut Self {
+        self.state.retry.max_retries = max_retries;
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_policy(&mut self, policy: RetryPolicy) -> &mut Self {
+        self.state.retry = policy;
+        self
+    }
+
+    /// A header sent with every request of the handle (replacing one of the
+    /// same name, the client's own included).
+    pub fn header(&mut self, name: HeaderName, value: HeaderValue) -> &mut Self {
+        Arc::make_mut(&mut self.state.headers).insert(name, value);
+        self
+    }
+
+    /// Whether requests are checked against the documented rules before
+    /// sending.
+    pub fn validate_requests(&mut self, validate: bool) -> &mut Self {
+        self.state.validate_requests = validate;
+        self
+    }
+
+    /// Whether an empty client-chosen id is filled in.
+    pub fn fill_client_ids(&mut self, fill: bool) -> &mut Self {
+        self.state.fill_client_ids = fill;
+        self
     }
 }
 

@@ -8,31 +8,34 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use serde_json::Value;
+use tracing::Instrument;
 
+use crate::auth::Auth;
 use crate::clock::{Clock, TokioClock};
 use crate::retry::Reach;
 use crate::{Client, RetryPolicy, client_ids, marks};
 
-/// The state every [`Client`] carries besides its `reqwest::Client` and base
-/// URL. Built by [`ClientBuilder`](crate::ClientBuilder).
+/// The settings every [`Client`] carries besides its `reqwest::Client` and
+/// base URL: who it acts as, retries, validation, timeouts. Built by
+/// [`ClientBuilder`](crate::ClientBuilder) and changed per handle by
+/// [`Client::with_token`] and [`Client::with_options`]; `Default` is what
+/// progenitor's low-level `Client::new(baseurl, ClientState::default())` gets
+/// (no token, default retries).
 #[derive(Clone, Debug)]
 pub struct ClientState {
-    /// When and how to retry.
-    pub retry: RetryPolicy,
-    /// Whether requests are checked before sending
-    /// ([`ClientBuilder::validate_requests`](crate::ClientBuilder::validate_requests)).
-    pub validate_requests: bool,
-    /// Whether an empty client-chosen id is filled in
-    /// ([`ClientBuilder::fill_client_ids`](crate::ClientBuilder::fill_client_ids)).
-    pub fill_client_ids: bool,
-    /// How long one attempt may take ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub attempt_timeout: Duration,
-    /// The time the retry loop reads and waits on.
-    pub clock: Arc<dyn Clock>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) validate_requests: bool,
+    pub(crate) fill_client_ids: bool,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) auth: Auth,
+    pub(crate) user_agent: HeaderValue,
+    /// Sent with every request, after the client's own headers.
+    pub(crate) headers: Arc<HeaderMap>,
 }
 
 impl Default for ClientState {
@@ -43,7 +46,27 @@ impl Default for ClientState {
             fill_client_ids: false,
             attempt_timeout: crate::client_builder::DEFAULT_TIMEOUT,
             clock: Arc::new(TokioClock),
+            auth: Auth::None,
+            user_agent: HeaderValue::from_static(crate::client_builder::DEFAULT_USER_AGENT),
+            headers: Arc::new(HeaderMap::new()),
         }
+    }
+}
+
+impl ClientState {
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Whether requests are checked before sending.
+    pub fn validates_requests(&self) -> bool {
+        self.validate_requests
+    }
+
+    /// How long one attempt may take.
+    pub fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
     }
 }
 
@@ -56,6 +79,36 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let state = self.inner();
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, state.user_agent.clone());
+        for (name, value) in state.headers.iter() {
+            headers.insert(name, value.clone());
+        }
+        match &state.auth {
+            Auth::None => {}
+            Auth::Static(value) => {
+                headers.insert(AUTHORIZATION, value.clone());
+            }
+            Auth::Invalid => {
+                return Err(Error::InvalidRequest(
+                    "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)"
+                        .to_owned(),
+                ));
+            }
+            Auth::Source(source) => {
+                let token = source
+                    .token(false)
+                    .await
+                    .map_err(|e| Error::Custom(e.to_string()))?;
+                let value = crate::auth::bearer_header(&token).ok_or_else(|| {
+                    Error::Custom(
+                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)"
+                            .to_owned(),
+                    )
+                })?;
+                headers.insert(AUTHORIZATION, value);
+            }
+        }
         if state.fill_client_ids {
             fill_client_id(request, info.operation_id);
         }
@@ -67,47 +120,125 @@ impl ClientHooks<ClientState> for Client {
             .map_err(|violations| Error::InvalidRequest(violations.to_string()))
     }
 
-    /// Sends the request, retrying as [`RetryPolicy`] allows.
+    /// Sends the request, retrying as [`RetryPolicy`] allows, inside a
+    /// `tracing` span for the call.
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "generated_client.call",
+            operation = info.operation_id,
+            host = request.url().host_str().unwrap_or_default(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            retry_reason = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = self
+            .send_with_retries(request, info, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+        if let Ok(response) = &result {
+            span.record("status", response.status().as_u16());
+        }
+        result
+    }
+}
+
+impl Client {
+    /// The attempts of one call: see [`RetryPolicy`]. With a token source,
+    /// each retry asks it for the token again, and a 401 asks it once for a
+    /// fresh one (`refresh: true`) and sends the call once more.
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        span: &tracing::Span,
+    ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
         let policy = &state.retry;
         let clock = &*state.clock;
+        let source = match &state.auth {
+            Auth::Source(source) => Some(source),
+            _ => None,
+        };
         let deadline = clock.now().checked_add(policy.deadline);
         let mut pending = request;
-        let mut attempt = 0;
+        let mut retries = 0;
+        let mut refreshed = false;
         let mut call = Call::default();
         loop {
+            call.attempts += 1;
+            span.record("attempts", call.attempts);
             // No attempt outlasts the call's deadline.
             let left = deadline.map(|d| d.saturating_duration_since(clock.now()));
             *pending.timeout_mut() = Some(left.map_or(state.attempt_timeout, |left| {
                 left.min(state.attempt_timeout)
             }));
-            let spare = if attempt < policy.max_retries {
+            let spare = if retries < policy.max_retries || (source.is_some() && !refreshed) {
                 pending.try_clone()
             } else {
                 None
             };
             let result = self.client().execute(pending).await;
+            let status = result.as_ref().ok().map(|r| r.status());
+
+            // A refused token: once, a fresh one from the source.
+            let mut spare = spare;
+            if let (Some(source), Some(401), false) =
+                (source, status.map(|s| s.as_u16()), refreshed)
+                && let Some(mut again) = spare.take()
+                && let Some(value) = fresh_token(source.as_ref(), true).await
+            {
+                span.record("retry_reason", "401: token refreshed");
+                tracing::debug!(
+                    operation = info.operation_id,
+                    "401: sending once more with a refreshed token"
+                );
+                again.headers_mut().insert(AUTHORIZATION, value);
+                refreshed = true;
+                drop(result);
+                pending = again;
+                continue;
+            }
+
             let reach = match &result {
                 Ok(response) => policy.classify_status(response.status()),
                 Err(error) => policy.classify_error(error),
             };
-            if let (Some(reach), Some(spare)) = (reach, spare) {
+            let spare = spare.filter(|_| retries < policy.max_retries);
+            if let (Some(reach), Some(mut spare)) = (reach, spare) {
                 let chosen = (reach == Reach::MaybeApplied)
                     .then(|| client_chosen_id(&spare, info.operation_id))
                     .flatten();
-                let wait = policy.delay(attempt, result.as_ref().ok().map(|r| r.headers()));
+                let wait = policy.delay(retries, result.as_ref().ok().map(|r| r.headers()));
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
-                if policy.allows(reach, chosen.is_some()) && in_time {
+                let token_ok = match source {
+                    Some(source) => match fresh_token(source.as_ref(), false).await {
+                        Some(value) => {
+                            spare.headers_mut().insert(AUTHORIZATION, value);
+                            true
+                        }
+                        None => false,
+                    },
+                    None => true,
+                };
+                if policy.allows(reach, chosen.is_some()) && in_time && token_ok {
+                    let reason = match (status, reach) {
+                        (Some(status), _) => status.as_str().to_owned(),
+                        (None, Reach::NotSent) => "connection failed".to_owned(),
+                        (None, _) => "failed after sending".to_owned(),
+                    };
+                    span.record("retry_reason", reason.as_str());
                     tracing::debug!(
                         operation = info.operation_id,
-                        attempt = attempt + 1,
-                        status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                        attempt = call.attempts,
+                        status = status.map(|s| s.as_u16()),
                         reach = ?reach,
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
@@ -119,15 +250,26 @@ impl ClientHooks<ClientState> for Client {
                     drop(result);
                     clock.sleep(wait).await;
                     pending = spare;
-                    attempt += 1;
+                    retries += 1;
                     continue;
                 }
             }
-            call.attempts = attempt + 1;
             return match result {
                 Ok(response) => finish(response, &call).await,
                 Err(error) => Err(error.without_url()),
             };
+        }
+    }
+}
+
+/// A token from `source` as a header value; `None` if it gives none (the
+/// reason is logged, never the token) or one a header cannot carry.
+async fn fresh_token(source: &dyn crate::TokenSource, refresh: bool) -> Option<HeaderValue> {
+    match source.token(refresh).await {
+        Ok(token) => crate::auth::bearer_header(&token),
+        Err(error) => {
+            tracing::warn!(%error, "no token for a retry");
+            None
         }
     }
 }

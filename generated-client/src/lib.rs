@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod auth;
 mod client_builder;
 mod clock;
 pub mod decode;
@@ -32,8 +33,10 @@ mod generated {
     include!("generated.rs");
 }
 
+pub use auth::{TokenError, TokenFuture, TokenSource, token_source_fn};
 pub use client_builder::{
-    BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    BuildError, CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
 };
 pub use clock::{Clock, Sleep, TokioClock};
 pub use decode::{Answer, UnfitValue, UnreadableBody};

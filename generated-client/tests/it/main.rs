@@ -5,6 +5,7 @@ mod client;
 mod errors;
 mod fixtures;
 mod forward_compat;
+mod many_users;
 mod properties;
 mod retries;
 mod support;

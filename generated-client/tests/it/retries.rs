@@ -370,7 +370,8 @@ async fn the_deadline_stops_a_retry_after_that_would_outlast_it() {
 #[tokio::test]
 async fn the_deadline_counts_every_wait_of_the_call() {
     // Backoff waits of 4 s (equal jitter: 2 to 4 s), 8 s (4 to 8 s), ...
-    // within a 7 s deadline: the first fits, the second cannot.
+    // within a 5 s deadline: the first always fits, and the second, which
+    // would end at 6 s at the earliest, never does.
     let server = MockServer::start_async().await;
     let failing = answer_all(&server, 503, error_body(500000, "busy")).await;
     let clock = TestClock::new();
@@ -379,7 +380,7 @@ async fn the_deadline_counts_every_wait_of_the_call() {
             max_retries: 5,
             initial_backoff: Duration::from_secs(4),
             max_backoff: Duration::from_secs(60),
-            deadline: Duration::from_secs(7),
+            deadline: Duration::from_secs(5),
             ..RetryPolicy::default()
         })
         .build()

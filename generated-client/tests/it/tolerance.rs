@@ -828,7 +828,12 @@ async fn capture_warnings<F: std::future::Future>(future: F) -> (Vec<String>, F:
     let subscriber = Capture {
         events: events.clone(),
     };
+    // As in many_users.rs: with a second live dispatcher, tracing asks every
+    // one whether a callsite is wanted, instead of caching the answer of
+    // whichever thread reached it first.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let output = future.await;
     drop(guard);
     let events = events.lock().unwrap().clone();
@@ -842,6 +847,15 @@ struct Capture {
 impl tracing::Subscriber for Capture {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
         *metadata.level() <= tracing::Level::WARN
+    }
+    // Never cache an interest: tests with subscribers of their own run on
+    // other threads at once, and a cached `never` from one would hide the
+    // spans and events from another.
+    fn register_callsite(
+        &self,
+        _: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
     }
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         tracing::span::Id::from_u64(1)

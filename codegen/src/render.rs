@@ -106,6 +106,12 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         /// [`httpmock::MockServer`], for tests of code that uses this client.
         #[cfg(feature = "mock")]
         pub mod mock {
+            /// The httpmock these helpers are built against. Use its
+            /// `MockServer` (`generated_client::mock::httpmock::MockServer`)
+            /// and your tests need no httpmock dependency of their own, nor
+            /// one of the same version.
+            pub use ::httpmock;
+
             #mock
         }
     };

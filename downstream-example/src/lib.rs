@@ -10,15 +10,17 @@
 //!
 //! [dev-dependencies]
 //! generated-client = { path = "../generated-client", default-features = false, features = ["mock"] }
-//! httpmock = "0.8"
 //! ```
+//!
+//! No httpmock dependency is needed: `generated_client::mock::httpmock` is
+//! the one the helpers are built against.
 //!
 //! A test then reads like this (one typed method per operation on the mock
 //! server; `when.body(..)` matches the exact request, `then.ok(..)` answers
 //! with a typed response):
 //!
 //! ```
-//! use generated_client::mock::MockServerExt;
+//! use generated_client::mock::{MockServerExt, httpmock};
 //! use generated_client::{Client, types};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -89,7 +91,7 @@ pub async fn announce_once(
 
 #[cfg(test)]
 mod tests {
-    use generated_client::mock::MockServerExt;
+    use generated_client::mock::{MockServerExt, httpmock};
     use generated_client::types::{self, CreatePostRequestTargetType};
     use generated_client::{Client, ErrorExt};
 

@@ -8976,6 +8976,11 @@ pub mod client_ids {
 /// [`httpmock::MockServer`], for tests of code that uses this client.
 #[cfg(feature = "mock")]
 pub mod mock {
+    /// The httpmock these helpers are built against. Use its
+    /// `MockServer` (`generated_client::mock::httpmock::MockServer`)
+    /// and your tests need no httpmock dependency of their own, nor
+    /// one of the same version.
+    pub use ::httpmock;
     pub mod operations {
         //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
         //! wrappers for each operation. Each can be converted to

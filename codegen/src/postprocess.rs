@@ -1,5 +1,12 @@
 //! Edits to progenitor's output, made on its syntax tree before printing.
 //!
+//! progenitor sends an `api-version` header with every request, set to the
+//! spec's `info.version` (a convention of Dropshot servers). The Amity docs
+//! never mention the header, and `info.version` is this spec's own version,
+//! not the service's: sending it would tell the service something untrue,
+//! which a later service version might act on. The statement that appends
+//! it is removed from every operation.
+//!
 //! typify gives an object that is open to other keys (`additionalProperties:
 //! {}`) a flattened `extra` map, but then treats that map as required: its
 //! builder refuses to build without one, and the struct loses `Default`. An
@@ -16,6 +23,68 @@ const EXTRA: &str = "extra";
 /// Applies every edit to `file`.
 pub(crate) fn apply(file: &mut syn::File) {
     ExtraDefaults.visit_file_mut(file);
+    NoApiVersion.visit_file_mut(file);
+}
+
+/// The header progenitor adds to every request.
+const API_VERSION: &str = "api-version";
+
+struct NoApiVersion;
+
+impl VisitMut for NoApiVersion {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !appends_api_version(stmt));
+        if block.stmts.len() < before {
+            // progenitor sized the map for the other headers plus this one.
+            for stmt in &mut block.stmts {
+                one_less_header(stmt);
+            }
+        }
+        visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N);` -> `N - 1`, so that an
+/// operation with no other header allocates nothing.
+fn one_less_header(stmt: &mut syn::Stmt) {
+    let syn::Stmt::Local(local) = stmt else {
+        return;
+    };
+    let Some(init) = &mut local.init else { return };
+    let syn::Expr::Call(call) = &mut *init.expr else {
+        return;
+    };
+    let is_with_capacity = matches!(&*call.func, syn::Expr::Path(p)
+        if p.path.segments.len() >= 2
+            && p.path.segments[p.path.segments.len() - 2].ident == "HeaderMap"
+            && p.path.segments[p.path.segments.len() - 1].ident == "with_capacity");
+    if !is_with_capacity {
+        return;
+    }
+    if let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(n),
+        ..
+    })) = call.args.first_mut()
+        && let Ok(value) = n.base10_parse::<usize>()
+        && value > 0
+    {
+        *n = syn::LitInt::new(&format!("{}usize", value - 1), n.span());
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ..);`
+fn appends_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"))
+        && call.args.first().is_some_and(|name| {
+            name.to_token_stream()
+                .to_string()
+                .contains(&format!("\"{API_VERSION}\""))
+        })
 }
 
 struct ExtraDefaults;

@@ -402,7 +402,6 @@ async fn raw_create_post(
         .post(&setup.raw_url)
         .header(ACCEPT, HeaderValue::from_static("application/json"))
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .header("api-version", HeaderValue::from_static("1.0.0"))
         .body(bytes)
         .send()
         .await

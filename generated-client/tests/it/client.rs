@@ -206,3 +206,24 @@ async fn debug_output_and_errors_never_show_the_token() {
     }
     assert!(client_debug.contains("Client"), "{client_debug}");
 }
+
+#[tokio::test]
+async fn no_api_version_header_is_sent() {
+    // progenitor sends `api-version: <info.version>`; the docs know no such
+    // header, so codegen removes it.
+    let server = httpmock::MockServer::start_async().await;
+    let without = server
+        .mock_async(|when, then| {
+            when.header_missing("api-version");
+            then.status(200)
+                .json_body(serde_json::json!({ "posts": [] }));
+        })
+        .await;
+    crate::support::client(&server)
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.calls_async().await, 1);
+}

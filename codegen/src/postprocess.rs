@@ -46,7 +46,9 @@ impl VisitMut for NoApiVersion {
 }
 
 /// `let mut header_map = HeaderMap::with_capacity(N);` -> `N - 1`, so that an
-/// operation with no other header allocates nothing.
+/// operation with no other header allocates nothing (and its map is not
+/// `mut`: progenitor sized it for its other headers, so `N - 1 == 0` means
+/// nothing else is appended).
 fn one_less_header(stmt: &mut syn::Stmt) {
     let syn::Stmt::Local(local) = stmt else {
         return;
@@ -70,6 +72,12 @@ fn one_less_header(stmt: &mut syn::Stmt) {
         && value > 0
     {
         *n = syn::LitInt::new(&format!("{}usize", value - 1), n.span());
+        // No other header: nothing appends to the map any more.
+        if value == 1
+            && let syn::Pat::Ident(binding) = &mut local.pat
+        {
+            binding.mutability = None;
+        }
     }
 }
 

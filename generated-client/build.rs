@@ -1,6 +1,8 @@
 //! With the `codegen` feature (the default), generates the client from
-//! `../spec/openapi.yaml` into `OUT_DIR`; without it, does nothing and the crate
-//! uses the committed `src/generated.rs`. Also writes the strict (serde-derived)
+//! `../spec/openapi.yaml` into `OUT_DIR`; when that file is not there (the crate
+//! vendored or packaged on its own), copies the committed `src/generated.rs`
+//! instead, with a cargo warning. Without the feature, does nothing and the
+//! crate uses the committed `src/generated.rs`. Also writes the strict (serde-derived)
 //! answer types that `benches/client.rs` measures the tolerant decoding against.
 
 fn main() {
@@ -16,6 +18,30 @@ fn generate() {
     let spec_path = manifest_dir.join("..").join(codegen::SPEC_PATH);
     println!("cargo:rerun-if-changed={}", spec_path.display());
     println!("cargo:rerun-if-changed=build.rs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+
+    // The crate on its own (vendored, packaged): the spec is not beside it,
+    // so the committed copy is the client, as without the feature.
+    if !spec_path.exists() {
+        println!(
+            "cargo:warning=generated-client: {} is not reachable from this crate; using the committed src/generated.rs (build with `default-features = false` to silence this)",
+            spec_path.display()
+        );
+        let committed = manifest_dir.join("src").join("generated.rs");
+        println!("cargo:rerun-if-changed={}", committed.display());
+        let copied = std::fs::copy(&committed, out_dir.join("generated.rs")).and_then(|_| {
+            // Only benches/client.rs includes it, and it needs the spec.
+            std::fs::write(
+                out_dir.join("strict_answer_types.rs"),
+                "// The spec was not reachable: no strict answer types.\n",
+            )
+        });
+        if let Err(error) = copied {
+            eprintln!("error: cannot copy {}: {error}", committed.display());
+            std::process::exit(1);
+        }
+        return;
+    }
     // A spec split into files: every file it read (a new file can only come
     // into play through a change to one of these).
     let watch = |spec: &codegen::Spec| {
@@ -42,7 +68,6 @@ fn generate() {
             std::process::exit(1);
         }
     };
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     for (name, code) in [
         ("generated.rs", generated.code),
         ("strict_answer_types.rs", strict),

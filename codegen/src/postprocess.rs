@@ -24,6 +24,35 @@ const EXTRA: &str = "extra";
 pub(crate) fn apply(file: &mut syn::File) {
     ExtraDefaults.visit_file_mut(file);
     NoApiVersion.visit_file_mut(file);
+    LowLevelConstructors.visit_file_mut(file);
+}
+
+/// progenitor's `Client::new` and `Client::new_with_client` make a client
+/// with no token: they stay (the hooks' state type is public), documented as
+/// the low-level path, pointing at the builder.
+struct LowLevelConstructors;
+
+impl VisitMut for LowLevelConstructors {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let is_client = item.trait_.is_none()
+            && matches!(&*item.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if is_client {
+            for member in &mut item.items {
+                if let syn::ImplItem::Fn(function) = member
+                    && matches!(
+                        function.sig.ident.to_string().as_str(),
+                        "new" | "new_with_client"
+                    )
+                {
+                    function.attrs.push(syn::parse_quote! {
+                        #[doc = "\n\nThe low-level path: the client sends no token and has the default \
+                                 settings of `ClientState::default()`. Use `Client::builder()`."]
+                    });
+                }
+            }
+        }
+        visit_mut::visit_item_impl_mut(self, item);
+    }
 }
 
 /// The header progenitor adds to every request.

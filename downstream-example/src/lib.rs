@@ -175,10 +175,10 @@ mod tests {
         let client = Client::builder()
             .base_url(&server.base_url())
             .bearer_token("t")
-            .retry_policy(generated_client::RetryPolicy {
-                initial_backoff: std::time::Duration::from_millis(1),
-                ..Default::default()
-            })
+            .retry_policy(
+                generated_client::RetryPolicy::default()
+                    .initial_backoff(std::time::Duration::from_millis(1)),
+            )
             .build()
             .unwrap();
 

@@ -225,11 +225,13 @@ impl ClientBuilder {
         let url = reqwest::Url::parse(&self.base_url).map_err(|e| BuildError::InvalidBaseUrl {
             url: self.base_url.clone(),
             reason: e.to_string(),
+            source: Some(Arc::new(e)),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(BuildError::InvalidBaseUrl {
                 url: self.base_url,
                 reason: "the scheme must be http or https".to_owned(),
+                source: None,
             });
         }
         let auth = match self.token_source {
@@ -248,7 +250,13 @@ impl ClientBuilder {
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
                 .build()
-                .map_err(|e| BuildError::Http(e.without_url().to_string()))?,
+                .map_err(|e| {
+                    let e = e.without_url();
+                    BuildError::Http {
+                        reason: e.to_string(),
+                        source: Arc::new(e),
+                    }
+                })?,
         };
         let mut state = self.state;
         state.attempt_timeout = self.timeout;
@@ -353,8 +361,12 @@ impl CallOptions<'_> {
     }
 }
 
-/// Why [`ClientBuilder::build`] refused its settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The error underneath a [`BuildError`], kept as its `source()`.
+type Source = Arc<dyn std::error::Error + Send + Sync>;
+
+/// Why [`ClientBuilder::build`] refused its settings. The error underneath,
+/// if any (the URL parser's, reqwest's), is its `source()`.
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No token was given (or it was blank).
@@ -368,31 +380,73 @@ pub enum BuildError {
         url: String,
         /// What is wrong with it.
         reason: String,
+        /// The URL parser's error, when it refused the URL.
+        source: Option<Source>,
     },
     /// The user agent holds characters a header cannot carry.
     InvalidUserAgent(String),
     /// reqwest refused to build its client (e.g. no TLS backend).
-    Http(String),
+    Http {
+        /// reqwest's message.
+        reason: String,
+        /// reqwest's error.
+        source: Source,
+    },
+}
+
+/// Equal when of the same kind with the same text (the sources are compared
+/// by their messages).
+impl PartialEq for BuildError {
+    fn eq(&self, other: &Self) -> bool {
+        use BuildError::*;
+        match (self, other) {
+            (MissingToken, MissingToken) | (InvalidToken, InvalidToken) => true,
+            (
+                InvalidBaseUrl { url, reason, .. },
+                InvalidBaseUrl {
+                    url: other_url,
+                    reason: other_reason,
+                    ..
+                },
+            ) => url == other_url && reason == other_reason,
+            (InvalidUserAgent(agent), InvalidUserAgent(other)) => agent == other,
+            (Http { reason, .. }, Http { reason: other, .. }) => reason == other,
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingToken => {
-                f.write_str("no bearer token: call `.bearer_token(..)` on the ClientBuilder")
-            }
+            BuildError::MissingToken => f.write_str(
+                "no bearer token: call `.bearer_token(..)` or `.token_source(..)` on the ClientBuilder",
+            ),
             BuildError::InvalidToken => f.write_str(
                 "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)",
             ),
-            BuildError::InvalidBaseUrl { url, reason } => {
+            BuildError::InvalidBaseUrl { url, reason, .. } => {
                 write!(f, "invalid base URL `{url}`: {reason}")
             }
             BuildError::InvalidUserAgent(agent) => {
                 write!(f, "invalid user agent `{agent}`: not a valid header value")
             }
-            BuildError::Http(reason) => write!(f, "cannot build the HTTP client: {reason}"),
+            BuildError::Http { reason, .. } => write!(f, "cannot build the HTTP client: {reason}"),
         }
     }
 }
 
-impl std::error::Error for BuildError {}
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::InvalidBaseUrl {
+                source: Some(source),
+                ..
+            }
+            | BuildError::Http { source, .. } => {
+                Some(source.as_ref() as &(dyn std::error::Error + 'static))
+            }
+            _ => None,
+        }
+    }
+}

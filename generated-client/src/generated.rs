@@ -6442,6 +6442,9 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    /**
+
+The low-level path: the client sends no token and has the default settings of `ClientState::default()`. Use `Client::builder()`.*/
     pub fn new(baseurl: &str, inner: crate::hooks::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -6458,6 +6461,9 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    /**
+
+The low-level path: the client sends no token and has the default settings of `ClientState::default()`. Use `Client::builder()`.*/
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -7950,6 +7956,7 @@ pub mod validation {
     }
     /// The part of a request a [`Violation`] is in.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
     pub enum Location {
         /// The JSON body.
         Body,

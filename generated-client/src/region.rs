@@ -6,6 +6,7 @@ use std::str::FromStr;
 /// A region of the service; each has its own host, and data does not move
 /// between them: use the region your application was created in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Region {
     /// United States, `https://apix.us.amity.co`.
     #[default]

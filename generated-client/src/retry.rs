@@ -41,7 +41,12 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// waits included: an attempt's timeout is shortened to the time left, and a
 /// retry whose wait would end past the deadline is not made (the last
 /// answer is returned as it was).
+///
+/// It can gain settings in a minor release (`#[non_exhaustive]`): start from
+/// `RetryPolicy::default()` and change what you need with the setters
+/// (`RetryPolicy::default().max_retries(3).deadline(..)`) or the fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts after the first; `0` turns retries off. Default 2.
     pub max_retries: u32,
@@ -64,6 +69,7 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Whether a failed attempt can have reached the service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Reach {
     /// It cannot: the connection was never made (refused, DNS, TLS handshake,
     /// connect timeout).
@@ -77,6 +83,7 @@ pub enum Reach {
 
 /// Which failures that may have reached the service are retried.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AfterSend {
     /// Only requests whose body carries a client-chosen id (non-empty), so
     /// that a repeat cannot create twice. The default.
@@ -102,6 +109,42 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Sets the field `max_retries`.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the field `initial_backoff`.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// Sets the field `max_backoff`.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// Sets the field `max_retry_after`.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Sets the field `deadline`.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets the field `after_send`.
+    pub fn after_send(mut self, after_send: AfterSend) -> Self {
+        self.after_send = after_send;
+        self
+    }
+
     /// Whether an answer with this status may be retried, and what it says
     /// about the request having reached the service; `None`: never retried.
     pub fn classify_status(&self, status: StatusCode) -> Option<Reach> {

@@ -23,6 +23,7 @@ pub struct Violation {
 
 /// The part of a request a [`Violation`] is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// The JSON body.
     Body,

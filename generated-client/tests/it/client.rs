@@ -227,3 +227,25 @@ async fn no_api_version_header_is_sent() {
         .unwrap();
     assert_eq!(without.calls_async().await, 1);
 }
+
+#[test]
+fn a_build_error_keeps_the_error_underneath() {
+    use std::error::Error as _;
+    let error = Client::builder()
+        .base_url("not a url")
+        .bearer_token("t")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        generated_client::BuildError::InvalidBaseUrl { .. }
+    ));
+    let source = error.source().expect("the URL parser's error");
+    assert_eq!(source.to_string(), "relative URL without a base");
+    let scheme = Client::builder()
+        .base_url("ftp://example.com")
+        .bearer_token("t")
+        .build()
+        .unwrap_err();
+    assert!(scheme.source().is_none(), "the scheme check is ours");
+}

@@ -376,13 +376,13 @@ async fn the_deadline_counts_every_wait_of_the_call() {
     let failing = answer_all(&server, 503, error_body(500000, "busy")).await;
     let clock = TestClock::new();
     builder(&server, &clock)
-        .retry_policy(RetryPolicy {
-            max_retries: 5,
-            initial_backoff: Duration::from_secs(4),
-            max_backoff: Duration::from_secs(60),
-            deadline: Duration::from_secs(5),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(5)
+                .initial_backoff(Duration::from_secs(4))
+                .max_backoff(Duration::from_secs(60))
+                .deadline(Duration::from_secs(5)),
+        )
         .build()
         .unwrap()
         .create_post()
@@ -544,11 +544,11 @@ async fn retry_after_is_capped() {
     rate_limited(&server, "3600").await;
     let clock = TestClock::new();
     builder(&server, &clock)
-        .retry_policy(RetryPolicy {
-            max_retries: 1,
-            max_retry_after: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .max_retry_after(Duration::from_millis(50)),
+        )
         .build()
         .unwrap()
         .approve_post()
@@ -590,10 +590,7 @@ fn retry_after_http_date_sets_the_delay() {
         delay > Duration::from_secs(8) && delay <= Duration::from_secs(10),
         "{delay:?}"
     );
-    let capped = RetryPolicy {
-        max_retry_after: Duration::from_secs(2),
-        ..policy.clone()
-    };
+    let capped = policy.clone().max_retry_after(Duration::from_secs(2));
     assert_eq!(capped.delay(0, Some(&headers)), Duration::from_secs(2));
     headers.insert(
         RETRY_AFTER,
@@ -608,11 +605,9 @@ fn retry_after_http_date_sets_the_delay() {
 
 #[test]
 fn backoff_doubles_to_its_cap_with_equal_jitter() {
-    let policy = RetryPolicy {
-        initial_backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_millis(1000),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(100))
+        .max_backoff(Duration::from_millis(1000));
     for (attempt, full) in [
         (0, 100),
         (1, 200),

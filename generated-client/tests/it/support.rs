@@ -62,10 +62,7 @@ pub fn client(server: &MockServer) -> Client {
 /// A client for `server` with `max_retries`, on a [`TestClock`].
 pub fn client_with_retries(server: &MockServer, max_retries: u32) -> Client {
     builder(server, &TestClock::new())
-        .retry_policy(RetryPolicy {
-            max_retries,
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().max_retries(max_retries))
         .build()
         .expect("valid test client")
 }

@@ -9,6 +9,8 @@
 //!   hook (`validation::check_request_json`: one borrowing read of the body
 //!   bytes and the `createPost` checks), timed alone in
 //!   `client/request_validation`.
+//! - `client/with_token`: making a per-user handle (`Client::with_token`);
+//!   the paired comparison also has an arm that makes one for every call.
 //! - `client/decode_envelope`: decoding a large `createPost` envelope (1,000
 //!   posts with side-loaded users, files and comments), side by side:
 //!   `tolerant` into `types::CreatePostResponse` (what the client runs), `strict`
@@ -75,6 +77,16 @@ fn create_post_benches(c: &mut Criterion) {
     group.finish();
 
     let body_bytes = serde_json::to_vec(&setup.body).expect("the body serialises");
+    let mut handles = c.benchmark_group("client/with_token");
+    let setup_client = Client::builder()
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid settings");
+    handles.bench_function("with_token", |b| {
+        b.iter(|| black_box(setup_client.with_token(black_box("a-user-token"))));
+    });
+    handles.finish();
+
     let mut validation = c.benchmark_group("client/request_validation");
     validation
         .sample_size(50)
@@ -275,16 +287,20 @@ enum Arm {
     /// The generated client with `max_retries(0)` and
     /// `validate_requests(false)`: the wrapper alone, next to [`Arm::RawReqwest`].
     ClientUnvalidated,
+    /// [`Arm::ClientDefaultRetries`] through a per-user handle made for the
+    /// call (`with_token`), as a server acting for many users does.
+    ClientWithToken,
 }
 
 impl Arm {
     /// The raw baseline first: ratios are taken to it.
-    const ALL: [Arm; 5] = [
+    const ALL: [Arm; 6] = [
         Arm::RawReqwest,
         Arm::RawReqwestValidated,
         Arm::ClientNoRetries,
         Arm::ClientDefaultRetries,
         Arm::ClientUnvalidated,
+        Arm::ClientWithToken,
     ];
 
     fn name(self) -> &'static str {
@@ -294,6 +310,7 @@ impl Arm {
             Arm::ClientNoRetries => "client_max_retries_0",
             Arm::ClientDefaultRetries => "client_default_retries",
             Arm::ClientUnvalidated => "client_unvalidated",
+            Arm::ClientWithToken => "client_with_token",
         }
     }
 
@@ -308,6 +325,17 @@ impl Arm {
             Arm::ClientNoRetries => &setup.client_no_retries,
             Arm::ClientDefaultRetries => &setup.client_default_retries,
             Arm::ClientUnvalidated => &setup.client_unvalidated,
+            Arm::ClientWithToken => {
+                return setup
+                    .client_default_retries
+                    .with_token("a-user-token")
+                    .create_post()
+                    .body(setup.body.clone())
+                    .send()
+                    .await
+                    .expect("the client call succeeds")
+                    .into_inner();
+            }
         };
         client
             .create_post()

@@ -189,4 +189,64 @@ mod tests {
         lost.assert();
         conflict.assert();
     }
+
+    /// A server acting for many users: one client, a handle per user, and a
+    /// service token from a token source that is refreshed after a 401.
+    #[tokio::test]
+    async fn one_client_serves_many_users() {
+        let server = httpmock::MockServer::start_async().await;
+        let answer: types::CreatePostResponse =
+            serde_json::from_value(serde_json::json!({ "posts": [{ "postId": "p-1" }] })).unwrap();
+        let as_user = |token: &'static str| {
+            server.create_post(|when, then| {
+                when.into_inner()
+                    .header("authorization", format!("Bearer {token}"));
+                then.ok(&answer);
+            })
+        };
+        let alice = as_user("alice-token");
+        let bob = as_user("bob-token");
+        // The service token: the first has expired, the refreshed one works.
+        let expired: types::ErrorBody = serde_json::from_value(serde_json::json!({
+            "status": "error", "code": 400100, "message": "Token expired"
+        }))
+        .unwrap();
+        let stale = server.create_post(|when, then| {
+            when.into_inner()
+                .header("authorization", "Bearer service-token-1");
+            then.unauthorized(&expired);
+        });
+        let fresh = as_user("service-token-2");
+
+        let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = issued.clone();
+        let client = Client::builder()
+            .base_url(&server.base_url())
+            .token_source(generated_client::token_source_fn(move |refresh| {
+                let counter = counter.clone();
+                async move {
+                    let n = if refresh {
+                        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+                    } else {
+                        counter.load(std::sync::atomic::Ordering::SeqCst)
+                    };
+                    Ok(format!("service-token-{}", n + 1))
+                }
+            }))
+            .max_retries(0)
+            .build()
+            .unwrap();
+
+        for (handle, text) in [
+            (client.with_token("alice-token"), "from Alice"),
+            (client.with_token("bob-token"), "from Bob"),
+            (client.clone(), "from the service"),
+        ] {
+            announce(&handle, "rustaceans", text).await.unwrap();
+        }
+        alice.assert();
+        bob.assert();
+        stale.assert();
+        fresh.assert();
+    }
 }

@@ -96,16 +96,9 @@ impl ClientHooks<ClientState> for Client {
                 ));
             }
             Auth::Source(source) => {
-                let token = source
-                    .token(false)
+                let value = token_header(source.as_ref(), false)
                     .await
-                    .map_err(|e| Error::Custom(e.to_string()))?;
-                let value = crate::auth::bearer_header(&token).ok_or_else(|| {
-                    Error::Custom(
-                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)"
-                            .to_owned(),
-                    )
-                })?;
+                    .map_err(Error::Custom)?;
                 headers.insert(AUTHORIZATION, value);
             }
         }
@@ -179,7 +172,7 @@ impl Client {
             *pending.timeout_mut() = Some(left.map_or(state.attempt_timeout, |left| {
                 left.min(state.attempt_timeout)
             }));
-            let spare = if retries < policy.max_retries || (source.is_some() && !refreshed) {
+            let mut spare = if retries < policy.max_retries || (source.is_some() && !refreshed) {
                 pending.try_clone()
             } else {
                 None
@@ -188,7 +181,6 @@ impl Client {
             let status = result.as_ref().ok().map(|r| r.status());
 
             // A refused token: once, a fresh one from the source.
-            let mut spare = spare;
             if let (Some(source), Some(401), false) =
                 (source, status.map(|s| s.as_u16()), refreshed)
                 && let Some(mut again) = spare.take()
@@ -218,17 +210,20 @@ impl Client {
                 let wait = policy.delay(retries, result.as_ref().ok().map(|r| r.headers()));
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
-                let token_ok = match source {
-                    Some(source) => match fresh_token(source.as_ref(), false).await {
-                        Some(value) => {
-                            spare.headers_mut().insert(AUTHORIZATION, value);
-                            true
-                        }
-                        None => false,
-                    },
-                    None => true,
-                };
-                if policy.allows(reach, chosen.is_some()) && in_time && token_ok {
+                // The source is asked only for a retry that will be made.
+                let token_ok = policy.allows(reach, chosen.is_some())
+                    && in_time
+                    && match source {
+                        Some(source) => match fresh_token(source.as_ref(), false).await {
+                            Some(value) => {
+                                spare.headers_mut().insert(AUTHORIZATION, value);
+                                true
+                            }
+                            None => false,
+                        },
+                        None => true,
+                    };
+                if token_ok {
                     let reason = match (status, reach) {
                         (Some(status), _) => status.as_str().to_owned(),
                         (None, Reach::NotSent) => "connection failed".to_owned(),
@@ -262,16 +257,24 @@ impl Client {
     }
 }
 
-/// A token from `source` as a header value; `None` if it gives none (the
-/// reason is logged, never the token) or one a header cannot carry.
+/// A token from `source` as an `Authorization` value, or why there is none
+/// (never the token itself).
+async fn token_header(
+    source: &dyn crate::TokenSource,
+    refresh: bool,
+) -> Result<HeaderValue, String> {
+    let token = source.token(refresh).await.map_err(|e| e.to_string())?;
+    crate::auth::bearer_header(&token).ok_or_else(|| {
+        "the token source gave a token an HTTP header cannot carry (e.g. a newline)".to_owned()
+    })
+}
+
+/// [`token_header`] for a retry: a failure is logged, and ends the retries.
 async fn fresh_token(source: &dyn crate::TokenSource, refresh: bool) -> Option<HeaderValue> {
-    match source.token(refresh).await {
-        Ok(token) => crate::auth::bearer_header(&token),
-        Err(error) => {
-            tracing::warn!(%error, "no token for a retry");
-            None
-        }
-    }
+    token_header(source, refresh)
+        .await
+        .inspect_err(|reason| tracing::warn!(%reason, "no token for a retry"))
+        .ok()
 }
 
 /// What the retry loop learned, for the marks on an error answer.
@@ -334,9 +337,7 @@ async fn finish(response: reqwest::Response, call: &Call) -> reqwest::Result<req
     for name in marks::ALL {
         headers.remove(name);
     }
-    let parsed = serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .filter(Value::is_object);
+    let is_object = serde_json::from_slice::<Value>(&bytes).is_ok_and(|value| value.is_object());
     let mark = |headers: &mut http::HeaderMap, name: &'static str, value: HeaderValue| {
         headers.insert(HeaderName::from_static(name), value);
     };
@@ -359,7 +360,7 @@ async fn finish(response: reqwest::Response, call: &Call) -> reqwest::Result<req
             mark(&mut headers, marks::CLIENT_CHOSEN_ID, value);
         }
     }
-    let body = if parsed.is_some() {
+    let body = if is_object {
         bytes
     } else {
         let content_type = headers

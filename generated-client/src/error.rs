@@ -8,7 +8,7 @@
 use crate::decode::UnreadableBody;
 use crate::types::ErrorBody;
 use crate::validation::Violations;
-use crate::{Error, ErrorCode, Reach, RetryPolicy, marks};
+use crate::{Error, ErrorCode, Reach, marks};
 
 impl ErrorBody {
     /// The typed error code, when the body has one.
@@ -199,16 +199,9 @@ impl ErrorExt for Error<ErrorBody> {
     fn reach(&self) -> Option<Reach> {
         match self {
             Error::InvalidRequest(_) => Some(Reach::NotSent),
-            Error::CommunicationError(error) => RetryPolicy::default().classify_error(error),
+            Error::CommunicationError(error) => Reach::of_error(error),
             Error::ErrorResponse(_) | Error::UnexpectedResponse(_) => {
-                let status = self.status()?;
-                if status.is_server_error() || status.as_u16() == 408 {
-                    Some(Reach::MaybeApplied)
-                } else if status.is_client_error() {
-                    Some(Reach::Refused)
-                } else {
-                    None
-                }
+                Reach::of_status(self.status()?)
             }
             _ => None,
         }

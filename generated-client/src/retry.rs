@@ -81,6 +81,35 @@ pub enum Reach {
     MaybeApplied,
 }
 
+impl Reach {
+    /// What an error status says: a 408 or a 5xx may have been applied; any
+    /// other 4xx was refused without acting on it. `None` for a status that
+    /// is not an error.
+    pub fn of_status(status: StatusCode) -> Option<Reach> {
+        if status.is_server_error() || status.as_u16() == 408 {
+            Some(Reach::MaybeApplied)
+        } else if status.is_client_error() {
+            Some(Reach::Refused)
+        } else {
+            None
+        }
+    }
+
+    /// What a transport error says: a connection never made was not sent; a
+    /// timeout or a broken connection after that may have been applied.
+    /// `None` for other failures (a request that could not be built, a
+    /// redirect loop).
+    pub fn of_error(error: &reqwest::Error) -> Option<Reach> {
+        if error.is_connect() {
+            Some(Reach::NotSent)
+        } else if error.is_timeout() || error.is_request() || error.is_body() {
+            Some(Reach::MaybeApplied)
+        } else {
+            None
+        }
+    }
+}
+
 /// Which failures that may have reached the service are retried.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -145,27 +174,20 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether an answer with this status may be retried, and what it says
-    /// about the request having reached the service; `None`: never retried.
+    /// Whether an answer with this status may be retried (429, 408, 500,
+    /// 502, 503, 504), and what it says about the request having reached the
+    /// service ([`Reach::of_status`]); `None`: never retried.
     pub fn classify_status(&self, status: StatusCode) -> Option<Reach> {
-        match status.as_u16() {
-            429 => Some(Reach::Refused),
-            408 | 500 | 502 | 503 | 504 => Some(Reach::MaybeApplied),
-            _ => None,
-        }
+        matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+            .then(|| Reach::of_status(status))
+            .flatten()
     }
 
     /// Whether a transport error may be retried, and what it says about the
-    /// request having reached the service; `None`: never retried (a request
-    /// that could not be built, a redirect loop).
+    /// request having reached the service ([`Reach::of_error`]); `None`:
+    /// never retried (a request that could not be built, a redirect loop).
     pub fn classify_error(&self, error: &reqwest::Error) -> Option<Reach> {
-        if error.is_connect() {
-            Some(Reach::NotSent)
-        } else if error.is_timeout() || error.is_request() || error.is_body() {
-            Some(Reach::MaybeApplied)
-        } else {
-            None
-        }
+        Reach::of_error(error)
     }
 
     /// Whether a failure of this kind is retried, given whether the request

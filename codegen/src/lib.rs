@@ -54,6 +54,8 @@ pub struct Spec {
     pub files: Vec<PathBuf>,
     /// Where each part of the document came from.
     pub(crate) sources: source::Sources,
+    /// What the `x-` extensions say, checked when the spec was read.
+    pub(crate) facts: extensions::Facts,
 }
 
 impl Spec {
@@ -110,13 +112,14 @@ impl Spec {
         let openapi = check::typed(&loaded.yaml, &sources)?;
         check::operations(&openapi, &sources)?;
         check::schema_names(&openapi, &sources)?;
-        extensions::check(&loaded.document, &sources)?;
+        let facts = extensions::check(&loaded.document, &sources)?;
         Ok(Spec {
             label: label.to_owned(),
             openapi,
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
             sources,
+            facts,
         })
     }
 }

@@ -91,9 +91,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     timings.lap("progenitor: httpmock helpers", &mut since);
     let checks = validation::generate(&spec.openapi, &spec.sources)?;
     timings.lap("request validation", &mut since);
-    let document = serde_json::to_value(&spec.openapi)
-        .map_err(|e| fail(format!("the spec does not serialise to JSON: {e}")))?;
-    let facts = extensions::generate(&extensions::check(&document, &spec.sources)?);
+    let facts = extensions::generate(&spec.facts);
 
     let tokens = quote! {
         #client
@@ -513,6 +511,7 @@ components:
             openapi,
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
+            facts: crate::extensions::check(&loaded.document, &loaded.sources).unwrap(),
             sources: loaded.sources,
         }
     }

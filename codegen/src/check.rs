@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::source::{Slot, Sources, escape, pointer};
+use crate::document::{escape, pointer};
+use crate::source::{Slot, Sources};
 
 /// progenitor reads OpenAPI 3.0.x only; a 3.1 document would half-parse.
 pub(crate) fn version(document: &Value, sources: &Sources) -> Result<(), Error> {

@@ -20,7 +20,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::source::{Sources, escape, resolve};
+use crate::document::{escape, target};
+use crate::source::Sources;
 
 /// The operation extension naming the request body property that holds an
 /// id the caller may choose for what the operation creates.
@@ -99,9 +100,9 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
                 .to_owned();
             let body = operation
                 .get("requestBody")
-                .map(|body| resolve(document, body))
+                .map(|body| target(document, body))
                 .and_then(|body| body.pointer("/content/application~1json/schema"))
-                .map(|schema| resolve(document, schema));
+                .map(|schema| target(document, schema));
             let Some(body) = body else {
                 return Err(fail(format!(
                     "names `{field}`, but operation {operation_id} has no JSON request body"
@@ -110,7 +111,7 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
             let Some(property) = body
                 .get("properties")
                 .and_then(|properties| properties.get(field))
-                .map(|property| resolve(document, property))
+                .map(|property| target(document, property))
             else {
                 let known: Vec<&str> = body
                     .get("properties")

@@ -8,6 +8,9 @@
 //! generation; the message says so.
 
 use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
+use serde_json::Value;
+
+use crate::document::reachable_schemas;
 
 /// The part of a document a generator step fails on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +25,13 @@ pub(crate) enum Culprit {
 pub(crate) type Step<'a> = &'a dyn Fn(&OpenAPI) -> Result<(), String>;
 
 /// The smallest part of `openapi` that `step` fails on, or `None` when no
-/// part fails alone (the failure comes from their mix).
-pub(crate) fn culprit(openapi: &OpenAPI, step: Step<'_>) -> Option<Culprit> {
+/// part fails alone (the failure comes from their mix). `document` is the
+/// same document as JSON, to follow references in.
+pub(crate) fn culprit(openapi: &OpenAPI, document: &Value, step: Step<'_>) -> Option<Culprit> {
     let mut schemas_only = openapi.clone();
     schemas_only.paths = Paths::default();
     if step(&schemas_only).is_err() {
-        return failing_schema(openapi, step).map(Culprit::Schema);
+        return failing_schema(openapi, document, step).map(Culprit::Schema);
     }
     let operations: Vec<(String, String)> = openapi
         .operations()
@@ -108,11 +112,10 @@ fn with_operations(openapi: &OpenAPI, keep: &[(String, String)]) -> OpenAPI {
 
 /// A schema that fails with the schemas it refers to, while none of the
 /// schemas it refers to fails alone.
-fn failing_schema(openapi: &OpenAPI, step: Step<'_>) -> Option<String> {
+fn failing_schema(openapi: &OpenAPI, document: &Value, step: Step<'_>) -> Option<String> {
     let components = openapi.components.as_ref()?;
-    let document = serde_json::to_value(openapi).ok()?;
     let closure_of =
-        |names: &[String]| crate::transform::reachable(&document, names.iter().cloned().collect());
+        |names: &[String]| reachable_schemas(document, names.iter().cloned().collect());
     let fails = |names: &[String]| {
         let closure = closure_of(names);
         let mut alone = openapi.clone();

@@ -5,6 +5,8 @@
 
 use serde_json::{Value, json};
 
+use crate::document::subschemas_mut;
+
 /// What to do with an object schema that lists `properties` and says nothing
 /// about `additionalProperties`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,23 +27,7 @@ pub fn convert(schema: &mut Value, objects: Objects) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-        for property in properties.values_mut() {
-            convert(property, objects);
-        }
-    }
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(sub) = object.get_mut(key).filter(|sub| sub.is_object()) {
-            convert(sub, objects);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(subs) = object.get_mut(key).and_then(Value::as_array_mut) {
-            for sub in subs {
-                convert(sub, objects);
-            }
-        }
-    }
+    subschemas_mut(object, &mut |_, sub| convert(sub, objects));
     if objects == Objects::Closed
         && object.contains_key("properties")
         && !object.contains_key("additionalProperties")

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod check;
+pub mod document;
 mod error;
 mod extensions;
 mod isolate;
@@ -52,6 +53,10 @@ pub struct Spec {
     /// The path of every file read, the root first: a build script reruns
     /// when any of them changes.
     pub files: Vec<PathBuf>,
+    /// The document as JSON, bundled like `openapi` (every `$ref` local),
+    /// with the keys and values as written: what every pass that reads the
+    /// spec as JSON reads, through [`document`]'s functions.
+    pub(crate) document: serde_json::Value,
     /// Where each part of the document came from.
     pub(crate) sources: source::Sources,
     /// What the `x-` extensions say, checked when the spec was read.
@@ -118,8 +123,16 @@ impl Spec {
             openapi,
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
+            document: loaded.document,
             sources,
             facts,
         })
+    }
+
+    /// The document as JSON, bundled (every `$ref` is local: what other
+    /// files held is copied under `#/components`), with keys and values as
+    /// written. Read it with [`document`]'s functions.
+    pub fn document(&self) -> &serde_json::Value {
+        &self.document
     }
 }

@@ -64,7 +64,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
 pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut timings = Timings::default();
     let mut since = Instant::now();
-    let transformed = transform::for_generation(&spec.openapi)
+    let transformed = transform::for_generation(&spec.document)
         .map_err(|message| generator_error(Place::file(&spec.label), message))?;
     timings.lap("transform the spec", &mut since);
     let fail = |message: String| generator_error(Place::file(&spec.label), message);
@@ -89,7 +89,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         },
     )?;
     timings.lap("progenitor: httpmock helpers", &mut since);
-    let checks = validation::generate(&spec.openapi, &spec.sources)?;
+    let checks = validation::generate(&spec.openapi, &spec.document, &spec.sources)?;
     timings.lap("request validation", &mut since);
     let facts = extensions::generate(&spec.facts);
 
@@ -161,7 +161,7 @@ fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
                 "typify names this inline schema `{name}`, the name of the component schema \
                  `{component}` ({}): give the inline schema a `title`, or move it to \
                  `components.schemas` under another name",
-                spec.sources.place(&crate::source::pointer(&[
+                spec.sources.place(&crate::document::pointer(&[
                     "components",
                     "schemas",
                     component
@@ -219,7 +219,7 @@ fn inline_schema_pointer(spec: &Spec, name: &str) -> Option<String> {
                 .properties
                 .keys()
                 .find(|p| transform::normalised_name(p) == rest)?;
-            Some(crate::source::pointer(&[
+            Some(crate::document::pointer(&[
                 "components",
                 "schemas",
                 schema,
@@ -243,7 +243,7 @@ fn refusal_place(spec: &Spec, transformed: &transform::Transformed, refusal: &Re
             {
                 return spec
                     .sources
-                    .place(&crate::source::pointer(&["paths", route, method]));
+                    .place(&crate::document::pointer(&["paths", route, method]));
             }
         }
     }
@@ -270,7 +270,7 @@ fn schema_pointer(spec: &Spec, transformed: &transform::Transformed, name: &str)
         return Some(pointer.clone());
     }
     match component_named(spec, name) {
-        Some(schema) => Some(crate::source::pointer(&["components", "schemas", schema])),
+        Some(schema) => Some(crate::document::pointer(&["components", "schemas", schema])),
         None => inline_schema_pointer(spec, name),
     }
 }
@@ -290,7 +290,7 @@ fn schema_place(spec: &Spec, transformed: &transform::Transformed, name: &str) -
 /// Only for measuring: generated-client's decoding benchmark runs it next to
 /// the tolerant decoding that replaced it.
 pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
-    let transformed = transform::for_generation(&spec.openapi)
+    let transformed = transform::for_generation(&spec.document)
         .map_err(|message| generator_error(Place::file(&spec.label), message))?;
     let mut generator = Generator::new(&settings());
     let client = run_progenitor(
@@ -363,25 +363,26 @@ fn run_progenitor(
             Err(panic) => Err(panic),
         }
     };
-    let (at, message) = match isolate::culprit(&transformed.openapi, &attempt) {
-        Some(isolate::Culprit::Schema(name)) => (
-            schema_place(spec, transformed, &name),
-            format!(
-                "{message}; it fails on schema `{name}` alone (with the schemas it refers to): \
+    let (at, message) =
+        match isolate::culprit(&transformed.openapi, &transformed.document, &attempt) {
+            Some(isolate::Culprit::Schema(name)) => (
+                schema_place(spec, transformed, &name),
+                format!(
+                    "{message}; it fails on schema `{name}` alone (with the schemas it refers to): \
                  a shape codegen's checks do not catch yet"
+                ),
             ),
-        ),
-        Some(isolate::Culprit::Operation(route, method, id)) => (
-            spec.sources
-                .place(&crate::source::pointer(&["paths", &route, &method])),
-            format!(
-                "{message}; it fails on operation `{id}` ({} {route}) alone: a shape \
+            Some(isolate::Culprit::Operation(route, method, id)) => (
+                spec.sources
+                    .place(&crate::document::pointer(&["paths", &route, &method])),
+                format!(
+                    "{message}; it fails on operation `{id}` ({} {route}) alone: a shape \
                  codegen's checks do not catch yet",
-                method.to_uppercase()
+                    method.to_uppercase()
+                ),
             ),
-        ),
-        None => (Place::file(&spec.label), message),
-    };
+            None => (Place::file(&spec.label), message),
+        };
     Err(generator_error(at, message))
 }
 
@@ -512,6 +513,7 @@ components:
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
             facts: crate::extensions::check(&loaded.document, &loaded.sources).unwrap(),
+            document: loaded.document,
             sources: loaded.sources,
         }
     }
@@ -542,7 +544,7 @@ components:
         );
         let spec = unchecked(&text);
         assert_eq!(
-            isolate::culprit(&spec.openapi, &failing),
+            isolate::culprit(&spec.openapi, &spec.document, &failing),
             Some(isolate::Culprit::Operation(
                 "/broken".to_owned(),
                 "get".to_owned(),
@@ -566,7 +568,7 @@ components:
         );
         let spec = unchecked(&text);
         assert_eq!(
-            isolate::culprit(&spec.openapi, &failing),
+            isolate::culprit(&spec.openapi, &spec.document, &failing),
             Some(isolate::Culprit::Schema("Inner".to_owned()))
         );
     }

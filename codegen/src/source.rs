@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::document::{escape, pointer, unescape};
 
 /// A place in the spec: the file, the line and column (1-based; 0 when not
 /// known), and the JSON pointer of the node within that file.
@@ -558,50 +559,6 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// One JSON pointer segment: `~` -> `~0`, `/` -> `~1` (borrowed when there
-/// is nothing to escape, as for nearly every key).
-/// Follows local `$ref`s from `value` (a bundled document has no other
-/// kind) to what they name; a broken or circular chain stops where it is.
-pub(crate) fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| document.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
-}
-
-pub(crate) fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains(['~', '/']) {
-        segment.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        segment.into()
-    }
-}
-
-/// The inverse of [`escape`].
-pub(crate) fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') {
-        segment.replace("~1", "/").replace("~0", "~").into()
-    } else {
-        segment.into()
-    }
-}
-
-/// A JSON pointer from its segments.
-pub(crate) fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
-    segments
-        .iter()
-        .map(|s| format!("/{}", escape(s.as_ref())))
-        .collect()
 }
 
 /// What stands at a place of an OpenAPI 3.0 document, as far as references

@@ -22,7 +22,7 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::source::{escape, unescape};
+use crate::document::{escape, reachable_schemas, resolve, schema_name, target, visit_schemas_mut};
 
 /// The document progenitor sees, typed and as JSON.
 pub(crate) struct Transformed {
@@ -36,22 +36,22 @@ pub(crate) struct Transformed {
     pub(crate) hoisted: BTreeMap<String, String>,
 }
 
-/// The document progenitor sees; the error is serde's, should the typed
-/// document fail to make the round trip through JSON.
-pub(crate) fn for_generation(spec: &OpenAPI) -> Result<Transformed, String> {
-    let mut document = serde_json::to_value(spec)
-        .map_err(|e| format!("the spec does not serialise to JSON: {e}"))?;
+/// The document progenitor sees, made from the spec's JSON view
+/// ([`crate::Spec::document`]); the error is serde's, should the transformed
+/// document no longer read as OpenAPI.
+pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
+    let mut document = spec.clone();
     let hoisted = name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
-    let responses = reachable(&document, roots.response);
-    let requests = reachable(&document, roots.request);
+    let responses = reachable_schemas(&document, roots.response);
+    let requests = reachable_schemas(&document, roots.request);
     if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
             if responses.contains(name) {
-                visit_schema(schema, &mut loosen_response);
+                visit_schemas_mut(schema, &mut loosen_response);
             }
             if requests.contains(name) {
-                visit_schema(schema, &mut plain_request_strings);
+                visit_schemas_mut(schema, &mut plain_request_strings);
             }
         }
     }
@@ -59,8 +59,8 @@ pub(crate) fn for_generation(spec: &OpenAPI) -> Result<Transformed, String> {
     for (pointer, side) in roots.inline {
         if let Some(schema) = document.pointer_mut(&pointer) {
             match side {
-                Side::Response => visit_schema(schema, &mut loosen_response),
-                Side::Request => visit_schema(schema, &mut plain_request_strings),
+                Side::Response => visit_schemas_mut(schema, &mut loosen_response),
+                Side::Request => visit_schemas_mut(schema, &mut plain_request_strings),
             }
         }
     }
@@ -254,7 +254,7 @@ fn success_range(document: &mut Value) {
         if status.eq_ignore_ascii_case("2XX") {
             return;
         }
-        let (response, _) = follow(snapshot, &responses[status], String::new());
+        let response = target(snapshot, &responses[status]);
         if response
             .pointer("/content/application~1json/schema")
             .is_some()
@@ -278,7 +278,7 @@ fn error_ranges(document: &mut Value) {
             if !(status.starts_with('4') || status.starts_with('5')) {
                 continue;
             }
-            let (response, _) = follow(snapshot, response, String::new());
+            let response = target(snapshot, response);
             match response.pointer("/content/application~1json/schema") {
                 Some(schema) if !schemas.contains(&schema) => schemas.push(schema),
                 Some(_) => {}
@@ -350,16 +350,16 @@ impl Roots {
             for (method, operation) in item {
                 let base = format!("/paths/{}/{method}", escape(route));
                 if let Some(body) = operation.get("requestBody") {
-                    let (body, pointer) = follow(document, body, format!("{base}/requestBody"));
-                    roots.add_media(body, &pointer, Side::Request);
+                    let body = resolve(document, body, &format!("{base}/requestBody"));
+                    roots.add_media(body.value, &body.pointer, Side::Request);
                 }
                 let Some(Value::Object(responses)) = operation.get("responses") else {
                     continue;
                 };
                 for (status, response) in responses {
                     let pointer = format!("{base}/responses/{status}");
-                    let (response, pointer) = follow(document, response, pointer);
-                    roots.add_media(response, &pointer, Side::Response);
+                    let response = resolve(document, response, &pointer);
+                    roots.add_media(response.value, &response.pointer, Side::Response);
                 }
             }
         }
@@ -374,97 +374,17 @@ impl Roots {
             let Some(schema) = entry.get("schema") else {
                 continue;
             };
-            match schema_ref_name(schema) {
+            match schema_name(schema) {
                 Some(name) => {
                     match side {
-                        Side::Request => self.request.insert(name),
-                        Side::Response => self.response.insert(name),
+                        Side::Request => self.request.insert(name.into_owned()),
+                        Side::Response => self.response.insert(name.into_owned()),
                     };
                 }
                 None => self
                     .inline
                     .push((format!("{pointer}/content/{}/schema", escape(media)), side)),
             }
-        }
-    }
-}
-
-/// Resolves a `$ref` to a response or request body, returning the target and
-/// its pointer (unchanged when `value` is no reference).
-fn follow<'a>(document: &'a Value, value: &'a Value, pointer: String) -> (&'a Value, String) {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let target_pointer = reference.trim_start_matches('#').to_owned();
-            match document.pointer(&target_pointer) {
-                Some(target) => (target, target_pointer),
-                None => (value, pointer),
-            }
-        }
-        None => (value, pointer),
-    }
-}
-
-fn schema_ref_name(schema: &Value) -> Option<String> {
-    let name = schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")?;
-    Some(unescape(name).into_owned())
-}
-
-/// Names of the component schemas reachable from `roots` through `$ref`s
-/// (the roots included), in `document`, a whole OpenAPI document as JSON.
-pub(crate) fn reachable(document: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue: Vec<String> = roots.into_iter().collect();
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let pointer = format!("/components/schemas/{}", escape(&name));
-        if let Some(schema) = document.pointer(&pointer) {
-            collect_refs(schema, &mut queue);
-        }
-    }
-    seen
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = schema_ref_name(value) {
-                out.push(name);
-            }
-            map.values().for_each(|child| collect_refs(child, out));
-        }
-        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
-        _ => {}
-    }
-}
-
-/// Calls `edit` on `schema` and on every schema nested in it (properties,
-/// items, additionalProperties, allOf/anyOf/oneOf/not), parents first.
-fn visit_schema(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<String, Value>)) {
-    let Value::Object(map) = schema else { return };
-    if map.contains_key("$ref") {
-        return;
-    }
-    edit(map);
-    if let Some(Value::Object(properties)) = map.get_mut("properties") {
-        for property in properties.values_mut() {
-            visit_schema(property, edit);
-        }
-    }
-    for key in ["items", "additionalProperties", "not"] {
-        if let Some(child) = map.get_mut(key) {
-            visit_schema(child, edit);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(Value::Array(children)) = map.get_mut(key) {
-            children
-                .iter_mut()
-                .for_each(|child| visit_schema(child, edit));
         }
     }
 }

@@ -152,8 +152,7 @@ async fn run(root: &Path) -> Result<bool> {
 /// anything.
 fn write_loosened_spec(root: &Path) -> Result<()> {
     let spec = codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)?;
-    let mut document =
-        serde_json::to_value(&spec.openapi).context("cannot turn the spec into JSON")?;
+    let mut document = spec.document().clone();
     loosen(&mut document);
     let text = serde_json::to_string_pretty(&document).context("cannot write JSON")?;
     fs::write(root.join(LOOSENED_SPEC), text)

@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
+use crate::document::{escape, pointer, target};
 use crate::source::Sources;
 
 /// The fixed part of the module: report types, the tables' types and the
@@ -33,15 +34,13 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 mod tests;
 
 /// The `validation` module for `spec`.
-pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream, Error> {
-    let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
-        at: sources.place(""),
-        message: e.to_string(),
-    })?;
-    let tables = Tables {
-        document: &document,
-        sources,
-    };
+/// `document` is the spec's JSON view ([`crate::Spec::document`]).
+pub(crate) fn generate(
+    spec: &OpenAPI,
+    document: &Value,
+    sources: &Sources,
+) -> Result<TokenStream, Error> {
+    let tables = Tables { document, sources };
     let mut arms = Vec::new();
     let mut statics = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
@@ -65,17 +64,12 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
                 #operation_id | #snake => Some((#operation_id, #route, #name)),
             });
         }
-        let Some(body) = &operation.request_body else {
+        let Some(body) = document.pointer(&pointer(&["paths", route, method, "requestBody"]))
+        else {
             continue;
         };
-        let body = match body {
-            openapiv3::ReferenceOr::Item(body) => serde_json::to_value(body).unwrap_or_default(),
-            openapiv3::ReferenceOr::Reference { reference } => document
-                .pointer(reference.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or_default(),
-        };
-        let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        let Some(schema) = target(document, body).pointer("/content/application~1json/schema")
+        else {
             continue;
         };
         let target = if reference(schema).is_some() {
@@ -179,7 +173,7 @@ impl Tables<'_> {
         wanted: &mut Vec<String>,
         at: &str,
     ) -> Result<Vec<TokenStream>, Error> {
-        let item_pointer = format!("/paths/{}", crate::source::escape(route));
+        let item_pointer = format!("/paths/{}", escape(route));
         let mut found: Vec<(String, &Value)> = Vec::new();
         for list in [
             format!("{item_pointer}/parameters"),
@@ -189,7 +183,7 @@ impl Tables<'_> {
                 continue;
             };
             for parameter in list {
-                let parameter = crate::source::resolve(self.document, parameter);
+                let parameter = target(self.document, parameter);
                 if parameter.get("in").and_then(Value::as_str) != Some("path") {
                     continue;
                 }
@@ -214,10 +208,8 @@ impl Tables<'_> {
     }
 
     fn component(&self, name: &str) -> Option<&Value> {
-        self.document.pointer(&format!(
-            "/components/schemas/{}",
-            crate::source::escape(name)
-        ))
+        self.document
+            .pointer(&format!("/components/schemas/{}", escape(name)))
     }
 
     /// `schema` as a `Schema { .. }` expression; names of referenced

@@ -46,8 +46,10 @@ fn spec_text() -> &'static str {
 fn spec_json() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        serde_yaml::from_str::<Value>(spec_text())
-            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", spec_path().display()))
+        codegen::Spec::load(&spec_path(), codegen::SPEC_PATH)
+            .unwrap_or_else(|e| panic!("{} does not load: {e}", spec_path().display()))
+            .document()
+            .clone()
     })
 }
 

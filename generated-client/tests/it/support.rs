@@ -106,15 +106,16 @@ pub fn error_body(code: i64, message: &str) -> serde_json::Value {
     serde_json::json!({ "status": "error", "code": code, "message": message, "data": {} })
 }
 
-/// `spec/openapi.yaml`, parsed once.
+/// `spec/openapi.yaml` as codegen reads it (every file it refers to
+/// bundled in), as JSON, read once.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        serde_yaml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+        codegen::Spec::load(&path, codegen::SPEC_PATH)
+            .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()))
+            .document()
+            .clone()
     })
 }
 

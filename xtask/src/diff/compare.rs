@@ -24,6 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
+use codegen::document::{Resolved, escape, reachable, resolve};
 use codegen::{CLIENT_CHOSEN_ID, ERROR_CODES};
 use serde_json::{Map, Value};
 
@@ -194,14 +195,6 @@ impl Scope<'_> {
 struct Node<'v, 'p> {
     value: &'v Value,
     pointer: &'p str,
-}
-
-/// A node after following `$ref`s.
-struct Resolved<'a> {
-    value: &'a Value,
-    pointer: String,
-    /// The pointer of the last `$ref` target, when there was a `$ref`.
-    reference: Option<String>,
 }
 
 /// Visited `(operation, side, base pointer, new pointer)` pairs.
@@ -1452,8 +1445,8 @@ impl<'a> Walk<'a> {
                 );
             }
         }
-        let mut reached = reachable(self.base);
-        reached.extend(reachable(self.new));
+        let mut reached = reachable(self.base, ["/paths"]);
+        reached.extend(reachable(self.new, ["/paths"]));
         // Unreached schemas still become types in the client; with no side to
         // go by, they are judged by the stricter request rules.
         for (name, base_schema) in base_schemas {
@@ -1635,73 +1628,6 @@ fn collect_parameters<'a>(
     found
 }
 
-/// Follows `$ref`s from `value` (standing at `pointer`). A `$ref` that does
-/// not resolve (which `codegen::Spec::parse` refuses) is left as it is.
-fn resolve<'a>(document: &'a Value, value: &'a Value, pointer: &str) -> Resolved<'a> {
-    let mut resolved = Resolved {
-        value,
-        pointer: pointer.to_owned(),
-        reference: None,
-    };
-    // A chain of references to references ends here; a cycle of bare
-    // references (no schema in between) is cut after a few hops.
-    for _ in 0..16 {
-        let Some(reference) = resolved.value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(target_pointer) = reference.strip_prefix('#') else {
-            break;
-        };
-        let Some(target) = document.pointer(target_pointer) else {
-            break;
-        };
-        resolved = Resolved {
-            value: target,
-            pointer: target_pointer.to_owned(),
-            reference: Some(target_pointer.to_owned()),
-        };
-    }
-    resolved
-}
-
-/// JSON pointers of every component reachable from `paths` through `$ref`s.
-fn reachable(document: &Value) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue = Vec::new();
-    if let Some(paths) = document.get("paths") {
-        collect_references(paths, &mut queue);
-    }
-    while let Some(pointer) = queue.pop() {
-        if !seen.insert(pointer.clone()) {
-            continue;
-        }
-        if let Some(target) = document.pointer(&pointer) {
-            collect_references(target, &mut queue);
-        }
-    }
-    seen
-}
-
-fn collect_references(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(pointer) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            {
-                out.push(pointer.to_owned());
-            }
-            map.values()
-                .for_each(|child| collect_references(child, out));
-        }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|child| collect_references(child, out)),
-        _ => {}
-    }
-}
-
 /// Which of allOf/oneOf/anyOf/not a schema uses, with member counts.
 fn composition(schema: &Value) -> Vec<(&'static str, usize)> {
     let mut shape = Vec::new();
@@ -1784,9 +1710,4 @@ fn normalise_route(route: &str) -> String {
         }
     }
     normalised
-}
-
-/// Escapes a JSON pointer segment.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }

@@ -144,15 +144,7 @@ pub fn compare_texts(
 
 /// Compares two parsed specs.
 pub fn compare_specs(base: &codegen::Spec, new: &codegen::Spec) -> Result<Report> {
-    let as_json = |spec: &codegen::Spec| {
-        serde_json::to_value(&spec.openapi).with_context(|| {
-            format!(
-                "{}: cannot convert the parsed document to JSON for comparison",
-                spec.label
-            )
-        })
-    };
-    let changes = compare::compare(&as_json(base)?, &as_json(new)?);
+    let changes = compare::compare(base.document(), new.document());
     Ok(Report::new(changes))
 }
 

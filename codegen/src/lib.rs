@@ -22,7 +22,6 @@ mod postprocess;
 mod prune;
 mod render;
 mod source;
-mod summary;
 mod tolerant;
 mod transform;
 mod validation;
@@ -33,7 +32,6 @@ use std::path::{Path, PathBuf};
 pub use error::{Error, Place};
 pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES};
 pub use render::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
-pub use summary::summarize_changes;
 
 /// The spec's path relative to the workspace root, as named in generated headers.
 pub const SPEC_PATH: &str = "spec/openapi.yaml";

@@ -35,7 +35,7 @@ pub fn regen(root: &Path) -> Result<String> {
         Outcome::UpToDate => report.push_str(&format!("{GENERATED_RS}: up to date\n")),
         Outcome::Changed { old } => {
             report.push_str(&format!("{GENERATED_RS}: regenerated\n"));
-            for line in codegen::summarize_changes(&old, &generated).lines() {
+            for line in crate::summary::summarize_changes(&old, &generated).lines() {
                 report.push_str(&format!("  {line}\n"));
             }
             report.push_str(&format!("  {}\n", diff_stat(&old, &generated.code)));

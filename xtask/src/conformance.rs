@@ -18,8 +18,10 @@
 //!   sends fractions and odd map values no one here wrote; every answer must
 //!   still decode (what does not fit is left out and counted).
 //!
-//! Prism comes from the npm registry, pinned to [`PRISM_VERSION`], installed
-//! into `.tools/prism` (git ignores `/.tools`) when missing. It always stops,
+//! Prism comes from the npm registry, pinned with every package under it by
+//! the committed `xtask/prism/package-lock.json`, installed with `npm ci` into
+//! `.tools/prism` (git ignores `/.tools`) when missing or when the lock file
+//! changed. It always stops,
 //! on failure and on Ctrl-C too: dropping [`PrismServer`] kills its process
 //! group.
 
@@ -34,10 +36,16 @@ use serde_json::Value;
 
 use crate::paths::project_root;
 
-/// The `@stoplight/prism-cli` release used (`npm view @stoplight/prism-cli version`).
-/// Only the CLI is pinned: npm resolves its `^` dependencies on the other
-/// `@stoplight/prism-*` packages to their newest compatible releases.
+/// The `@stoplight/prism-cli` release used, as `xtask/prism/package.json`
+/// names it; `xtask/prism/package-lock.json` pins it and every package under
+/// it (a test checks the three agree). To move to another release: change
+/// both here and in `package.json`, run `npm install --package-lock-only` in
+/// `xtask/prism`, and commit the lock file.
 const PRISM_VERSION: &str = "5.16.0";
+/// The committed npm manifest and lock file, relative to the project root.
+const PRISM_LOCK_DIR: &str = "xtask/prism";
+/// The files `npm ci` installs from.
+const PRISM_LOCK_FILES: [&str; 2] = ["package.json", "package-lock.json"];
 /// The oldest Node.js this task runs Prism on. Prism 5.15 and later declare
 /// `engines: node >=24`, which npm only warns about; 5.16.0 passes on Node 20.
 const PRISM_MIN_NODE: (u32, u32) = (20, 0);
@@ -78,7 +86,7 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// `cargo xtask conformance`.
 pub(crate) fn conformance() -> Result<ExitCode> {
     let started = Instant::now();
-    let root = project_root();
+    let root = project_root()?;
     let node = check_node()?;
     install_prism(&root)?;
 
@@ -214,38 +222,50 @@ fn installed_prism_version(root: &Path) -> Option<String> {
     manifest["version"].as_str().map(str::to_owned)
 }
 
-/// Installs Prism [`PRISM_VERSION`] into `.tools/prism` unless it is there.
+/// Installs Prism into `.tools/prism` with `npm ci` from the committed lock
+/// file, unless the same lock file was installed there before.
 fn install_prism(root: &Path) -> Result<()> {
     let installed = installed_prism_version(root);
-    if installed.as_deref() == Some(PRISM_VERSION) && root.join(PRISM_CLI).is_file() {
+    let lock = |dir: &Path| fs::read(dir.join("package-lock.json")).ok();
+    let committed = lock(&root.join(PRISM_LOCK_DIR))
+        .with_context(|| format!("cannot read {PRISM_LOCK_DIR}/package-lock.json"))?;
+    if lock(&root.join(PRISM_DIR)).as_ref() == Some(&committed) && root.join(PRISM_CLI).is_file() {
         return Ok(());
     }
     match &installed {
-        Some(other) => println!("replacing Prism {other} in {PRISM_DIR} with {PRISM_VERSION}"),
-        None => println!("installing Prism {PRISM_VERSION} into {PRISM_DIR} (once)"),
+        Some(other) => println!(
+            "reinstalling Prism {other} in {PRISM_DIR}: {PRISM_LOCK_DIR}/package-lock.json changed"
+        ),
+        None => println!("installing Prism {PRISM_VERSION} into {PRISM_DIR} with `npm ci` (once)"),
+    }
+    let dir = root.join(PRISM_DIR);
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {PRISM_DIR}"))?;
+    for file in PRISM_LOCK_FILES {
+        fs::copy(root.join(PRISM_LOCK_DIR).join(file), dir.join(file))
+            .with_context(|| format!("cannot copy {PRISM_LOCK_DIR}/{file} to {PRISM_DIR}"))?;
     }
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let package = format!("@stoplight/prism-cli@{PRISM_VERSION}");
     let status = Command::new(npm)
-        .current_dir(root)
+        .current_dir(&dir)
         // Prism pulls in @scarf/scarf, whose install script reports usage
         // over the network unless told not to.
         .env("SCARF_ANALYTICS", "false")
-        .args(["install", "--prefix", PRISM_DIR, "--no-audit", "--no-fund"])
-        .arg(&package)
+        .args(["ci", "--no-audit", "--no-fund"])
         .status()
         .with_context(|| {
-            format!("cannot run `{npm}`: install Node.js with npm, or run `npm install --prefix {PRISM_DIR} {package}` yourself")
+            format!("cannot run `{npm}`: install Node.js with npm, or run `npm ci` in {PRISM_DIR} yourself")
         })?;
     if !status.success() {
+        // A half-installed tree must not pass for an installed one next time.
+        let _ = fs::remove_file(dir.join("package-lock.json"));
         bail!(
-            "`npm install --prefix {PRISM_DIR} --no-audit --no-fund {package}` failed ({status}): check that the npm registry is reachable and retry"
+            "`npm ci --no-audit --no-fund` in {PRISM_DIR} failed ({status}): check that the npm registry is reachable and retry"
         );
     }
     match installed_prism_version(root) {
         Some(version) if version == PRISM_VERSION => Ok(()),
         other => bail!(
-            "after `npm install`, {PRISM_MANIFEST} says version {other:?}, not {PRISM_VERSION}: delete {PRISM_DIR} and retry"
+            "after `npm ci`, {PRISM_MANIFEST} says version {other:?}, not {PRISM_VERSION}: {PRISM_LOCK_DIR}/package-lock.json and PRISM_VERSION disagree"
         ),
     }
 }
@@ -260,6 +280,8 @@ struct PrismServer {
     /// Set once the child has been reaped: its pid (and group id) may then
     /// belong to someone else, so it must not be signalled.
     reaped: bool,
+    /// The project root, where Prism's log is.
+    root: PathBuf,
 }
 
 impl PrismServer {
@@ -297,6 +319,7 @@ impl PrismServer {
             child,
             address,
             reaped: false,
+            root: root.to_path_buf(),
         })
     }
 
@@ -313,7 +336,7 @@ impl PrismServer {
                 bail!(
                     "Prism exited ({status}) before listening on {}; {PRISM_LOG} ends with:\n{}",
                     self.address,
-                    log_tail()
+                    log_tail(&self.root)
                 );
             }
             if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok() {
@@ -324,7 +347,7 @@ impl PrismServer {
                     "Prism did not listen on {} within {} s; {PRISM_LOG} ends with:\n{}",
                     self.address,
                     STARTUP_TIMEOUT.as_secs(),
-                    log_tail()
+                    log_tail(&self.root)
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -380,8 +403,8 @@ fn free_loopback_address() -> Result<SocketAddr> {
 }
 
 /// The last lines of Prism's log.
-fn log_tail() -> String {
-    let path: PathBuf = project_root().join(PRISM_LOG);
+fn log_tail(root: &Path) -> String {
+    let path: PathBuf = root.join(PRISM_LOG);
     let text = fs::read_to_string(&path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     let tail = &lines[lines.len().saturating_sub(20)..];
@@ -409,4 +432,48 @@ async fn interrupted() -> &'static str {
     }
     let _ = tokio::signal::ctrl_c().await;
     "Ctrl-C"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn committed(file: &str) -> Value {
+        let path = project_root()
+            .expect("cargo test sets CARGO_MANIFEST_DIR")
+            .join(PRISM_LOCK_DIR)
+            .join(file);
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn the_manifest_the_lock_file_and_prism_version_name_one_release() {
+        let manifest = committed("package.json");
+        let lock = committed("package-lock.json");
+        let cli = "@stoplight/prism-cli";
+        assert_eq!(manifest["dependencies"][cli], PRISM_VERSION, "package.json");
+        assert_eq!(
+            lock["packages"][""]["dependencies"][cli], PRISM_VERSION,
+            "package-lock.json's root"
+        );
+        assert_eq!(
+            lock["packages"][format!("node_modules/{cli}")]["version"],
+            PRISM_VERSION,
+            "package-lock.json's installed CLI"
+        );
+        // Every package is pinned by content, so `npm ci` installs the same bytes.
+        let packages = lock["packages"]
+            .as_object()
+            .expect("a lockfileVersion 3 file");
+        for (name, package) in packages.iter().filter(|(name, _)| !name.is_empty()) {
+            assert!(
+                package["integrity"]
+                    .as_str()
+                    .is_some_and(|i| i.starts_with("sha512-")),
+                "{name} has no sha512 integrity in the lock file"
+            );
+        }
+    }
 }

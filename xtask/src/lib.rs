@@ -3,3 +3,4 @@
 
 pub mod codegen_task;
 pub mod diff;
+mod summary;

@@ -33,13 +33,13 @@ enum Task {
 }
 
 fn regen() -> anyhow::Result<ExitCode> {
-    print!("{}", xtask::codegen_task::regen(&paths::project_root())?);
+    print!("{}", xtask::codegen_task::regen(&paths::project_root()?)?);
     Ok(ExitCode::SUCCESS)
 }
 
 fn check() -> anyhow::Result<ExitCode> {
     let generated = xtask::codegen_task::GENERATED_RS;
-    match xtask::codegen_task::check(&paths::project_root())? {
+    match xtask::codegen_task::check(&paths::project_root()?)? {
         None => {
             println!("{generated}: up to date");
             Ok(ExitCode::SUCCESS)
@@ -61,7 +61,9 @@ fn main() -> ExitCode {
         Task::Regen => regen(),
         Task::Check => check(),
         Task::Conformance => conformance::conformance(),
-        Task::Diff(args) => xtask::diff::run(&paths::project_root(), &args).map(ExitCode::from),
+        Task::Diff(args) => paths::project_root()
+            .and_then(|root| xtask::diff::run(&root, &args))
+            .map(ExitCode::from),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 //! Integration tests of xtask: one binary, one module per task.
 
+mod checkouts;
 mod diff;
 mod regen;

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use quote::ToTokens;
 
-use crate::Generated;
+use codegen::Generated;
 
 /// Summarises, one line per kind of change, how `new` differs from the
 /// previously generated `old_code` (empty when there was none).
-pub fn summarize_changes(old_code: &str, new: &Generated) -> String {
+pub(crate) fn summarize_changes(old_code: &str, new: &Generated) -> String {
     let new_file = syn::parse_file(&new.code).ok();
     let old_file = syn::parse_file(old_code).ok();
     let Some(new_file) = new_file else {

@@ -5,7 +5,8 @@
 //! are also compiled and exercised by the `codegen-corpus` crate).
 //!
 //! Every case is generated under `catch_unwind` (none may panic) and must
-//! leave its files as they were. `CORPUS_BLESS=1 cargo test -p codegen corpus`
+//! leave its files as they were. `EXPECTORATE=overwrite cargo test -p codegen corpus`
+//! (the workspace's one convention for expected files)
 //! rewrites the expectations from what codegen does now: review the diff.
 
 use std::collections::BTreeMap;
@@ -59,7 +60,7 @@ fn outcome(case: &Path) -> String {
 
 #[test]
 fn every_case_of_the_corpus_has_its_exact_outcome_and_changes_no_file() {
-    let bless = std::env::var_os("CORPUS_BLESS").is_some();
+    let bless = std::env::var("EXPECTORATE").is_ok_and(|v| v == "overwrite");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -3,4 +3,5 @@
 mod corpus;
 mod errors;
 mod output;
+mod snapshots;
 mod spec_examples;

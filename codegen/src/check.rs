@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::document::{escape, pointer};
-use crate::source::{Slot, Sources};
+use crate::document::{Slot, escape, pointer, walk};
+use crate::source::Sources;
 
 /// progenitor reads OpenAPI 3.0.x only; a 3.1 document would half-parse.
 pub(crate) fn version(document: &Value, sources: &Sources) -> Result<(), Error> {
@@ -49,52 +49,47 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 /// and `type` is one of its six types. Reported at the keyword itself.
 pub(crate) fn keywords(document: &Value, sources: &Sources) -> Result<(), Error> {
     let mut result = Ok(());
-    walk(
-        document,
-        Slot::Root,
-        &mut String::new(),
-        &mut |at, slot, value| {
-            if result.is_err() {
-                return;
-            }
-            let checked = match (slot, value) {
-                (Slot::Schema, Value::Object(schema)) if schema.contains_key("$ref") => Ok(()),
-                // `additionalProperties: true` (checked with its schema's keywords).
-                (Slot::Schema, Value::Bool(_)) if at.ends_with("/additionalProperties") => Ok(()),
-                (Slot::Schema, Value::Object(schema)) => schema_keywords(schema),
-                (Slot::Schema, other) => Err(Problem::here(format!(
-                    "a schema must be a mapping, not {}",
-                    kind_of(other)
-                ))),
-                (Slot::Parameter, Value::Object(parameter)) => parameter_keywords(parameter),
-                (
-                    Slot::PathItem
-                    | Slot::Operation
-                    | Slot::Parameter
-                    | Slot::RequestBody
-                    | Slot::Response
-                    | Slot::MediaType
-                    | Slot::Header,
-                    other,
-                ) if !other.is_object() => Err(Problem::here(format!(
-                    "a {} must be a mapping, not {}",
-                    slot_title(slot),
-                    kind_of(other)
-                ))),
-                _ => Ok(()),
+    walk(document, &mut |at, slot, value| {
+        if result.is_err() {
+            return;
+        }
+        let checked = match (slot, value) {
+            (Slot::Schema, Value::Object(schema)) if schema.contains_key("$ref") => Ok(()),
+            // `additionalProperties: true` (checked with its schema's keywords).
+            (Slot::Schema, Value::Bool(_)) if at.ends_with("/additionalProperties") => Ok(()),
+            (Slot::Schema, Value::Object(schema)) => schema_keywords(schema),
+            (Slot::Schema, other) => Err(Problem::here(format!(
+                "a schema must be a mapping, not {}",
+                kind_of(other)
+            ))),
+            (Slot::Parameter, Value::Object(parameter)) => parameter_keywords(parameter),
+            (
+                Slot::PathItem
+                | Slot::Operation
+                | Slot::Parameter
+                | Slot::RequestBody
+                | Slot::Response
+                | Slot::MediaType
+                | Slot::Header,
+                other,
+            ) if !other.is_object() => Err(Problem::here(format!(
+                "a {} must be a mapping, not {}",
+                slot_title(slot),
+                kind_of(other)
+            ))),
+            _ => Ok(()),
+        };
+        if let Err(problem) = checked {
+            let within = match &problem.keyword {
+                Some(keyword) => format!("{at}/{keyword}"),
+                None => at.to_owned(),
             };
-            if let Err(problem) = checked {
-                let within = match &problem.keyword {
-                    Some(keyword) => format!("{at}/{keyword}"),
-                    None => at.to_owned(),
-                };
-                result = Err(Error::Shape {
-                    at: sources.place(&within),
-                    message: problem.message,
-                });
-            }
-        },
-    );
+            result = Err(Error::Shape {
+                at: sources.place(&within),
+                message: problem.message,
+            });
+        }
+    });
     result
 }
 
@@ -506,75 +501,40 @@ fn parameter_keywords(parameter: &Map<String, Value>) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Calls `visit(pointer, slot, value)` for every node of `value`, which stands
-/// at `at` (a slot of kind `slot`).
-fn walk(value: &Value, slot: Slot, at: &mut String, visit: &mut dyn FnMut(&str, Slot, &Value)) {
-    visit(at, slot, value);
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                // Examples, defaults, enums and extensions are data.
-                if slot.holds_data(key) {
-                    continue;
-                }
-                let len = at.len();
-                at.push('/');
-                at.push_str(&escape(key));
-                walk(child, slot.child(key), at, visit);
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                let len = at.len();
-                at.push_str(&format!("/{index}"));
-                walk(child, slot.child(&index.to_string()), at, visit);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Every `$ref` points at something in the document, of the kind its place
 /// needs (a schema where a schema goes, a response where a response goes).
 pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Error> {
     let mut result = Ok(());
-    walk(
-        document,
-        Slot::Root,
-        &mut String::new(),
-        &mut |at, slot, value| {
-            if result.is_err() {
-                return;
-            }
-            let Some(Value::String(reference)) = value.get("$ref") else {
-                return;
-            };
-            let error = |reason: String| Error::UnresolvedRef {
-                at: sources.place(&format!("{at}/$ref")),
-                reference: reference.clone(),
-                reason,
-            };
-            let Some(target) = reference.strip_prefix('#') else {
-                result = Err(error("not a reference within the document".to_owned()));
-                return;
-            };
-            if document.pointer(target).is_none() {
-                result = Err(error(format!("nothing is defined at `#{target}`")));
-                return;
-            }
-            let wanted = slot_name(slot);
-            let found = slot_name(Slot::at(target));
-            if let (Some(wanted), Some(found)) = (wanted, found)
-                && wanted != found
-            {
-                result = Err(error(format!(
-                    "a {wanted} is expected here, but `{reference}` is a {found}"
-                )));
-            }
-        },
-    );
+    walk(document, &mut |at, slot, value| {
+        if result.is_err() {
+            return;
+        }
+        let Some(Value::String(reference)) = value.get("$ref") else {
+            return;
+        };
+        let error = |reason: String| Error::UnresolvedRef {
+            at: sources.place(&format!("{at}/$ref")),
+            reference: reference.clone(),
+            reason,
+        };
+        let Some(target) = reference.strip_prefix('#') else {
+            result = Err(error("not a reference within the document".to_owned()));
+            return;
+        };
+        if document.pointer(target).is_none() {
+            result = Err(error(format!("nothing is defined at `#{target}`")));
+            return;
+        }
+        let wanted = slot_name(slot);
+        let found = slot_name(Slot::at(target));
+        if let (Some(wanted), Some(found)) = (wanted, found)
+            && wanted != found
+        {
+            result = Err(error(format!(
+                "a {wanted} is expected here, but `{reference}` is a {found}"
+            )));
+        }
+    });
     result
 }
 

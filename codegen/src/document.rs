@@ -10,7 +10,10 @@
 //! - references: [`reference`], [`target`], [`resolve`] (with the pointer it
 //!   lands on), [`references`], [`reachable`], [`reachable_schemas`];
 //! - schemas: [`subschemas`] and [`subschemas_mut`] (one step down, each child
-//!   named by its [`Child`]), [`visit_schemas_mut`] (every nested schema).
+//!   named by its [`Child`]), [`visit_schemas_mut`] (every nested schema);
+//! - the whole document: [`walk`] visits every node with the [`Slot`] it
+//!   stands in (a schema, a parameter, a response, ...), skipping data
+//!   (examples, defaults, enums, extensions); [`schema_pointers`].
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -289,6 +292,194 @@ pub fn visit_schemas_mut(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<Strin
     subschemas_mut(map, &mut |_, child| visit_schemas_mut(child, edit));
 }
 
+/// Calls `visit(pointer, slot, value)` for every node of `document` (a whole
+/// OpenAPI document), parents first, with what stands there. Examples,
+/// defaults, enums and extensions are data: their insides are not visited.
+pub fn walk(document: &Value, visit: &mut dyn FnMut(&str, Slot, &Value)) {
+    walk_at(document, Slot::Root, &mut String::new(), visit);
+}
+
+/// The pointer of every schema of `document` (component schemas, the schemas
+/// of parameters, headers and bodies, and every schema nested in those), in
+/// document order.
+pub fn schema_pointers(document: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    walk(document, &mut |at, slot, value| {
+        if slot == Slot::Schema && value.is_object() {
+            found.push(at.to_owned());
+        }
+    });
+    found
+}
+
+fn walk_at(value: &Value, slot: Slot, at: &mut String, visit: &mut dyn FnMut(&str, Slot, &Value)) {
+    visit(at, slot, value);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if slot.holds_data(key) {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape(key));
+                walk_at(child, slot.child(key), at, visit);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{index}"));
+                walk_at(child, slot.child(&index.to_string()), at, visit);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What stands at a place of an OpenAPI 3.0 document, as far as references
+/// and checks care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The document itself.
+    Root,
+    /// `paths`.
+    Paths,
+    /// `paths/<route>`.
+    PathItem,
+    /// `paths/<route>/<method>`.
+    Operation,
+    /// A `parameters` list.
+    Parameters,
+    /// One parameter.
+    Parameter,
+    /// An operation's `requestBody`, or one in `components/requestBodies`.
+    RequestBody,
+    /// A `content` map.
+    Content,
+    /// One media type of a `content` map.
+    MediaType,
+    /// An operation's `responses`.
+    Responses,
+    /// One response.
+    Response,
+    /// A `headers` map.
+    Headers,
+    /// One header.
+    Header,
+    /// `components`.
+    Components,
+    /// A map of named components (`components/schemas`, ...).
+    Named(NamedKind),
+    /// A schema.
+    Schema,
+    /// Somewhere a schema's keyword holds schemas: `properties`, `allOf`, ...
+    Schemas,
+    /// Anything else (`info`, `servers`, a schema's scalar keywords, ...).
+    Other,
+}
+
+/// A kind of component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    /// `components/schemas`.
+    Schemas,
+    /// `components/responses`.
+    Responses,
+    /// `components/parameters`.
+    Parameters,
+    /// `components/requestBodies`.
+    RequestBodies,
+    /// `components/headers`.
+    Headers,
+    /// Any other map under `components`.
+    Other,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+impl Slot {
+    /// What stands at `pointer` (a pointer into an OpenAPI document).
+    pub fn at(pointer: &str) -> Slot {
+        pointer
+            .split('/')
+            .skip(1)
+            .map(unescape)
+            .fold(Slot::Root, |slot, segment| slot.child(&segment))
+    }
+
+    /// What stands under `segment` of this.
+    pub fn child(self, segment: &str) -> Slot {
+        use Slot::*;
+        match (self, segment) {
+            (Root, "paths") => Paths,
+            (Root, "components") => Components,
+            (Paths, _) => PathItem,
+            (PathItem, "parameters") | (Operation, "parameters") => Parameters,
+            (PathItem, method) if METHODS.contains(&method) => Operation,
+            (Parameters, _) => Parameter,
+            (Operation, "requestBody") => RequestBody,
+            (Operation, "responses") => Responses,
+            (Parameter, "schema") | (Header, "schema") | (MediaType, "schema") => Schema,
+            (Parameter, "content") | (RequestBody, "content") | (Response, "content") => Content,
+            (Content, _) => MediaType,
+            (Responses, _) => Response,
+            (Response, "headers") => Headers,
+            (Headers, _) => Header,
+            (Components, "schemas") => Named(NamedKind::Schemas),
+            (Components, "responses") => Named(NamedKind::Responses),
+            (Components, "parameters") => Named(NamedKind::Parameters),
+            (Components, "requestBodies") => Named(NamedKind::RequestBodies),
+            (Components, "headers") => Named(NamedKind::Headers),
+            (Components, _) => Named(NamedKind::Other),
+            (Named(NamedKind::Schemas), _) => Schema,
+            (Named(NamedKind::Responses), _) => Response,
+            (Named(NamedKind::Parameters), _) => Parameter,
+            (Named(NamedKind::RequestBodies), _) => RequestBody,
+            (Named(NamedKind::Headers), _) => Header,
+            (Schema, "properties") => Schemas,
+            (Schema, "allOf" | "oneOf" | "anyOf") => Schemas,
+            (Schema, "items" | "not" | "additionalProperties") => Schema,
+            (Schemas, _) => Schema,
+            _ => Other,
+        }
+    }
+
+    /// Whether `key` under this holds data rather than parts of the document:
+    /// `example`, `examples`, `default`, `enum` and `x-` extensions, unless
+    /// this is a map of names (a property may be called `default`).
+    pub fn holds_data(self, key: &str) -> bool {
+        let names = matches!(
+            self,
+            Slot::Paths
+                | Slot::Responses
+                | Slot::Content
+                | Slot::Headers
+                | Slot::Named(_)
+                | Slot::Schemas
+                | Slot::Parameters
+        );
+        !names
+            && (matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-"))
+    }
+
+    /// The `components` section a reference standing here points into.
+    pub(crate) fn component_kind(self) -> Option<&'static str> {
+        match self {
+            Slot::Schema => Some("schemas"),
+            Slot::Response => Some("responses"),
+            Slot::Parameter => Some("parameters"),
+            Slot::RequestBody => Some("requestBodies"),
+            Slot::Header => Some("headers"),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -401,6 +592,33 @@ mod tests {
                 "/oneOf/1"
             ]
         );
+    }
+
+    #[test]
+    fn walk_knows_what_stands_where_and_skips_data() {
+        let document = json!({
+            "paths": { "/a": { "post": {
+                "parameters": [{ "name": "id", "in": "path", "schema": { "type": "string" } }],
+                "requestBody": { "content": { "application/json": { "schema": {
+                    "properties": { "default": { "type": "integer" } },
+                    "example": { "type": "data" },
+                }}}},
+                "responses": {},
+            }}},
+            "components": { "schemas": { "A": { "items": { "type": "boolean" } } } },
+        });
+        assert_eq!(
+            schema_pointers(&document),
+            [
+                "/components/schemas/A",
+                "/components/schemas/A/items",
+                "/paths/~1a/post/parameters/0/schema",
+                "/paths/~1a/post/requestBody/content/application~1json/schema",
+                "/paths/~1a/post/requestBody/content/application~1json/schema/properties/default",
+            ]
+        );
+        assert_eq!(Slot::at("/paths/~1a/post/parameters/0"), Slot::Parameter);
+        assert_eq!(Slot::at("/components/responses/R"), Slot::Response);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::document::{escape, pointer, unescape};
+use crate::document::{Slot, escape, pointer, unescape};
 
 /// A place in the spec: the file, the line and column (1-based; 0 when not
 /// known), and the JSON pointer of the node within that file.
@@ -559,124 +559,6 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// What stands at a place of an OpenAPI 3.0 document, as far as references
-/// and checks care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Slot {
-    Root,
-    Paths,
-    PathItem,
-    Operation,
-    Parameters,
-    Parameter,
-    RequestBody,
-    Content,
-    MediaType,
-    Responses,
-    Response,
-    Headers,
-    Header,
-    Components,
-    Named(NamedKind),
-    Schema,
-    /// Somewhere a schema's keyword holds schemas: `properties`, `allOf`, ...
-    Schemas,
-    Other,
-}
-
-/// A kind of component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NamedKind {
-    Schemas,
-    Responses,
-    Parameters,
-    RequestBodies,
-    Headers,
-    Other,
-}
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-impl Slot {
-    /// What stands at `pointer` (a pointer into an OpenAPI document).
-    pub(crate) fn at(pointer: &str) -> Slot {
-        pointer
-            .split('/')
-            .skip(1)
-            .map(unescape)
-            .fold(Slot::Root, |slot, segment| slot.child(&segment))
-    }
-
-    /// What stands under `segment` of this.
-    pub(crate) fn child(self, segment: &str) -> Slot {
-        use Slot::*;
-        match (self, segment) {
-            (Root, "paths") => Paths,
-            (Root, "components") => Components,
-            (Paths, _) => PathItem,
-            (PathItem, "parameters") | (Operation, "parameters") => Parameters,
-            (PathItem, method) if METHODS.contains(&method) => Operation,
-            (Parameters, _) => Parameter,
-            (Operation, "requestBody") => RequestBody,
-            (Operation, "responses") => Responses,
-            (Parameter, "schema") | (Header, "schema") | (MediaType, "schema") => Schema,
-            (Parameter, "content") | (RequestBody, "content") | (Response, "content") => Content,
-            (Content, _) => MediaType,
-            (Responses, _) => Response,
-            (Response, "headers") => Headers,
-            (Headers, _) => Header,
-            (Components, "schemas") => Named(NamedKind::Schemas),
-            (Components, "responses") => Named(NamedKind::Responses),
-            (Components, "parameters") => Named(NamedKind::Parameters),
-            (Components, "requestBodies") => Named(NamedKind::RequestBodies),
-            (Components, "headers") => Named(NamedKind::Headers),
-            (Components, _) => Named(NamedKind::Other),
-            (Named(NamedKind::Schemas), _) => Schema,
-            (Named(NamedKind::Responses), _) => Response,
-            (Named(NamedKind::Parameters), _) => Parameter,
-            (Named(NamedKind::RequestBodies), _) => RequestBody,
-            (Named(NamedKind::Headers), _) => Header,
-            (Schema, "properties") => Schemas,
-            (Schema, "allOf" | "oneOf" | "anyOf") => Schemas,
-            (Schema, "items" | "not" | "additionalProperties") => Schema,
-            (Schemas, _) => Schema,
-            _ => Other,
-        }
-    }
-
-    /// Whether `key` under this holds data rather than parts of the document:
-    /// `example`, `examples`, `default`, `enum` and `x-` extensions, unless
-    /// this is a map of names (a property may be called `default`).
-    pub(crate) fn holds_data(self, key: &str) -> bool {
-        let names = matches!(
-            self,
-            Slot::Paths
-                | Slot::Responses
-                | Slot::Content
-                | Slot::Headers
-                | Slot::Named(_)
-                | Slot::Schemas
-                | Slot::Parameters
-        );
-        !names
-            && (matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-"))
-    }
-
-    /// The `components` section a reference standing here points into.
-    fn component_kind(self) -> Option<&'static str> {
-        match self {
-            Slot::Schema => Some("schemas"),
-            Slot::Response => Some("responses"),
-            Slot::Parameter => Some("parameters"),
-            Slot::RequestBody => Some("requestBodies"),
-            Slot::Header => Some("headers"),
-            _ => None,
-        }
-    }
 }
 
 /// YAML to JSON: mapping keys become strings (`200:` is `"200"`); a key that

@@ -22,7 +22,9 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::document::{escape, reachable_schemas, resolve, schema_name, target, visit_schemas_mut};
+use crate::document::{
+    SCHEMAS, escape, reachable_schemas, reference, resolve, schema_name, target, visit_schemas_mut,
+};
 
 /// The document progenitor sees, typed and as JSON.
 pub(crate) struct Transformed {
@@ -117,7 +119,7 @@ fn name_inline_bodies(document: &mut Value) -> BTreeMap<String, String> {
                 taken.insert(normalised_name(&name));
                 origins.insert(name.clone(), format!("{operation_pointer}{within}"));
                 let reference =
-                    serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+                    serde_json::json!({ "$ref": format!("{SCHEMAS}{}", escape(&name)) });
                 hoisted.push((name, std::mem::replace(schema, reference)));
             };
             if let Some(schema) =
@@ -500,8 +502,8 @@ fn plain_path_parameters(document: &mut Value) {
                 };
                 let Value::Array(list) = list else { continue };
                 for (index, parameter) in list.iter().enumerate() {
-                    let pointer = match parameter.get("$ref").and_then(Value::as_str) {
-                        Some(reference) => reference.trim_start_matches('#').to_owned(),
+                    let pointer = match reference(parameter) {
+                        Some(pointer) => pointer.to_owned(),
                         None => format!("{base}/{index}"),
                     };
                     pointers.push(pointer);

@@ -69,18 +69,18 @@ fn named_bodies(document: &Value, operation: &Value) -> NamedBodies {
     let mut errors: Vec<String> = Vec::new();
     if let Some(Value::Object(responses)) = operation.get("responses") {
         for (status, response) in responses {
-            let response = follow(document, response);
+            let response = crate::document::target(document, response);
             let Some(name) = response
-                .pointer("/content/application~1json/schema/$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .pointer("/content/application~1json/schema")
+                .and_then(crate::document::schema_name)
+                .map(std::borrow::Cow::into_owned)
             else {
                 continue;
             };
             if status.starts_with('2') {
-                success.get_or_insert_with(|| name.to_owned());
-            } else if !errors.iter().any(|e| e == name) {
-                errors.push(name.to_owned());
+                success.get_or_insert_with(|| name.clone());
+            } else if !errors.iter().any(|e| *e == name) {
+                errors.push(name);
             }
         }
     }
@@ -91,15 +91,6 @@ fn named_bodies(document: &Value, operation: &Value) -> NamedBodies {
             _ => None,
         },
     }
-}
-
-/// A `$ref`'d response object, or the value itself.
-fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| document.pointer(r.trim_start_matches('#')))
-        .unwrap_or(value)
 }
 
 /// For each operation (by normalised operationId), the `types::` names its

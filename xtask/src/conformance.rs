@@ -167,28 +167,26 @@ fn write_loosened_spec(root: &Path) -> Result<()> {
         .with_context(|| format!("cannot write {LOOSENED_SPEC}"))
 }
 
-fn loosen(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            let numeric_map = object
-                .get("additionalProperties")
-                .and_then(|values| values.get("type"))
-                .and_then(Value::as_str)
-                .is_some_and(|t| t == "integer" || t == "number");
-            if numeric_map {
-                object.insert(
-                    "additionalProperties".to_owned(),
-                    Value::Object(serde_json::Map::new()),
-                );
-            }
-            if object.get("type").and_then(Value::as_str) == Some("integer") {
-                object.insert("type".to_owned(), Value::from("number"));
-                object.remove("format");
-            }
-            object.values_mut().for_each(loosen);
+fn loosen(document: &mut Value) {
+    for pointer in codegen::document::schema_pointers(document) {
+        let Some(Value::Object(schema)) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        let numeric_map = schema
+            .get("additionalProperties")
+            .and_then(|values| values.get("type"))
+            .and_then(Value::as_str)
+            .is_some_and(|t| t == "integer" || t == "number");
+        if numeric_map {
+            schema.insert(
+                "additionalProperties".to_owned(),
+                Value::Object(serde_json::Map::new()),
+            );
         }
-        Value::Array(items) => items.iter_mut().for_each(loosen),
-        _ => {}
+        if schema.get("type").and_then(Value::as_str) == Some("integer") {
+            schema.insert("type".to_owned(), Value::from("number"));
+            schema.remove("format");
+        }
     }
 }
 

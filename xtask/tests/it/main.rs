@@ -1,4 +1,5 @@
 //! Integration tests of xtask: one binary, one module per task.
 
 mod diff;
+mod diff_cases;
 mod regen;

@@ -9,6 +9,7 @@
 mod change;
 mod compare;
 mod report;
+pub mod rules;
 
 use std::path::Path;
 use std::process::Command;

@@ -402,3 +402,74 @@ fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
         "{message}"
     );
 }
+
+// ---------------------------------------------------------------- the policy
+
+/// `DIFF-POLICY.md` is the table in `xtask/src/diff/rules.rs`, rendered;
+/// `UPDATE_EXPECT=1` rewrites it.
+#[test]
+fn diff_policy_document_is_the_rules_table() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../DIFF-POLICY.md");
+    let expected = diff::rules::markdown();
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &expected)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{} is not the table in xtask/src/diff/rules.rs: run `UPDATE_EXPECT=1 cargo test -p xtask diff_policy` and commit it",
+        path.display()
+    );
+}
+
+/// The premise of the struct-literal decision (`rules.rs`): in the committed
+/// generated client every struct in `types` is built either with a builder
+/// (`types::builder::X`: request types) or with `..Default::default()` (it
+/// implements `Default`: response types), so a new optional field breaks no
+/// supported way of building it.
+#[test]
+fn every_generated_struct_has_a_builder_or_a_default() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated.rs");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let types = &text[text.find("pub mod types {").expect("a `types` module")..];
+    let builder_at = types.find("pub mod builder {").expect("a `builder` module");
+    let (types, builders) = types.split_at(builder_at);
+    let structs = |text: &str| -> Vec<String> {
+        text.split("pub struct ")
+            .skip(1)
+            .filter_map(|rest| rest.split([' ', '{', '<', '(']).next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let with_builder = structs(builders);
+    let mut checked = 0;
+    for name in structs(types) {
+        let start = types
+            .find(&format!("pub struct {name} "))
+            .expect("the struct is there");
+        // The derive list stands just before the struct.
+        let derives = types[..start]
+            .rsplit("#[derive(")
+            .next()
+            .unwrap_or_default();
+        let default = derives
+            .split(')')
+            .next()
+            .unwrap_or_default()
+            .contains("Default")
+            || types.contains(&format!("impl ::std::default::Default for {name} {{"));
+        assert!(
+            default || with_builder.contains(&name),
+            "types::{name} has neither a builder nor `Default`: adding a field to it breaks every way of building it; revisit the field_added rows in xtask/src/diff/rules.rs"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 10,
+        "only {checked} structs found in {}",
+        path.display()
+    );
+}

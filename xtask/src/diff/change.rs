@@ -145,6 +145,49 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 39] = [
+        Kind::OperationAdded,
+        Kind::OperationRemoved,
+        Kind::OperationIdChanged,
+        Kind::OperationRouteChanged,
+        Kind::ParameterAdded,
+        Kind::ParameterRemoved,
+        Kind::ParameterBecameRequired,
+        Kind::ParameterBecameOptional,
+        Kind::RequestBodyAdded,
+        Kind::RequestBodyRemoved,
+        Kind::RequestBodyBecameRequired,
+        Kind::RequestBodyBecameOptional,
+        Kind::MediaTypeAdded,
+        Kind::MediaTypeRemoved,
+        Kind::ResponseStatusAdded,
+        Kind::ResponseStatusRemoved,
+        Kind::FieldAdded,
+        Kind::FieldRemoved,
+        Kind::FieldBecameRequired,
+        Kind::FieldBecameOptional,
+        Kind::TypeChanged,
+        Kind::FormatChanged,
+        Kind::NullableChanged,
+        Kind::SchemaRefChanged,
+        Kind::EnumAdded,
+        Kind::EnumRemoved,
+        Kind::EnumValueAdded,
+        Kind::EnumValueRemoved,
+        Kind::ConstraintTightened,
+        Kind::ConstraintLoosened,
+        Kind::SchemaAdded,
+        Kind::SchemaRemoved,
+        Kind::DefaultChanged,
+        Kind::DescriptionChanged,
+        Kind::MetadataChanged,
+        Kind::ClientChosenIdChanged,
+        Kind::ErrorCodeAdded,
+        Kind::ErrorCodeRemoved,
+        Kind::UnclassifiedChange,
+    ];
+
     /// The stable snake_case identifier.
     pub fn as_str(self) -> &'static str {
         match self {

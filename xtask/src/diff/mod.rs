@@ -3,12 +3,14 @@
 //!
 //! Compares the spec at a git revision (`--base`, default `HEAD`, read with
 //! `git show`, no checkout) with the working-tree file. Both sides are parsed
-//! by [`codegen::Spec::parse`]; the `compare` module walks them (its header
-//! lists the classification rules) and the `report` module renders the result.
+//! by [`codegen::Spec::parse`]; the `compare` module walks them and finds the
+//! changes, the [`rules`] table judges each, and the `report` module renders
+//! the result.
 
 mod change;
 mod compare;
 mod report;
+pub mod rules;
 
 use std::path::Path;
 use std::process::Command;

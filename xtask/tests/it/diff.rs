@@ -1,116 +1,20 @@
-//! `cargo xtask diff`: one test per kind of change on a small spec pair, one on
-//! a copy of the real spec with several edits, and the CLI's edges (no changes,
-//! `--fail-on`, JSON shape, parse errors, git revisions).
+//! `cargo xtask diff`: the CLI's edges (no changes, `--fail-on`, parse errors,
+//! git revisions, a spec split into files) and a copy of the real spec with
+//! several edits. Each kind of change is a golden case in `tests/diff-cases/`
+//! (`diff_cases.rs`).
 
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
 use xtask::diff::{self, FailOn, Format, Report};
 
-/// A small spec: two operations sharing the `Thing` schema (which refers to
-/// itself through `parent`), request-side parameters, enums and limits.
-const BASE: &str = r##"openapi: 3.0.3
-info:
-  title: things
-  version: "1"
-paths:
-  /things/{thingId}:
-    post:
-      operationId: createThing
-      description: Create a thing.
-      parameters:
-        - name: thingId
-          in: path
-          required: true
-          schema:
-            type: string
-            maxLength: 50
-        - name: dryRun
-          in: query
-          schema:
-            type: boolean
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/ThingRequest'
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/ThingResponse'
-  /things:
-    get:
-      operationId: listThings
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: array
-                items:
-                  $ref: '#/components/schemas/Thing'
-components:
-  schemas:
-    ThingRequest:
-      type: object
-      required:
-        - name
-      properties:
-        name:
-          type: string
-          description: The name.
-          maxLength: 100
-        kind:
-          type: string
-          enum:
-            - small
-            - large
-          default: small
-        count:
-          type: integer
-          minimum: 1
-          maximum: 10
-        tags:
-          type: array
-          maxItems: 5
-          items:
-            type: string
-        labels:
-          type: object
-          additionalProperties:
-            type: string
-    ThingResponse:
-      type: object
-      properties:
-        things:
-          type: array
-          items:
-            $ref: '#/components/schemas/Thing'
-    Thing:
-      type: object
-      properties:
-        id:
-          type: string
-          maxLength: 20
-        status:
-          type: string
-          enum:
-            - active
-            - archived
-        createdAt:
-          type: string
-          format: date-time
-        size:
-          type: integer
-        parent:
-          $ref: '#/components/schemas/Thing'
-"##;
+/// The small spec every golden case starts from (`tests/diff-cases/base.yaml`):
+/// two operations sharing the `Thing` schema (which refers to itself through
+/// `parent`), request-side parameters, enums and limits.
+fn base_spec() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff-cases/base.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
 
 /// `text` with `from` replaced by `to`; `from` must occur exactly once, so
 /// that an edit never silently misses.
@@ -138,482 +42,31 @@ fn rows(report: &Report) -> String {
     lines.join("\n")
 }
 
-/// Compares `base` with `new` and checks the rows (`severity kind location`,
-/// one per line, leading and trailing blanks ignored).
-#[track_caller]
-fn check(base: &str, new: &str, expected: &str) {
-    let report = compare(base, new);
-    let expected: Vec<&str> = expected
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let actual = rows(&report);
-    assert_eq!(
-        actual,
-        expected.join("\n"),
-        "\nactual rows:\n{actual}\n\nfull report:\n{}",
-        diff::render(&report, Format::Text)
-    );
-    // Every change says something, and `breaking` agrees with the severity.
-    for change in &report.changes {
-        assert!(!change.message.is_empty(), "{change:?}");
-        assert!(!change.message.contains('\n'), "{change:?}");
-    }
-}
-
-/// Like [`check`] for an edit of [`BASE`].
-#[track_caller]
-fn check_edit(from: &str, to: &str, expected: &str) {
-    check(BASE, &edit(BASE, from, to), expected);
-}
-
-// ------------------------------------------------------------------ operations
-
-const OTHER_OPERATION: &str = r#"  /other:
-    get:
-      operationId: getOther
-      responses:
-        '204':
-          description: nothing
-"#;
-
-#[test]
-fn operation_added_is_not_breaking() {
-    check_edit(
-        "components:\n",
-        &format!("{OTHER_OPERATION}components:\n"),
-        "non-breaking operation_added getOther (GET /other)",
-    );
-}
-
-#[test]
-fn operation_removed_is_breaking() {
-    let with_other = edit(
-        BASE,
-        "components:\n",
-        &format!("{OTHER_OPERATION}components:\n"),
-    );
-    check(
-        &with_other,
-        BASE,
-        "breaking operation_removed getOther (GET /other)",
-    );
-}
-
-#[test]
-fn operation_id_changed_is_breaking() {
-    check_edit(
-        "operationId: listThings",
-        "operationId: findThings",
-        "breaking operation_id_changed findThings (GET /things)",
-    );
-}
-
-#[test]
-fn operation_route_changed_is_breaking() {
-    check_edit(
-        "  /things:\n    get:",
-        "  /items:\n    get:",
-        "breaking operation_route_changed listThings (GET /items)",
-    );
-    // A method change moves the operation too.
-    check_edit(
-        "  /things:\n    get:",
-        "  /things:\n    put:",
-        "breaking operation_route_changed listThings (PUT /things)",
-    );
-    // Renaming a path parameter does not move the operation: the parameter
-    // itself is reported (its builder method is renamed).
-    let renamed = edit(BASE, "/things/{thingId}:", "/things/{id}:");
-    let renamed = edit(&renamed, "        - name: thingId", "        - name: id");
-    check(
-        BASE,
-        &renamed,
-        "breaking parameter_removed createThing request path parameter thingId
-         breaking parameter_added createThing request path parameter id",
-    );
-}
-
-#[test]
-fn operation_description_changed_is_info() {
-    check_edit(
-        "description: Create a thing.",
-        "description: Create one thing.",
-        "info description_changed createThing (POST /things/{thingId})",
-    );
-}
-
-// ---------------------------------------------------------------- request side
-
-#[test]
-fn request_field_added_required_is_breaking() {
-    check_edit(
-        "      required:\n        - name\n      properties:\n",
-        "      required:\n        - name\n        - color\n      properties:\n        color:\n          type: string\n",
-        "breaking field_added createThing request .color",
-    );
-}
-
-#[test]
-fn request_field_added_optional_is_not_breaking() {
-    check_edit(
-        "      required:\n        - name\n      properties:\n",
-        "      required:\n        - name\n      properties:\n        color:\n          type: string\n",
-        "non-breaking field_added createThing request .color",
-    );
-}
-
-#[test]
-fn request_field_removed_is_breaking() {
-    check_edit(
-        "        count:\n          type: integer\n          minimum: 1\n          maximum: 10\n",
-        "",
-        "breaking field_removed createThing request .count",
-    );
-}
-
-#[test]
-fn request_field_became_required_is_breaking() {
-    check_edit(
-        "      required:\n        - name\n",
-        "      required:\n        - name\n        - kind\n",
-        "breaking field_became_required createThing request .kind",
-    );
-}
-
-#[test]
-fn request_field_became_optional_is_not_breaking() {
-    check_edit(
-        "      required:\n        - name\n",
-        "",
-        "non-breaking field_became_optional createThing request .name",
-    );
-}
-
-#[test]
-fn request_type_changed_is_breaking() {
-    check_edit(
-        "        count:\n          type: integer",
-        "        count:\n          type: number",
-        "breaking type_changed createThing request .count",
-    );
-}
-
-#[test]
-fn request_enum_value_removed_is_breaking() {
-    check_edit(
-        "            - small\n            - large\n",
-        "            - small\n",
-        "breaking enum_value_removed createThing request .kind",
-    );
-}
-
-#[test]
-fn request_enum_value_added_is_not_breaking() {
-    check_edit(
-        "            - small\n            - large\n",
-        "            - small\n            - large\n            - huge\n",
-        "non-breaking enum_value_added createThing request .kind",
-    );
-}
-
-#[test]
-fn request_constraint_tightened_is_breaking() {
-    // Lowered upper limits, raised lower limits, newly added limits.
-    check_edit(
-        "          maxLength: 100",
-        "          maxLength: 80",
-        "breaking constraint_tightened createThing request .name",
-    );
-    check_edit(
-        "          minimum: 1\n          maximum: 10\n",
-        "          minimum: 2\n          maximum: 9\n",
-        "breaking constraint_tightened createThing request .count
-         breaking constraint_tightened createThing request .count",
-    );
-    check_edit(
-        "          maxItems: 5",
-        "          maxItems: 3\n          minItems: 1",
-        "breaking constraint_tightened createThing request .tags
-         breaking constraint_tightened createThing request .tags",
-    );
-    check_edit(
-        "          description: The name.\n",
-        "          description: The name.\n          minLength: 1\n",
-        "breaking constraint_tightened createThing request .name",
-    );
-}
-
-#[test]
-fn request_constraint_loosened_is_not_breaking() {
-    check_edit(
-        "          maxLength: 100",
-        "          maxLength: 200",
-        "non-breaking constraint_loosened createThing request .name",
-    );
-    check_edit(
-        "          minimum: 1\n          maximum: 10\n",
-        "",
-        "non-breaking constraint_loosened createThing request .count
-         non-breaking constraint_loosened createThing request .count",
-    );
-}
-
-#[test]
-fn request_default_changed_is_info() {
-    check_edit(
-        "          default: small",
-        "          default: large",
-        "info default_changed createThing request .kind",
-    );
-}
-
-#[test]
-fn request_description_changed_is_info() {
-    check_edit(
-        "          description: The name.",
-        "          description: The thing's name.",
-        "info description_changed createThing request .name",
-    );
-}
-
-#[test]
-fn request_map_values_are_walked() {
-    check_edit(
-        "          additionalProperties:\n            type: string\n",
-        "          additionalProperties:\n            type: string\n            maxLength: 10\n",
-        "breaking constraint_tightened createThing request .labels{}",
-    );
-}
-
-#[test]
-fn request_array_items_are_walked() {
-    check_edit(
-        "          items:\n            type: string\n        labels:",
-        "          items:\n            type: integer\n        labels:",
-        "breaking type_changed createThing request .tags[]",
-    );
-}
-
-// ------------------------------------------------------------------ parameters
-
-#[test]
-fn parameter_added_required_is_breaking_optional_is_not() {
-    let parameters = "      parameters:\n";
-    check_edit(
-        parameters,
-        "      parameters:\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n",
-        "breaking parameter_added createThing request query parameter region",
-    );
-    check_edit(
-        parameters,
-        "      parameters:\n        - name: region\n          in: query\n          schema:\n            type: string\n",
-        "non-breaking parameter_added createThing request query parameter region",
-    );
-}
-
-#[test]
-fn parameter_removed_is_breaking() {
-    check_edit(
-        "        - name: dryRun\n          in: query\n          schema:\n            type: boolean\n",
-        "",
-        "breaking parameter_removed createThing request query parameter dryRun",
-    );
-}
-
-#[test]
-fn parameter_became_required_is_breaking() {
-    check_edit(
-        "          in: query\n",
-        "          in: query\n          required: true\n",
-        "breaking parameter_became_required createThing request query parameter dryRun",
-    );
-}
-
-#[test]
-fn parameter_schema_is_request_side() {
-    check_edit(
-        "            maxLength: 50",
-        "            maxLength: 40",
-        "breaking constraint_tightened createThing request path parameter thingId",
-    );
-}
-
-// --------------------------------------------------------------- response side
-
-#[test]
-fn response_field_added_is_not_breaking() {
-    check_edit(
-        "        size:\n          type: integer\n",
-        "        size:\n          type: integer\n        weight:\n          type: number\n",
-        // Thing is reached from both operations: one row each.
-        "non-breaking field_added createThing response .things[].weight
-         non-breaking field_added listThings response [].weight",
-    );
-}
-
-#[test]
-fn response_field_removed_is_breaking() {
-    check_edit(
-        "        size:\n          type: integer\n",
-        "",
-        "breaking field_removed createThing response .things[].size
-         breaking field_removed listThings response [].size",
-    );
-}
-
-#[test]
-fn response_type_and_format_changed_are_breaking() {
-    check_edit(
-        "        size:\n          type: integer",
-        "        size:\n          type: string",
-        "breaking type_changed createThing response .things[].size
-         breaking type_changed listThings response [].size",
-    );
-    check_edit(
-        "          format: date-time",
-        "          format: date",
-        "breaking format_changed createThing response .things[].createdAt
-         breaking format_changed listThings response [].createdAt",
-    );
-}
-
-#[test]
-fn response_enum_values_are_never_breaking() {
-    check_edit(
-        "            - active\n            - archived\n",
-        "            - active\n            - deleted\n",
-        "non-breaking enum_value_removed createThing response .things[].status
-         non-breaking enum_value_added createThing response .things[].status
-         non-breaking enum_value_removed listThings response [].status
-         non-breaking enum_value_added listThings response [].status",
-    );
-}
-
-#[test]
-fn response_constraint_tightened_is_not_breaking() {
-    check_edit(
-        "          maxLength: 20",
-        "          maxLength: 10",
-        "non-breaking constraint_tightened createThing response .things[].id
-         non-breaking constraint_tightened listThings response [].id",
-    );
-}
-
-#[test]
-fn response_status_added_and_removed_are_not_breaking() {
-    check_edit(
-        "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array",
-        "        '201':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array",
-        "non-breaking response_status_removed listThings response 200
-         non-breaking response_status_added listThings response 201",
-    );
-}
-
-#[test]
-fn ref_cycles_end_and_shared_schemas_are_reported_once_per_operation() {
-    // `Thing.parent` refers to `Thing`: the walk ends, and a change inside
-    // Thing is reported once per operation, at the first place it is reached.
-    check_edit(
-        "        id:\n          type: string\n",
-        "        id:\n          type: integer\n",
-        "breaking type_changed createThing response .things[].id
-         breaking type_changed listThings response [].id",
-    );
-}
-
-#[test]
-fn schema_ref_changed_to_another_component_is_breaking() {
-    let with_copy = edit(
-        BASE,
-        "    Thing:\n",
-        "    Item:\n      type: object\n      properties:\n        id:\n          type: string\n    Thing:\n",
-    );
-    let pointing = edit(
-        &with_copy,
-        "          items:\n            $ref: '#/components/schemas/Thing'\n    Item:",
-        "          items:\n            $ref: '#/components/schemas/Item'\n    Item:",
-    );
-    let report = compare(&with_copy, &pointing);
-    let kinds: Vec<(&str, &str)> = report
-        .changes
-        .iter()
-        .map(|c| (c.kind.as_str(), c.location.as_str()))
-        .collect();
-    assert_eq!(
-        kinds.first(),
-        Some(&("schema_ref_changed", "createThing response .things[]")),
-        "{}",
-        rows(&report)
-    );
-    assert!(report.has_breaking());
-}
-
-// ------------------------------------------------------------------ components
-
-#[test]
-fn component_schemas_added_removed_and_unreached_have_no_operation() {
-    let extra = "    Extra:\n      type: object\n      properties:\n        note:\n          type: string\n";
-    let with_extra = edit(
-        BASE,
-        "    ThingRequest:\n",
-        &format!("{extra}    ThingRequest:\n"),
-    );
-    check(
-        BASE,
-        &with_extra,
-        "non-breaking schema_added components.schemas.Extra",
-    );
-    check(
-        &with_extra,
-        BASE,
-        "breaking schema_removed components.schemas.Extra",
-    );
-    // A schema no operation reaches still is a generated type.
-    let changed = edit(&with_extra, "        note:\n", "        remark:\n");
-    check(
-        &with_extra,
-        &changed,
-        "breaking field_removed components.schemas.Extra .note
-         non-breaking field_added components.schemas.Extra .remark",
-    );
-    let report = compare(&with_extra, &changed);
-    assert!(report.changes.iter().all(|c| c.operation.is_none()));
-}
-
-#[test]
-fn document_metadata_changed_is_info() {
-    check_edit(
-        "  title: things",
-        "  title: all the things",
-        "info metadata_changed info",
-    );
-}
-
-// ---------------------------------------------------------- CLI edges, output
+// ------------------------------------------------------------------ CLI edges
 
 #[test]
 fn no_changes() {
-    let report = compare(BASE, BASE);
+    let base = base_spec();
+    let report = compare(&base, &base);
     assert!(report.changes.is_empty());
     assert_eq!(diff::render(&report, Format::Text), "no changes\n");
     assert_eq!(diff::exit_code(&report, Some(FailOn::Breaking)), 0);
     assert_eq!(report.summary(), "no changes");
     // Formatting alone (comments, quotes, key order) is no change.
     let reformatted = edit(
-        BASE,
+        &base,
         "      operationId: listThings\n",
         "      # listing\n      operationId: 'listThings'\n",
     );
-    assert_eq!(compare(BASE, &reformatted).changes, Vec::new());
+    assert_eq!(compare(&base, &reformatted).changes, Vec::new());
 }
 
 #[test]
 fn fail_on_breaking_sets_the_exit_code() {
-    let breaking = compare(BASE, &edit(BASE, "maxLength: 100", "maxLength: 90"));
-    let non_breaking = compare(BASE, &edit(BASE, "maxLength: 100", "maxLength: 110"));
-    let info = compare(BASE, &edit(BASE, "default: small", "default: large"));
+    let base = base_spec();
+    let breaking = compare(&base, &edit(&base, "maxLength: 100", "maxLength: 90"));
+    let non_breaking = compare(&base, &edit(&base, "maxLength: 100", "maxLength: 110"));
+    let info = compare(&base, &edit(&base, "default: small", "default: large"));
     assert_eq!(diff::exit_code(&breaking, Some(FailOn::Breaking)), 1);
     assert_eq!(diff::exit_code(&breaking, None), 0);
     assert_eq!(diff::exit_code(&non_breaking, Some(FailOn::Breaking)), 0);
@@ -621,127 +74,13 @@ fn fail_on_breaking_sets_the_exit_code() {
 }
 
 #[test]
-fn text_groups_by_operation_breaking_first_and_ends_with_a_summary() {
-    let new = edit(BASE, "maxLength: 100", "maxLength: 110");
-    let new = edit(
-        &new,
-        "        count:\n          type: integer\n          minimum: 1\n          maximum: 10\n",
-        "",
-    );
-    let new = edit(&new, "default: small", "default: large");
-    let new = edit(&new, "        size:\n          type: integer\n", "");
-    let text = diff::render(&compare(BASE, &new), Format::Text);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "createThing", "{text}");
-    assert!(lines[1].starts_with("  breaking "), "{text}");
-    assert!(
-        lines[1].contains("request .count: request field `count` removed"),
-        "{text}"
-    );
-    assert!(lines[2].starts_with("  breaking "), "{text}");
-    assert!(lines[3].starts_with("  non-breaking "), "{text}");
-    assert!(lines[4].starts_with("  info "), "{text}");
-    assert_eq!(lines[5], "", "{text}");
-    assert_eq!(lines[6], "listThings", "{text}");
-    assert_eq!(
-        lines.last(),
-        Some(&"5 changes: 3 breaking, 1 non-breaking, 1 info"),
-        "{text}"
-    );
-}
-
-#[test]
-fn markdown_is_one_table() {
-    let new = edit(BASE, "maxLength: 100", "maxLength: 90");
-    let markdown = diff::render(&compare(BASE, &new), Format::Markdown);
-    assert_eq!(
-        markdown,
-        "**API changes: 1 change: 1 breaking, 0 non-breaking, 0 info**\n\n\
-         | Severity | Operation | Location | Kind | Change |\n\
-         |---|---|---|---|---|\n\
-         | **breaking** | `createThing` | `request .name` | `constraint_tightened` | maxLength lowered from 100 to 90: a request that passed the client's checks before may now be refused |\n"
-    );
-}
-
-#[test]
-fn json_shape() {
-    let new = edit(BASE, "maxLength: 100", "maxLength: 90");
-    let new = edit(
-        &new,
-        "    ThingRequest:\n",
-        "    Extra:\n      type: string\n    ThingRequest:\n",
-    );
-    let json = diff::render(&compare(BASE, &new), Format::Json);
-    let document: Value = serde_json::from_str(&json).expect("the JSON output parses");
-    // The text keeps the documented field order.
-    let positions: Vec<usize> = [
-        "operation",
-        "location",
-        "kind",
-        "breaking",
-        "severity",
-        "message",
-    ]
-    .iter()
-    .map(|key| {
-        json.find(&format!("\"{key}\":"))
-            .expect("the key is present")
-    })
-    .collect();
-    assert!(positions.is_sorted(), "{json}");
-    let object = document.as_object().expect("an object");
-    assert_eq!(object.keys().collect::<Vec<_>>(), ["changes"]);
-    let changes = document["changes"].as_array().expect("an array of changes");
-    assert_eq!(changes.len(), 2, "{json}");
-    for change in changes {
-        let mut keys: Vec<&str> = change
-            .as_object()
-            .expect("an object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        assert_eq!(
-            keys,
-            [
-                "breaking",
-                "kind",
-                "location",
-                "message",
-                "operation",
-                "severity"
-            ],
-            "{json}"
-        );
-    }
-    assert_eq!(
-        changes[0],
-        serde_json::json!({
-            "operation": "createThing",
-            "location": "createThing request .name",
-            "kind": "constraint_tightened",
-            "breaking": true,
-            "severity": "breaking",
-            "message": "maxLength lowered from 100 to 90: a request that passed the client's checks before may now be refused",
-        })
-    );
-    assert_eq!(changes[1]["operation"], Value::Null);
-    assert_eq!(changes[1]["kind"], "schema_added");
-    assert_eq!(changes[1]["breaking"], false);
-    assert_eq!(changes[1]["severity"], "non-breaking");
-    // No changes: an empty list.
-    let empty: Value = serde_json::from_str(&diff::render(&Report::default(), Format::Json))
-        .expect("the JSON output parses");
-    assert_eq!(empty, serde_json::json!({ "changes": [] }));
-}
-
-#[test]
 fn an_unparsable_spec_is_an_error_naming_its_side() {
-    let broken = edit(BASE, "openapi: 3.0.3", "openapi: 3.0.3\n  bad: [");
+    let base = base_spec();
+    let broken = edit(&base, "openapi: 3.0.3", "openapi: 3.0.3\n  bad: [");
     let base_error = diff::compare_texts(
         &broken,
         "spec/openapi.yaml@HEAD",
-        BASE,
+        &base,
         "spec/openapi.yaml (working tree)",
     )
     .expect_err("a broken base spec is an error");
@@ -753,7 +92,7 @@ fn an_unparsable_spec_is_an_error_naming_its_side() {
     assert!(message.ends_with("pick another `--base`"), "{message}");
 
     let new_error = diff::compare_texts(
-        BASE,
+        &base,
         "spec/openapi.yaml@HEAD",
         &broken,
         "spec/openapi.yaml (working tree)",
@@ -766,10 +105,10 @@ fn an_unparsable_spec_is_an_error_naming_its_side() {
     );
 
     // Valid YAML, but not a spec codegen accepts.
-    let version = edit(BASE, "openapi: 3.0.3", "openapi: 3.1.0");
+    let version = edit(&base, "openapi: 3.0.3", "openapi: 3.1.0");
     let message = format!(
         "{:#}",
-        diff::compare_texts(BASE, "b", &version, "n").expect_err("3.1 is refused")
+        diff::compare_texts(&base, "b", &version, "n").expect_err("3.1 is refused")
     );
     assert!(
         message.starts_with(
@@ -907,6 +246,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 #[test]
 fn git_revisions_are_resolved_and_a_bad_one_is_an_error() {
+    let base = base_spec();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let root = dir.path();
     let spec = root.join("spec/openapi.yaml");
@@ -914,7 +254,7 @@ fn git_revisions_are_resolved_and_a_bad_one_is_an_error() {
     git(root, &["init", "--quiet"]);
 
     // No commit yet: HEAD does not resolve (regen prints a note instead).
-    std::fs::write(&spec, BASE).expect("the spec is written");
+    std::fs::write(&spec, &base).expect("the spec is written");
     let message = format!(
         "{:#}",
         diff::summary_against_head(root).expect_err("no HEAD yet")
@@ -930,10 +270,10 @@ fn git_revisions_are_resolved_and_a_bad_one_is_an_error() {
     let report = diff::compare_with_working_tree(root, "HEAD").expect("HEAD resolves");
     assert!(report.changes.is_empty());
 
-    std::fs::write(&spec, edit(BASE, "maxLength: 100", "maxLength: 90"))
+    std::fs::write(&spec, edit(&base, "maxLength: 100", "maxLength: 90"))
         .expect("the spec is written");
     git(root, &["commit", "--quiet", "-am", "second"]);
-    std::fs::write(&spec, edit(BASE, "maxLength: 100", "maxLength: 80"))
+    std::fs::write(&spec, edit(&base, "maxLength: 100", "maxLength: 80"))
         .expect("the spec is written");
 
     // HEAD is the second commit: 90 -> 80; `first` and `HEAD~1`: 100 -> 80.
@@ -995,25 +335,26 @@ fn git_revisions_are_resolved_and_a_bad_one_is_an_error() {
 
 #[test]
 fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
+    let base = base_spec();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let root = dir.path();
     std::fs::create_dir_all(root.join("spec/schemas")).expect("spec/schemas/ is created");
     git(root, &["init", "--quiet"]);
     // The request schema moves to its own file.
-    let start = BASE
+    let start = base
         .find("    ThingRequest:\n")
-        .expect("BASE has ThingRequest");
+        .expect("the base spec has ThingRequest");
     let end = start
-        + BASE[start + 1..]
+        + base[start + 1..]
             .find("\n    Thing")
-            .or_else(|| BASE[start + 1..].find("\n    "))
+            .or_else(|| base[start + 1..].find("\n    "))
             .expect("a schema follows");
-    let request: String = BASE[start..=end]
+    let request: String = base[start..=end]
         .lines()
         .skip(1)
         .map(|line| format!("{}\n", line.get(6..).unwrap_or("")))
         .collect();
-    let root_text = BASE.replace(&BASE[start..=end], "").replace(
+    let root_text = base.replace(&base[start..=end], "").replace(
         "'#/components/schemas/ThingRequest'",
         "'./schemas/request.yaml'",
     );
@@ -1062,88 +403,73 @@ fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
     );
 }
 
-// ------------------------------------------------------- generated-from extensions
+// ---------------------------------------------------------------- the policy
 
+/// `DIFF-POLICY.md` is the table in `xtask/src/diff/rules.rs`, rendered;
+/// `UPDATE_EXPECT=1` rewrites it.
 #[test]
-fn a_client_chosen_id_changes_retries_and_is_not_breaking() {
-    let with_id = edit(
-        BASE,
-        "      operationId: createThing\n",
-        "      operationId: createThing\n      x-client-chosen-id: name\n",
-    );
-    check(
-        BASE,
-        &with_id,
-        "non-breaking client_chosen_id_changed createThing (POST /things/{thingId})",
-    );
-    let report = compare(BASE, &with_id);
+fn diff_policy_document_is_the_rules_table() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../DIFF-POLICY.md");
+    let expected = diff::rules::markdown();
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &expected)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
-        report.changes[0]
-            .message
-            .contains("`name` is now a client-chosen id"),
-        "{}",
-        report.changes[0].message
-    );
-    check(
-        &with_id,
-        BASE,
-        "non-breaking client_chosen_id_changed createThing (POST /things/{thingId})",
+        actual == expected,
+        "{} is not the table in xtask/src/diff/rules.rs: run `UPDATE_EXPECT=1 cargo test -p xtask diff_policy` and commit it",
+        path.display()
     );
 }
 
-const CODES: &str = "        size:
-          type: integer
-          x-error-codes:
-            - code: 400000
-              name: BadRequest
-              description: bad request
-            - code: 400311
-              name: RateLimitExceeded
-              description: rate limit exceeded
-";
-
+/// The premise of the struct-literal decision (`rules.rs`): in the committed
+/// generated client every struct in `types` is built either with a builder
+/// (`types::builder::X`: request types) or with `..Default::default()` (it
+/// implements `Default`: response types), so a new optional field breaks no
+/// supported way of building it.
 #[test]
-fn error_codes_removed_or_renamed_are_breaking_and_added_are_not() {
-    let base = edit(BASE, "        size:\n          type: integer\n", CODES);
-    let removed = edit(
-        &base,
-        "            - code: 400000\n              name: BadRequest\n              description: bad request\n",
-        "",
-    );
-    check(
-        &base,
-        &removed,
-        "breaking error_code_removed createThing response .things[].size
-         breaking error_code_removed listThings response [].size",
-    );
-    check(
-        &removed,
-        &base,
-        "non-breaking error_code_added createThing response .things[].size
-         non-breaking error_code_added listThings response [].size",
-    );
-    let renamed = edit(&base, "name: RateLimitExceeded", "name: RateLimited");
-    let report = compare(&base, &renamed);
-    assert_eq!(
-        rows(&report),
-        "breaking error_code_removed createThing response .things[].size\n\
-         breaking error_code_removed listThings response [].size"
-    );
+fn every_generated_struct_has_a_builder_or_a_default() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated.rs");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let types = &text[text.find("pub mod types {").expect("a `types` module")..];
+    let builder_at = types.find("pub mod builder {").expect("a `builder` module");
+    let (types, builders) = types.split_at(builder_at);
+    let structs = |text: &str| -> Vec<String> {
+        text.split("pub struct ")
+            .skip(1)
+            .filter_map(|rest| rest.split([' ', '{', '<', '(']).next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let with_builder = structs(builders);
+    let mut checked = 0;
+    for name in structs(types) {
+        let start = types
+            .find(&format!("pub struct {name} "))
+            .expect("the struct is there");
+        // The derive list stands just before the struct.
+        let derives = types[..start]
+            .rsplit("#[derive(")
+            .next()
+            .unwrap_or_default();
+        let default = derives
+            .split(')')
+            .next()
+            .unwrap_or_default()
+            .contains("Default")
+            || types.contains(&format!("impl ::std::default::Default for {name} {{"));
+        assert!(
+            default || with_builder.contains(&name),
+            "types::{name} has neither a builder nor `Default`: adding a field to it breaks every way of building it; revisit the field_added rows in xtask/src/diff/rules.rs"
+        );
+        checked += 1;
+    }
     assert!(
-        report.changes[0]
-            .message
-            .contains("`ErrorCode::RateLimitExceeded` is renamed `ErrorCode::RateLimited`"),
-        "{}",
-        report.changes[0].message
-    );
-    check(
-        &base,
-        &edit(
-            &base,
-            "description: bad request",
-            "description: the request is bad",
-        ),
-        "info metadata_changed createThing response .things[].size
-         info metadata_changed listThings response [].size",
+        checked > 10,
+        "only {checked} structs found in {}",
+        path.display()
     );
 }

@@ -2,4 +2,5 @@
 
 mod checkouts;
 mod diff;
+mod diff_cases;
 mod regen;

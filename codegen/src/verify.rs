@@ -79,7 +79,7 @@ fn named_bodies(document: &Value, operation: &Value) -> NamedBodies {
             };
             if status.starts_with('2') {
                 success.get_or_insert_with(|| name.clone());
-            } else if !errors.iter().any(|e| *e == name) {
+            } else if !errors.contains(&name) {
                 errors.push(name);
             }
         }

@@ -325,7 +325,7 @@ pub fn markdown() -> String {
     let mut out = String::from(
         "# What `cargo xtask diff` calls breaking\n\n\
          Generated from `xtask/src/diff/rules.rs` (`RULES`) by \
-         `UPDATE_EXPECT=1 cargo test -p xtask diff_policy`; do not edit by hand.\n\n\
+         `EXPECTORATE=overwrite cargo test -p xtask diff_policy`; do not edit by hand.\n\n\
          Each change the diff finds has a kind (its stable name in the report), a side \
          (`request`: parameters and request bodies; `response`; `neither`: operations, \
          component schemas, document metadata; `any`: the severity does not depend on it), \

@@ -406,22 +406,11 @@ fn a_spec_split_into_files_is_read_whole_at_the_base_revision() {
 // ---------------------------------------------------------------- the policy
 
 /// `DIFF-POLICY.md` is the table in `xtask/src/diff/rules.rs`, rendered;
-/// `UPDATE_EXPECT=1` rewrites it.
+/// `EXPECTORATE=overwrite` rewrites it.
 #[test]
 fn diff_policy_document_is_the_rules_table() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../DIFF-POLICY.md");
-    let expected = diff::rules::markdown();
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&path, &expected)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        return;
-    }
-    let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "{} is not the table in xtask/src/diff/rules.rs: run `UPDATE_EXPECT=1 cargo test -p xtask diff_policy` and commit it",
-        path.display()
-    );
+    expectorate::assert_contents(path, &diff::rules::markdown());
 }
 
 /// The premise of the struct-literal decision (`rules.rs`): in the committed

@@ -7,7 +7,7 @@
 //! format: `expected.txt`, `expected.md`, `expected.json`. To add a case, copy
 //! `base.yaml`, edit it, and write `diff -u base.yaml new.yaml > new.diff` into
 //! a new folder (lines before the first `@@` are free text: say what the case
-//! shows). `UPDATE_EXPECT=1 cargo test -p xtask diff_cases` writes the
+//! shows). `EXPECTORATE=overwrite cargo test -p xtask diff_cases` writes the
 //! expected files; review them before committing.
 
 use std::fmt::Write as _;
@@ -29,7 +29,7 @@ fn cases_dir() -> PathBuf {
 #[test]
 fn diff_cases() {
     let dir = cases_dir();
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let update = std::env::var("EXPECTORATE").is_ok_and(|v| v == "overwrite");
     let base = read(&dir.join("base.yaml"));
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
@@ -47,7 +47,7 @@ fn diff_cases() {
     }
     assert!(
         failures.is_empty(),
-        "{failures}\nif the new output is right, run `UPDATE_EXPECT=1 cargo test -p xtask diff_cases` and review the changed files"
+        "{failures}\nif the new output is right, run `EXPECTORATE=overwrite cargo test -p xtask diff_cases` and review the changed files"
     );
 }
 

@@ -4,7 +4,7 @@ use codegen::document::{Resolved, escape, resolve};
 use serde_json::Value;
 
 use super::operations::Operation;
-use super::{At, EMPTY, Node, Scope, Walk, is_true, side_name};
+use super::{At, EMPTY, Scope, Walk, is_true, side_name};
 use crate::diff::change::Kind;
 use crate::diff::rules::{Condition, Side};
 
@@ -118,18 +118,9 @@ impl<'a> Walk<'a> {
             };
             let (base_pointer, new_pointer) = (media_pointer(base), media_pointer(new));
             match (base_media.get("schema"), new_media.get("schema")) {
-                (Some(b), Some(n)) => self.schema(
-                    &scope,
-                    "",
-                    Node {
-                        value: b,
-                        pointer: &base_pointer,
-                    },
-                    Node {
-                        value: n,
-                        pointer: &new_pointer,
-                    },
-                ),
+                (Some(b), Some(n)) => {
+                    self.schema(&scope, "", (b, &base_pointer), (n, &new_pointer))
+                }
                 (None, None) => {}
                 _ => self.push(
                     &scope,

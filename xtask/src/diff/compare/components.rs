@@ -4,7 +4,7 @@
 use codegen::document::{escape, reachable};
 use serde_json::Value;
 
-use super::{At, EMPTY, Node, Scope, Walk, union_keys};
+use super::{At, EMPTY, Scope, Walk, union_keys};
 use crate::diff::change::Kind;
 use crate::diff::rules::{Side, UNREACHED_SCHEMA_SIDE};
 
@@ -58,18 +58,7 @@ impl<'a> Walk<'a> {
                 root: format!("components.schemas.{name}"),
                 separator: " ",
             };
-            self.schema(
-                &scope,
-                "",
-                Node {
-                    value: base_schema,
-                    pointer: &pointer,
-                },
-                Node {
-                    value: new_schema,
-                    pointer: &pointer,
-                },
-            );
+            self.schema(&scope, "", (base_schema, &pointer), (new_schema, &pointer));
         }
         for kind in union_keys(
             self.base.get("components").unwrap_or(&Value::Null),

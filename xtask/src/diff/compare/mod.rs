@@ -87,13 +87,6 @@ fn side_name(side: Side) -> &'static str {
     }
 }
 
-/// A value in a document and its JSON pointer.
-#[derive(Clone, Copy)]
-struct Node<'v, 'p> {
-    value: &'v Value,
-    pointer: &'p str,
-}
-
 /// Where a change outside a schema walk stands.
 struct At<'s> {
     operation: Option<&'s str>,

@@ -4,7 +4,7 @@ use codegen::document::{Resolved, escape, resolve};
 use serde_json::Value;
 
 use super::operations::Operation;
-use super::{At, Node, Scope, Walk, is_true};
+use super::{At, Scope, Walk, is_true};
 use crate::diff::change::Kind;
 use crate::diff::rules::{Condition, Side};
 
@@ -72,18 +72,9 @@ impl<'a> Walk<'a> {
                 base_parameter.value.get("schema"),
                 new_parameter.value.get("schema"),
             ) {
-                (Some(b), Some(n)) => self.schema(
-                    &scope,
-                    "",
-                    Node {
-                        value: b,
-                        pointer: &base_pointer,
-                    },
-                    Node {
-                        value: n,
-                        pointer: &new_pointer,
-                    },
-                ),
+                (Some(b), Some(n)) => {
+                    self.schema(&scope, "", (b, &base_pointer), (n, &new_pointer))
+                }
                 (None, None) => {}
                 _ => self.push(
                     &scope,

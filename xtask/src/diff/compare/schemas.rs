@@ -7,7 +7,7 @@ use codegen::ERROR_CODES;
 use codegen::document::{Resolved, escape, resolve};
 use serde_json::Value;
 
-use super::{EMPTY, Node, Scope, Walk, is_true, list, show, union_keys};
+use super::{EMPTY, Scope, Walk, is_true, list, show, union_keys};
 use crate::diff::change::Kind;
 use crate::diff::rules::Condition;
 
@@ -73,11 +73,11 @@ impl<'a> Walk<'a> {
         &mut self,
         scope: &Scope<'_>,
         path: &str,
-        base: Node<'a, '_>,
-        new: Node<'a, '_>,
+        (base, base_pointer): (&'a Value, &str),
+        (new, new_pointer): (&'a Value, &str),
     ) {
-        let base = resolve(self.base, base.value, base.pointer);
-        let new = resolve(self.new, new.value, new.pointer);
+        let base = resolve(self.base, base, base_pointer);
+        let new = resolve(self.new, new, new_pointer);
         let key = (
             scope.operation.map(str::to_owned),
             scope.side,
@@ -499,14 +499,8 @@ impl<'a> Walk<'a> {
             self.schema(
                 scope,
                 &field_path,
-                Node {
-                    value: base_property,
-                    pointer: &base_pointer,
-                },
-                Node {
-                    value: new_property,
-                    pointer: &new_pointer,
-                },
+                (base_property, &base_pointer),
+                (new_property, &new_pointer),
             );
         }
         let mut names: Vec<&String> = new_properties.keys().collect();
@@ -571,14 +565,8 @@ impl<'a> Walk<'a> {
                 self.schema(
                     scope,
                     &format!("{path}{{}}"),
-                    Node {
-                        value: b,
-                        pointer: &base_pointer,
-                    },
-                    Node {
-                        value: n,
-                        pointer: &new_pointer,
-                    },
+                    (b, &base_pointer),
+                    (n, &new_pointer),
                 );
             }
             _ => self.push(
@@ -609,14 +597,8 @@ impl<'a> Walk<'a> {
                 self.schema(
                     scope,
                     &format!("{path}[]"),
-                    Node {
-                        value: b,
-                        pointer: &base_pointer,
-                    },
-                    Node {
-                        value: n,
-                        pointer: &new_pointer,
-                    },
+                    (b, &base_pointer),
+                    (n, &new_pointer),
                 );
             }
             _ => self.push(
@@ -659,18 +641,7 @@ impl<'a> Walk<'a> {
                 };
                 let base_pointer = format!("{}{suffix}", base.pointer);
                 let new_pointer = format!("{}{suffix}", new.pointer);
-                self.schema(
-                    scope,
-                    &member_path,
-                    Node {
-                        value: b,
-                        pointer: &base_pointer,
-                    },
-                    Node {
-                        value: n,
-                        pointer: &new_pointer,
-                    },
-                );
+                self.schema(scope, &member_path, (b, &base_pointer), (n, &new_pointer));
             }
         }
     }

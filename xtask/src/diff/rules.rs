@@ -12,8 +12,10 @@
 //!   in `unfit`) a value that does not fit instead of failing; response limits
 //!   are never checked;
 //! - request side: the generated validation (`codegen/src/validation/`, run by
-//!   the client's `pre` hook) checks the original spec's limits, enums and
-//!   patterns before a request leaves; request bodies are built with struct
+//!   the client's `pre` hook) checks the original spec's limits (lengths,
+//!   item counts, ranges, date-times) and required fields before a request
+//!   leaves; request enums are Rust enums, so a value outside one cannot be
+//!   built at all; request bodies are built with struct
 //!   builders (`types::X::builder()`), whose conversion fails with "no value
 //!   supplied for `x`" when a required field is not set;
 //! - both: every component schema is a generated type named after it; every

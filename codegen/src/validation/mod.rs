@@ -1,9 +1,12 @@
 //! Generates the `validation` module: the spec's constraints on request bodies
 //! (`required`, non-nullable fields, `maxLength`/`minLength`, `format:
-//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) as static tables,
-//! one per request schema, which one fixed interpreter (`runtime.rs`) walks
-//! alongside the JSON, so that a body breaking any of them is refused, with the
-//! field and the limit named, before it is sent.
+//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) and path parameters
+//! as static tables, one per request schema, and three lookups by operation.
+//! The including crate's validation runtime (`crate::validate`, in
+//! generated-client `src/validate.rs`) walks a body
+//! alongside its table, so that a request breaking any of them is refused,
+//! with the field and the limit named, before it is sent; the module's entry
+//! points only hand it this spec's tables.
 //!
 //! The checks run on the JSON a request body encodes to, so they hold whatever
 //! Rust types progenitor chose for the fields. Subschemas with nothing to check
@@ -19,21 +22,19 @@ use serde_json::Value;
 use crate::Error;
 use crate::source::Sources;
 
-/// The fixed part of the module: report types, the tables' types and the
-/// interpreter.
-const RUNTIME: &str = include_str!("runtime.rs");
-
 /// Properties one object schema may have: the interpreter tracks which it has
 /// seen in a `u128`.
 const MAX_PROPERTIES: usize = 128;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-#[cfg(test)]
-mod tests;
-
-/// The `validation` module for `spec`.
-pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream, Error> {
+/// The `validation` module for `spec`; `runtime` is the path of the including
+/// crate's validation runtime.
+pub(crate) fn generate(
+    spec: &OpenAPI,
+    sources: &Sources,
+    runtime: &syn::Path,
+) -> Result<TokenStream, Error> {
     let document = serde_json::to_value(spec).map_err(|e| Error::Generator {
         at: sources.place(""),
         message: e.to_string(),
@@ -117,17 +118,56 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
             static #ident: Schema = #table;
         });
     }
-    let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Generator {
-        at: crate::Place::file("codegen/src/validation/runtime.rs"),
-        message: format!("does not lex: {e}"),
-    })?;
-
     Ok(quote! {
         /// Checks of the spec's documented constraints on request bodies,
         /// generated from `spec/openapi.yaml`: the client runs them before a
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
+            pub use #runtime::{Location, Rule, Violation, Violations};
+            // A spec without path parameters or object properties uses fewer.
+            #[allow(unused_imports)]
+            use #runtime::{PathParameters, Property, Schema, Tables};
+
+            /// Checks `body`, the JSON of a request to `operation_id` (the
+            /// spec's `createPost` or progenitor's `create_post`).
+            /// Operations without a body, and unknown ids, pass.
+            pub fn check_request(
+                operation_id: &str,
+                body: &::serde_json::Value,
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request(tables(), operation_id, body)
+            }
+
+            /// [`check_request`] on the encoded body, as the client runs it
+            /// before sending: one pass over the bytes that builds nothing,
+            /// skipping the parts of the body the spec puts no constraint on.
+            /// Bytes that are not JSON pass: they are not a body this client
+            /// encoded, and the service judges them.
+            pub fn check_request_json(
+                operation_id: &str,
+                body: &[u8],
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request_json(tables(), operation_id, body)
+            }
+
+            /// Checks what the client is about to send to `operation_id`:
+            /// the path parameters in `url_path` (the URL's path,
+            /// percent-encoded as sent) and the encoded `body`. This is what
+            /// the client runs before sending.
+            pub fn check_request_parts(
+                operation_id: &str,
+                url_path: &str,
+                body: ::std::option::Option<&[u8]>,
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request_parts(tables(), operation_id, url_path, body)
+            }
+
+            /// This spec's tables, as the runtime takes them.
+            pub(crate) fn tables() -> &'static Tables {
+                &Tables { body_schema, path_parameters, operation_name }
+            }
+
             /// The body schema of `operation_id`, with the spec's name for it.
             fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
                 match operation_id {
@@ -156,8 +196,6 @@ pub(crate) fn generate(spec: &OpenAPI, sources: &Sources) -> Result<TokenStream,
             }
 
             #(#statics)*
-
-            #runtime
         }
     })
 }

@@ -35,6 +35,8 @@ mod including_crate {
     pub(super) const CLIENT_STATE: &str = "crate::hooks::ClientState";
     /// The runtime of tolerant answer decoding ([`crate::tolerant`]).
     pub(super) const DECODE: &str = "crate::decode";
+    /// The runtime of request validation ([`crate::validation`]).
+    pub(super) const VALIDATE: &str = "crate::validate";
 }
 
 /// How long each step of one [`generate_timed`] run took, in order.
@@ -89,7 +91,8 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         },
     )?;
     timings.lap("progenitor: httpmock helpers", &mut since);
-    let checks = validation::generate(&spec.openapi, &spec.document, &spec.sources)?;
+    let validate: syn::Path = parse_path(including_crate::VALIDATE);
+    let checks = validation::generate(&spec.openapi, &spec.document, &spec.sources, &validate)?;
     timings.lap("request validation", &mut since);
     let facts = extensions::generate(&spec.facts);
 

@@ -10,6 +10,7 @@ mod hooks;
 pub mod marks;
 mod region;
 mod retry;
+mod validate;
 
 /// The code generated from `spec/openapi.yaml`: the client, its operation
 /// builders, the types, request validation and the httpmock helpers.
@@ -45,6 +46,19 @@ pub use generated::*;
 pub use hooks::ClientState;
 pub use region::{Region, UnknownRegion};
 pub use retry::{AfterSend, DEFAULT_DEADLINE, Reach, RetryPolicy};
+
+impl validation::Violations {
+    /// Reads back the text of `Error::InvalidRequest` that a refused
+    /// request carries (the `Display` of a `Violations`); `None` for any
+    /// other text. The operation must be one of the spec's.
+    //
+    // The one item of the validation runtime that knows this crate's spec,
+    // so it is here and not in `validate.rs`, which codegen's corpus check
+    // compiles once for many specs.
+    pub fn parse(text: &str) -> Option<validation::Violations> {
+        validate::parse_violations(generated::validation::tables(), text)
+    }
+}
 
 /// A new random id for a create's client-chosen id field (`postId`, ...):
 /// a version 4 UUID in its 32-character hex form, cut to `max_length` if the

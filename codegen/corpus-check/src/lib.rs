@@ -3,15 +3,21 @@
 //! through each case's types, so "accepted" means "generates code that
 //! compiles and reads and writes its bodies", not only "did not fail".
 //!
-//! The generated code leans on two items of the crate that includes it (see
-//! codegen's `including_crate`): the decode runtime, compiled here from
-//! generated-client's own source file, and the client state, a unit here.
+//! The generated code leans on three items of the crate that includes it (see
+//! codegen's `including_crate`): the decode and validation runtimes, compiled
+//! here from generated-client's own source files (their unit tests run here
+//! too), and the client state, a unit here. Every case's `validation` module
+//! hands its own tables to the one validation runtime.
 
 #![allow(missing_docs)]
 
 #[path = "../../../generated-client/src/decode.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod decode;
+
+#[path = "../../../generated-client/src/validate.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod validate;
 
 /// The state progenitor's `Client` carries; the corpus clients need none.
 pub mod hooks {

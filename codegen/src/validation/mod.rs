@@ -1,9 +1,12 @@
 //! Generates the `validation` module: the spec's constraints on request bodies
 //! (`required`, non-nullable fields, `maxLength`/`minLength`, `format:
-//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) as static tables,
-//! one per request schema, which one fixed interpreter (`runtime.rs`) walks
-//! alongside the JSON, so that a body breaking any of them is refused, with the
-//! field and the limit named, before it is sent.
+//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) and path parameters
+//! as static tables, one per request schema, and three lookups by operation.
+//! The including crate's validation runtime (`crate::validate`, in
+//! generated-client `src/validate.rs`) walks a body
+//! alongside its table, so that a request breaking any of them is refused,
+//! with the field and the limit named, before it is sent; the module's entry
+//! points only hand it this spec's tables.
 //!
 //! The checks run on the JSON a request body encodes to, so they hold whatever
 //! Rust types progenitor chose for the fields. Subschemas with nothing to check
@@ -17,28 +20,21 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::document::{escape, pointer, target};
+use crate::document::{SCHEMAS, escape, pointer, schema_name, target};
 use crate::source::Sources;
-
-/// The fixed part of the module: report types, the tables' types and the
-/// interpreter.
-const RUNTIME: &str = include_str!("runtime.rs");
 
 /// Properties one object schema may have: the interpreter tracks which it has
 /// seen in a `u128`.
 const MAX_PROPERTIES: usize = 128;
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
-#[cfg(test)]
-mod tests;
-
-/// The `validation` module for `spec`.
-/// `document` is the spec's JSON view ([`crate::Spec::document`]).
+/// The `validation` module for `spec`; `document` is the spec's JSON view
+/// ([`crate::Spec::document`]) and `runtime` the path of the including
+/// crate's validation runtime.
 pub(crate) fn generate(
     spec: &OpenAPI,
     document: &Value,
     sources: &Sources,
+    runtime: &syn::Path,
 ) -> Result<TokenStream, Error> {
     let tables = Tables { document, sources };
     let mut arms = Vec::new();
@@ -72,7 +68,7 @@ pub(crate) fn generate(
         else {
             continue;
         };
-        let target = if reference(schema).is_some() {
+        let target = if schema_name(schema).is_some() {
             tables.sub_schema(schema, &mut wanted, operation_id)?
         } else {
             let name = format_ident!("{}_BODY", screaming(operation_id));
@@ -99,7 +95,7 @@ pub(crate) fn generate(
         let Some(schema) = tables.component(&name) else {
             return Err(Error::UnresolvedRef {
                 at: sources.place(""),
-                reference: format!("{SCHEMA_PREFIX}{name}"),
+                reference: format!("{SCHEMAS}{}", escape(&name)),
                 reason: "a request schema refers to it, and it is not defined".to_owned(),
             });
         };
@@ -111,17 +107,56 @@ pub(crate) fn generate(
             static #ident: Schema = #table;
         });
     }
-    let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Generator {
-        at: crate::Place::file("codegen/src/validation/runtime.rs"),
-        message: format!("does not lex: {e}"),
-    })?;
-
     Ok(quote! {
         /// Checks of the spec's documented constraints on request bodies,
         /// generated from `spec/openapi.yaml`: the client runs them before a
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
+            pub use #runtime::{Location, Rule, Violation, Violations};
+            // A spec without path parameters or object properties uses fewer.
+            #[allow(unused_imports)]
+            use #runtime::{PathParameters, Property, Schema, Tables};
+
+            /// Checks `body`, the JSON of a request to `operation_id` (the
+            /// spec's `createPost` or progenitor's `create_post`).
+            /// Operations without a body, and unknown ids, pass.
+            pub fn check_request(
+                operation_id: &str,
+                body: &::serde_json::Value,
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request(tables(), operation_id, body)
+            }
+
+            /// [`check_request`] on the encoded body, as the client runs it
+            /// before sending: one pass over the bytes that builds nothing,
+            /// skipping the parts of the body the spec puts no constraint on.
+            /// Bytes that are not JSON pass: they are not a body this client
+            /// encoded, and the service judges them.
+            pub fn check_request_json(
+                operation_id: &str,
+                body: &[u8],
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request_json(tables(), operation_id, body)
+            }
+
+            /// Checks what the client is about to send to `operation_id`:
+            /// the path parameters in `url_path` (the URL's path,
+            /// percent-encoded as sent) and the encoded `body`. This is what
+            /// the client runs before sending.
+            pub fn check_request_parts(
+                operation_id: &str,
+                url_path: &str,
+                body: ::std::option::Option<&[u8]>,
+            ) -> ::std::result::Result<(), Violations> {
+                #runtime::check_request_parts(tables(), operation_id, url_path, body)
+            }
+
+            /// This spec's tables, as the runtime takes them.
+            pub(crate) fn tables() -> &'static Tables {
+                &Tables { body_schema, path_parameters, operation_name }
+            }
+
             /// The body schema of `operation_id`, with the spec's name for it.
             fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
                 match operation_id {
@@ -150,8 +185,6 @@ pub(crate) fn generate(
             }
 
             #(#statics)*
-
-            #runtime
         }
     })
 }
@@ -220,7 +253,7 @@ impl Tables<'_> {
         wanted: &mut Vec<String>,
         at: &str,
     ) -> Result<TokenStream, Error> {
-        if reference(schema).is_some() {
+        if schema_name(schema).is_some() {
             // A component that is another's alias.
             let target = self.sub_schema(schema, wanted, at)?;
             return Ok(quote! { Schema { all_of: &[#target], ..Schema::NONE } });
@@ -327,9 +360,9 @@ impl Tables<'_> {
         wanted: &mut Vec<String>,
         at: &str,
     ) -> Result<TokenStream, Error> {
-        if let Some(name) = reference(schema) {
-            wanted.push(name.to_owned());
-            let ident = schema_static(name);
+        if let Some(name) = schema_name(schema) {
+            let ident = schema_static(&name);
+            wanted.push(name.into_owned());
             return Ok(quote! { &#ident });
         }
         let table = self.schema(schema, wanted, at)?;
@@ -339,14 +372,14 @@ impl Tables<'_> {
     /// Whether checking a value against `schema` can find anything. A cycle
     /// of `$ref`s counts as checking (`visiting` holds the names on the way).
     fn checks_anything(&self, schema: &Value, visiting: &mut BTreeSet<String>) -> bool {
-        if let Some(name) = reference(schema) {
-            if !visiting.insert(name.to_owned()) {
+        if let Some(name) = schema_name(schema) {
+            if !visiting.insert(name.to_string()) {
                 return true;
             }
             let result = self
-                .component(name)
+                .component(&name)
                 .is_none_or(|target| self.checks_anything(target, visiting));
-            visiting.remove(name);
+            visiting.remove(&*name);
             return result;
         }
         let constrained = [
@@ -386,13 +419,6 @@ impl Tables<'_> {
                         .any(|part| self.checks_anything(part, visiting))
                 })
     }
-}
-
-fn reference(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .map(|reference| reference.trim_start_matches(SCHEMA_PREFIX))
 }
 
 fn schema_static(name: &str) -> proc_macro2::Ident {

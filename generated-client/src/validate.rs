@@ -1,13 +1,26 @@
-// The fixed part of the generated `validation` module: the report types, the
-// types of the generated schema tables, and the interpreter that walks a body
-// alongside its table. codegen includes this file's text (`RUNTIME` in
-// `mod.rs`) after the generated tables; it is compiled as part of
-// generated-client, and against hand-written tables in `tests.rs`. Keep to `///` docs and `//`
-// comments: an inner doc comment would not survive the trip through tokens.
+//! Request validation: the spec's documented constraints on a request, checked
+//! before it is sent. Codegen writes the data, one static table per request
+//! schema and three lookups by operation (the generated `validation` module);
+//! this module is the rest: the report types ([`Violations`], [`Violation`],
+//! [`Rule`], [`Location`]), the types of the tables ([`Schema`], [`Property`],
+//! [`PathParameters`], [`Tables`]) and one interpreter that walks a body
+//! alongside its table as serde reads it, from bytes or from a
+//! `serde_json::Value`; also the path parameters, checked in the URL as sent.
+//!
+//! A refusal is [`Violations`] of typed [`Rule`]s whose `Display` text reads
+//! back ([`parse_violations`], `Violations::parse`), since progenitor's
+//! `Error::InvalidRequest` carries only a string.
+//!
+//! Nothing here names a spec: every entry point takes the spec's [`Tables`],
+//! so one copy of this module serves any number of generated modules (the
+//! corpus check compiles one per spec against it).
 
-use ::serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use ::serde_json::Value;
-use ::std::borrow::Cow;
+use std::borrow::Cow;
+
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::Value;
 
 /// One documented rule a request breaks.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,20 +119,40 @@ impl Rule {
     }
 }
 
-impl ::std::fmt::Display for Rule {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Rule::Required => f.write_str("required field is missing"),
-            Rule::NotNull => f.write_str("null is not allowed (a NaN or infinite number encodes as null)"),
-            Rule::MaxLength { max, actual } => write!(f, "{actual} characters, more than the maximum length of {max}"),
-            Rule::MinLength { min, actual } => write!(f, "{actual} characters, less than the minimum length of {min}"),
-            Rule::MaxItems { max, actual } => write!(f, "{actual} items, more than the maximum of {max}"),
-            Rule::MinItems { min, actual } => write!(f, "{actual} items, fewer than the minimum of {min}"),
-            Rule::Minimum { min, exclusive, actual } => {
+            Rule::NotNull => {
+                f.write_str("null is not allowed (a NaN or infinite number encodes as null)")
+            }
+            Rule::MaxLength { max, actual } => write!(
+                f,
+                "{actual} characters, more than the maximum length of {max}"
+            ),
+            Rule::MinLength { min, actual } => write!(
+                f,
+                "{actual} characters, less than the minimum length of {min}"
+            ),
+            Rule::MaxItems { max, actual } => {
+                write!(f, "{actual} items, more than the maximum of {max}")
+            }
+            Rule::MinItems { min, actual } => {
+                write!(f, "{actual} items, fewer than the minimum of {min}")
+            }
+            Rule::Minimum {
+                min,
+                exclusive,
+                actual,
+            } => {
                 let bound = if *exclusive { "above" } else { "at least" };
                 write!(f, "{actual} is out of range: it must be {bound} {min}")
             }
-            Rule::Maximum { max, exclusive, actual } => {
+            Rule::Maximum {
+                max,
+                exclusive,
+                actual,
+            } => {
                 let bound = if *exclusive { "below" } else { "at most" };
                 write!(f, "{actual} is out of range: it must be {bound} {max}")
             }
@@ -128,14 +161,22 @@ impl ::std::fmt::Display for Rule {
     }
 }
 
-impl ::std::str::FromStr for Rule {
+impl std::str::FromStr for Rule {
     type Err = ();
 
     /// The inverse of `Display`.
     fn from_str(text: &str) -> Result<Rule, ()> {
-        fn two<A: ::std::str::FromStr, B: ::std::str::FromStr>(text: &str, middle: &str, end: &str) -> Option<(A, B)> {
+        fn two<A: std::str::FromStr, B: std::str::FromStr>(
+            text: &str,
+            middle: &str,
+            end: &str,
+        ) -> Option<(A, B)> {
             let (a, rest) = text.split_once(middle)?;
-            let b = if end.is_empty() { rest } else { rest.strip_suffix(end)? };
+            let b = if end.is_empty() {
+                rest
+            } else {
+                rest.strip_suffix(end)?
+            };
             Some((a.parse().ok()?, b.parse().ok()?))
         }
         let rule = match text {
@@ -145,14 +186,58 @@ impl ::std::str::FromStr for Rule {
             _ => None,
         };
         let rule = rule
-            .or_else(|| two(text, " characters, more than the maximum length of ", "").map(|(actual, max)| Rule::MaxLength { max, actual }))
-            .or_else(|| two(text, " characters, less than the minimum length of ", "").map(|(actual, min)| Rule::MinLength { min, actual }))
-            .or_else(|| two(text, " items, more than the maximum of ", "").map(|(actual, max)| Rule::MaxItems { max, actual }))
-            .or_else(|| two(text, " items, fewer than the minimum of ", "").map(|(actual, min)| Rule::MinItems { min, actual }))
-            .or_else(|| two(text, " is out of range: it must be at least ", "").map(|(actual, min)| Rule::Minimum { min, exclusive: false, actual }))
-            .or_else(|| two(text, " is out of range: it must be above ", "").map(|(actual, min)| Rule::Minimum { min, exclusive: true, actual }))
-            .or_else(|| two(text, " is out of range: it must be at most ", "").map(|(actual, max)| Rule::Maximum { max, exclusive: false, actual }))
-            .or_else(|| two(text, " is out of range: it must be below ", "").map(|(actual, max)| Rule::Maximum { max, exclusive: true, actual }));
+            .or_else(|| {
+                two(text, " characters, more than the maximum length of ", "")
+                    .map(|(actual, max)| Rule::MaxLength { max, actual })
+            })
+            .or_else(|| {
+                two(text, " characters, less than the minimum length of ", "")
+                    .map(|(actual, min)| Rule::MinLength { min, actual })
+            })
+            .or_else(|| {
+                two(text, " items, more than the maximum of ", "")
+                    .map(|(actual, max)| Rule::MaxItems { max, actual })
+            })
+            .or_else(|| {
+                two(text, " items, fewer than the minimum of ", "")
+                    .map(|(actual, min)| Rule::MinItems { min, actual })
+            })
+            .or_else(|| {
+                two(text, " is out of range: it must be at least ", "").map(|(actual, min)| {
+                    Rule::Minimum {
+                        min,
+                        exclusive: false,
+                        actual,
+                    }
+                })
+            })
+            .or_else(|| {
+                two(text, " is out of range: it must be above ", "").map(|(actual, min)| {
+                    Rule::Minimum {
+                        min,
+                        exclusive: true,
+                        actual,
+                    }
+                })
+            })
+            .or_else(|| {
+                two(text, " is out of range: it must be at most ", "").map(|(actual, max)| {
+                    Rule::Maximum {
+                        max,
+                        exclusive: false,
+                        actual,
+                    }
+                })
+            })
+            .or_else(|| {
+                two(text, " is out of range: it must be below ", "").map(|(actual, max)| {
+                    Rule::Maximum {
+                        max,
+                        exclusive: true,
+                        actual,
+                    }
+                })
+            });
         rule.ok_or(())
     }
 }
@@ -164,11 +249,11 @@ impl Violation {
     }
 }
 
-impl ::std::fmt::Display for Violation {
+impl std::fmt::Display for Violation {
     /// `body `.tags`: 6 items, more than the maximum of 5`. In the path, a
     /// backtick or a backslash (possible in a property name) is escaped with
     /// a backslash, so the text reads back unambiguously.
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let location = match self.location {
             Location::Body => "body",
             Location::PathParameter => "path parameter",
@@ -194,7 +279,10 @@ impl Violation {
         let (location, rest) = if let Some(rest) = text.strip_prefix("body") {
             (Location::Body, rest)
         } else {
-            (Location::PathParameter, text.strip_prefix("path parameter")?)
+            (
+                Location::PathParameter,
+                text.strip_prefix("path parameter")?,
+            )
         };
         let mut path = String::new();
         let rest = match rest.strip_prefix(": ") {
@@ -214,11 +302,18 @@ impl Violation {
         };
         // A rule's text has no semicolon.
         let (rule, rest) = rest.split_once("; ").unwrap_or((rest, ""));
-        Some((Violation { location, path, rule: rule.parse().ok()? }, rest))
+        Some((
+            Violation {
+                location,
+                path,
+                rule: rule.parse().ok()?,
+            },
+            rest,
+        ))
     }
 }
 
-impl ::std::str::FromStr for Violation {
+impl std::str::FromStr for Violation {
     type Err = ();
 
     /// The inverse of `Display`.
@@ -242,8 +337,8 @@ pub struct Violations {
 /// What [`Violations`]' `Display` puts between the operation and the list.
 const BREAKS: &str = " request breaks documented rules: ";
 
-impl ::std::fmt::Display for Violations {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Violations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}{BREAKS}", self.operation)?;
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
@@ -255,38 +350,45 @@ impl ::std::fmt::Display for Violations {
     }
 }
 
-impl ::std::error::Error for Violations {}
+impl std::error::Error for Violations {}
 
-impl Violations {
-    /// Reads back the text of `Error::InvalidRequest` that a refused
-    /// request carries (the `Display` of a `Violations`); `None` for any
-    /// other text. The operation must be one of the spec's.
-    pub fn parse(text: &str) -> Option<Violations> {
-        let (operation, mut list) = text.split_once(BREAKS)?;
-        let operation = operation_name(operation)?;
-        let mut violations = Vec::new();
-        while !list.is_empty() {
-            let (violation, rest) = Violation::read(list)?;
-            violations.push(violation);
-            list = rest;
-        }
-        if violations.is_empty() {
-            return None;
-        }
-        Some(Violations { operation, violations })
+/// Reads back the text of `Error::InvalidRequest` that a refused request
+/// carries (the `Display` of a [`Violations`]); `None` for any other text.
+/// The operation must be one of `tables`' spec. `Violations::parse` is this
+/// with the including crate's tables.
+pub fn parse_violations(tables: &Tables, text: &str) -> Option<Violations> {
+    let (operation, mut list) = text.split_once(BREAKS)?;
+    let operation = (tables.operation_name)(operation)?;
+    let mut violations = Vec::new();
+    while !list.is_empty() {
+        let (violation, rest) = Violation::read(list)?;
+        violations.push(violation);
+        list = rest;
     }
+    if violations.is_empty() {
+        return None;
+    }
+    Some(Violations {
+        operation,
+        violations,
+    })
 }
 
 /// Checks `body`, the JSON of a request to `operation_id` (the spec's
-/// `createPost` or progenitor's `create_post`). Operations without a body,
-/// and unknown ids, pass.
-pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
-    let Some((operation, schema)) = body_schema(operation_id) else {
+/// `createPost` or progenitor's `create_post`), against `tables`. Operations
+/// without a body, and unknown ids, pass.
+pub fn check_request(tables: &Tables, operation_id: &str, body: &Value) -> Result<(), Violations> {
+    let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
     let mut violations = Vec::new();
     // A `Value` has no duplicate keys, the one thing the walk gives up on.
-    let _ = Walk { schema, path: &Path::Body, out: &mut violations }.deserialize(body);
+    let _ = Walk {
+        schema,
+        path: &Path::Body,
+        out: &mut violations,
+    }
+    .deserialize(body);
     report(operation, violations)
 }
 
@@ -294,21 +396,29 @@ pub fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations>
 /// sending: one pass over the bytes that builds nothing, skipping the parts
 /// of the body the spec puts no constraint on. Bytes that are not JSON pass:
 /// they are not a body this client encoded, and the service judges them.
-pub fn check_request_json(operation_id: &str, body: &[u8]) -> Result<(), Violations> {
-    let Some((operation, schema)) = body_schema(operation_id) else {
+pub fn check_request_json(
+    tables: &Tables,
+    operation_id: &str,
+    body: &[u8],
+) -> Result<(), Violations> {
+    let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
     let mut violations = Vec::new();
-    let mut reader = ::serde_json::Deserializer::from_slice(body);
-    let walked = Walk { schema, path: &Path::Body, out: &mut violations }
-        .deserialize(&mut reader)
-        .and_then(|_| reader.end());
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    let walked = Walk {
+        schema,
+        path: &Path::Body,
+        out: &mut violations,
+    }
+    .deserialize(&mut reader)
+    .and_then(|_| reader.end());
     match walked {
         Ok(()) => report(operation, violations),
         // A repeated key counts as serde_json reads it: the last one wins.
         Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
-            match ::serde_json::from_slice::<Value>(body) {
-                Ok(value) => check_request(operation_id, &value),
+            match serde_json::from_slice::<Value>(body) {
+                Ok(value) => check_request(tables, operation_id, &value),
                 Err(_) => Ok(()),
             }
         }
@@ -322,21 +432,29 @@ fn report(operation: &'static str, mut violations: Vec<Violation>) -> Result<(),
     }
     // The same order whichever order the body's keys came in.
     violations.sort_by(|a, b| a.path.cmp(&b.path));
-    Err(Violations { operation, violations })
+    Err(Violations {
+        operation,
+        violations,
+    })
 }
 
 /// Checks what the client is about to send to `operation_id`: the path
 /// parameters in `url_path` (the URL's path, percent-encoded as sent) and
 /// the encoded `body`. This is what the client runs before sending.
-pub fn check_request_parts(operation_id: &str, url_path: &str, body: Option<&[u8]>) -> Result<(), Violations> {
+pub fn check_request_parts(
+    tables: &Tables,
+    operation_id: &str,
+    url_path: &str,
+    body: Option<&[u8]>,
+) -> Result<(), Violations> {
     let mut violations = Vec::new();
     let mut operation = None;
-    if let Some((name, template, parameters)) = path_parameters(operation_id) {
+    if let Some((name, template, parameters)) = (tables.path_parameters)(operation_id) {
         operation = Some(name);
         check_path(template, parameters, url_path, &mut violations);
     }
     if let Some(body) = body {
-        match check_request_json(operation_id, body) {
+        match check_request_json(tables, operation_id, body) {
             Ok(()) => {}
             Err(found) => {
                 operation = Some(found.operation);
@@ -345,7 +463,10 @@ pub fn check_request_parts(operation_id: &str, url_path: &str, body: Option<&[u8
         }
     }
     match operation {
-        Some(operation) if !violations.is_empty() => Err(Violations { operation, violations }),
+        Some(operation) if !violations.is_empty() => Err(Violations {
+            operation,
+            violations,
+        }),
         _ => Ok(()),
     }
 }
@@ -353,10 +474,19 @@ pub fn check_request_parts(operation_id: &str, url_path: &str, body: Option<&[u8
 /// The path parameters of a URL path against its template: the template's
 /// segments are matched to the path's last ones (the base URL may have a
 /// path of its own); a path that does not match is left alone.
-fn check_path(template: &str, parameters: PathParameters, url_path: &str, out: &mut Vec<Violation>) {
+fn check_path(
+    template: &str,
+    parameters: PathParameters,
+    url_path: &str,
+    out: &mut Vec<Violation>,
+) {
     let expected: Vec<&str> = template.trim_matches('/').split('/').collect();
     let actual: Vec<&str> = url_path.trim_end_matches('/').split('/').collect();
-    let Some(tail) = actual.len().checked_sub(expected.len()).map(|start| &actual[start..]) else {
+    let Some(tail) = actual
+        .len()
+        .checked_sub(expected.len())
+        .map(|start| &actual[start..])
+    else {
         return;
     };
     let mut found = Vec::new();
@@ -372,9 +502,17 @@ fn check_path(template: &str, parameters: PathParameters, url_path: &str, out: &
             continue;
         };
         let mut rules = Vec::new();
-        let mut walk = Walk { schema, path: &Path::Body, out: &mut rules };
+        let mut walk = Walk {
+            schema,
+            path: &Path::Body,
+            out: &mut rules,
+        };
         walk.text(&value);
-        out.extend(rules.into_iter().map(|v| Violation { location: Location::PathParameter, path: (*name).to_owned(), rule: v.rule }));
+        out.extend(rules.into_iter().map(|v| Violation {
+            location: Location::PathParameter,
+            path: (*name).to_owned(),
+            rule: v.rule,
+        }));
     }
 }
 
@@ -404,28 +542,53 @@ fn percent_decode(segment: &str) -> Cow<'_, str> {
         Err(_) => Cow::Borrowed(segment),
     }
 }
+/// One spec's tables, as a generated `validation` module hands them to the
+/// functions here: three lookups by operationId, each a `match` over the
+/// spec's operations that accepts the spec's `createPost` and progenitor's
+/// `create_post`.
+pub struct Tables {
+    /// The body schema of an operation, with the spec's operationId.
+    pub body_schema: fn(&str) -> Option<(&'static str, &'static Schema)>,
+    /// The path template of an operation (with the spec's operationId) and
+    /// its path parameters that have something to check.
+    pub path_parameters: fn(&str) -> Option<(&'static str, &'static str, PathParameters)>,
+    /// The spec's operationId.
+    pub operation_name: fn(&str) -> Option<&'static str>,
+}
+
 /// The path parameters of an operation that have something to check, each
 /// with its table.
-type PathParameters = &'static [(&'static str, &'static Schema)];
+pub type PathParameters = &'static [(&'static str, &'static Schema)];
 
 /// What the spec says of one JSON value, as far as the checks go. Generated
-/// tables leave out what checks nothing.
-struct Schema {
-    max_length: Option<usize>,
-    min_length: Option<usize>,
-    date_time: bool,
-    max_items: Option<usize>,
-    min_items: Option<usize>,
-    /// `(bound, exclusive)`.
-    minimum: Option<(f64, bool)>,
-    maximum: Option<(f64, bool)>,
-    items: Option<&'static Schema>,
-    properties: &'static [Property],
-    all_of: &'static [&'static Schema],
+/// tables leave out what checks nothing, and write only the fields that
+/// differ from [`Schema::NONE`].
+pub struct Schema {
+    /// `maxLength`, in characters.
+    pub max_length: Option<usize>,
+    /// `minLength`, in characters.
+    pub min_length: Option<usize>,
+    /// `format: date-time`.
+    pub date_time: bool,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `minimum`: `(bound, exclusive)`.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`: `(bound, exclusive)`.
+    pub maximum: Option<(f64, bool)>,
+    /// The table of an array's items, if they have something to check.
+    pub items: Option<&'static Schema>,
+    /// An object's properties that have something to check.
+    pub properties: &'static [Property],
+    /// `allOf`: every part applies to the same value.
+    pub all_of: &'static [&'static Schema],
 }
 
 impl Schema {
-    const NONE: Schema = Schema {
+    /// Nothing to check.
+    pub const NONE: Schema = Schema {
         max_length: None,
         min_length: None,
         date_time: false,
@@ -441,11 +604,15 @@ impl Schema {
 
 /// A property with something to check: required, not nullable, or with a
 /// constraint of its own (`schema`).
-struct Property {
-    name: &'static str,
-    required: bool,
-    nullable: bool,
-    schema: Option<&'static Schema>,
+pub struct Property {
+    /// The JSON key.
+    pub name: &'static str,
+    /// In the schema's `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// The value's table, if it has something to check.
+    pub schema: Option<&'static Schema>,
 }
 
 /// The interpreter: checks one value against `schema` as serde hands it over.
@@ -475,12 +642,21 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
         }
         // Several schemas on one value: read it once, then walk it with each
         // (a walk of a `Value` cannot fail).
-        let value = <Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
         let seen = (&value)
-            .deserialize_any(Walk { schema: self.schema, path: self.path, out: &mut *self.out })
+            .deserialize_any(Walk {
+                schema: self.schema,
+                path: self.path,
+                out: &mut *self.out,
+            })
             .unwrap_or(Seen::Value);
         for part in self.schema.all_of {
-            let _ = Walk { schema: part, path: self.path, out: &mut *self.out }.deserialize(&value);
+            let _ = Walk {
+                schema: part,
+                path: self.path,
+                out: &mut *self.out,
+            }
+            .deserialize(&value);
         }
         Ok(seen)
     }
@@ -488,19 +664,37 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
 
 impl Walk<'_> {
     fn push(&mut self, path: &Path<'_>, rule: Rule) {
-        self.out.push(Violation { location: Location::Body, path: path.to_string(), rule });
+        self.out.push(Violation {
+            location: Location::Body,
+            path: path.to_string(),
+            rule,
+        });
     }
 
     fn number(&mut self, number: f64) {
         if let Some((min, exclusive)) = self.schema.minimum
             && (number < min || (exclusive && number == min))
         {
-            self.push(self.path, Rule::Minimum { min, exclusive, actual: number });
+            self.push(
+                self.path,
+                Rule::Minimum {
+                    min,
+                    exclusive,
+                    actual: number,
+                },
+            );
         }
         if let Some((max, exclusive)) = self.schema.maximum
             && (number > max || (exclusive && number == max))
         {
-            self.push(self.path, Rule::Maximum { max, exclusive, actual: number });
+            self.push(
+                self.path,
+                Rule::Maximum {
+                    max,
+                    exclusive,
+                    actual: number,
+                },
+            );
         }
     }
 
@@ -508,13 +702,25 @@ impl Walk<'_> {
         if self.schema.max_length.is_some() || self.schema.min_length.is_some() {
             let length = text.chars().count();
             if let Some(max) = self.schema.max_length.filter(|max| length > *max) {
-                self.push(self.path, Rule::MaxLength { max, actual: length });
+                self.push(
+                    self.path,
+                    Rule::MaxLength {
+                        max,
+                        actual: length,
+                    },
+                );
             }
             if let Some(min) = self.schema.min_length.filter(|min| length < *min) {
-                self.push(self.path, Rule::MinLength { min, actual: length });
+                self.push(
+                    self.path,
+                    Rule::MinLength {
+                        min,
+                        actual: length,
+                    },
+                );
             }
         }
-        if self.schema.date_time && ::chrono::DateTime::parse_from_rfc3339(text).is_err() {
+        if self.schema.date_time && chrono::DateTime::parse_from_rfc3339(text).is_err() {
             self.push(self.path, Rule::DateTime);
         }
     }
@@ -523,7 +729,7 @@ impl Walk<'_> {
 impl<'de> Visitor<'de> for Walk<'_> {
     type Value = Seen;
 
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_unit<E>(self) -> Result<Seen, E> {
@@ -626,8 +832,8 @@ enum Path<'a> {
     Index(&'a Path<'a>, usize),
 }
 
-impl ::std::fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Path::Body => Ok(()),
             Path::Field(parent, name) => write!(f, "{parent}.{name}"),
@@ -639,7 +845,7 @@ impl ::std::fmt::Display for Path<'_> {
 /// An object key, borrowed from the input when it has no escapes.
 struct Key<'a>(Cow<'a, str>);
 
-impl<'de> ::serde::Deserialize<'de> for Key<'de> {
+impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(KeyVisitor)
     }
@@ -650,7 +856,7 @@ struct KeyVisitor;
 impl<'de> Visitor<'de> for KeyVisitor {
     type Value = Key<'de>;
 
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object key")
     }
     fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
@@ -660,3 +866,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Ok(Key(Cow::Owned(key.to_owned())))
     }
 }
+
+#[cfg(test)]
+#[path = "validate/tests.rs"]
+mod tests;

@@ -67,154 +67,35 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let transformed = transform::for_generation(&spec.openapi)
         .map_err(|message| generator_error(Place::file(&spec.label), message))?;
     timings.lap("transform the spec", &mut since);
-
-    // The validation tables, the extension tables and the httpmock helpers
-    // are made beside the client, on a second thread, and come back printed.
-    let (client, beside) = std::thread::scope(|scope| {
-        let beside = scope.spawn(|| generate_beside(spec, &transformed));
-        let client = generate_client(spec, &transformed, &mut timings, &mut since);
-        (client, beside.join())
-    });
-    let beside = match (&client, beside) {
-        (_, Ok(beside)) => beside,
-        // Made in turn, the steps beside would not have run after the
-        // client's generation failed.
-        (Err((Stage::Generate, _)), Err(_panic)) => Beside {
-            printed: Ok(String::new()),
-            steps: Vec::new(),
-        },
-        (_, Err(panic)) => std::panic::resume_unwind(panic),
-    };
-    timings.lap("wait for the part made beside", &mut since);
-    timings.steps.extend(beside.steps);
-    // The first failure in the order of the steps of one thread: the client's
-    // generation, then what is made beside, then parsing (client first), then
-    // the passes over the client.
-    let ((client, types), beside) = match (client, beside.printed) {
-        (Ok(client), Ok(beside)) => (client, beside),
-        (Err((stage, error)), Err((beside_stage, beside_error))) => {
-            return Err(if beside_stage < stage {
-                beside_error
-            } else {
-                error
-            });
-        }
-        (Err((_, error)), Ok(_)) | (Ok(_), Err((_, error))) => return Err(error),
-    };
-    let code = format!("{}\n{client}{beside}", header(spec));
-    let generated = Generated {
-        code,
-        operations: operation_ids(&spec.openapi),
-        types,
-    };
-    Ok((generated, timings))
-}
-
-/// A step of generation, in the order a failure is reported: of two failures
-/// on the two threads, the earlier step's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Stage {
-    /// progenitor, the validation tables.
-    Generate,
-    /// syn parsing the generated tokens.
-    Parse,
-    /// The passes over the syntax tree.
-    Check,
-}
-
-/// The client and its types, printed, with the names of the types: progenitor,
-/// then [`prune`], syn, the passes over the tree, prettyplease. On the calling
-/// thread; its steps go into `timings`.
-fn generate_client(
-    spec: &Spec,
-    transformed: &transform::Transformed,
-    timings: &mut Timings,
-    since: &mut Instant,
-) -> Result<(String, Vec<String>), (Stage, Error)> {
     let fail = |message: String| generator_error(Place::file(&spec.label), message);
+
     let mut generator = Generator::new(&settings());
     let client = run_progenitor(
         spec,
-        transformed,
+        &transformed,
         || generator.generate_tokens(&transformed.openapi),
         &|generator, openapi| generator.generate_tokens(openapi).map(drop),
-    )
-    .map_err(|e| (Stage::Generate, e))?;
-    timings.lap("progenitor: client and types", since);
+    )?;
+    timings.lap("progenitor: client and types", &mut since);
     let client = prune::unused_builders(client);
-    timings.lap("drop unused struct builders", since);
-    let mut file: syn::File =
-        syn::parse2(client).map_err(|e| (Stage::Parse, fail(format!("unparsable output: {e}"))))?;
-    timings.lap("syn: parse", since);
-    let refused = |refusal: Refusal| {
-        let at = refusal_place(spec, transformed, &refusal);
-        (Stage::Check, refusal.at(at))
-    };
-    distinct_type_names(spec, &file).map_err(|e| (Stage::Check, e))?;
-    verify::answer_types(&transformed.document, &file).map_err(refused)?;
-    postprocess::apply(&mut file);
-    let decode: syn::Path = parse_path(including_crate::DECODE);
-    tolerant::apply(&mut file, &decode).map_err(refused)?;
-    let types = type_names(&file);
-    timings.lap("syn: post-process", since);
-    let body = prettyplease::unparse(&file);
-    timings.lap("prettyplease", since);
-    drop(file);
-    timings.lap("free the syntax tree", since);
-    Ok((body, types))
-}
-
-/// What [`generate_timed`] makes on a second thread: the request validation,
-/// the extension tables and the httpmock helpers, printed. proc-macro2's
-/// token streams (and so syn's trees) cannot cross threads, so this part is
-/// generated, parsed, printed and freed on its thread, and only text comes
-/// back. None of the passes over the client's tree concerns these items
-/// (they hold no types, operations or `Client`), and prettyplease prints the
-/// items of a file one after the other from the first column, so the two
-/// texts joined are the text of the whole file printed at once.
-struct Beside {
-    printed: Result<String, (Stage, Error)>,
-    /// The steps' wall times, named `beside: ...`.
-    steps: Vec<(&'static str, Duration)>,
-}
-
-fn generate_beside(spec: &Spec, transformed: &transform::Transformed) -> Beside {
-    let mut timings = Timings::default();
-    let printed = print_beside(spec, transformed, &mut timings);
-    Beside {
-        printed,
-        steps: timings.steps,
-    }
-}
-
-fn print_beside(
-    spec: &Spec,
-    transformed: &transform::Transformed,
-    timings: &mut Timings,
-) -> Result<String, (Stage, Error)> {
-    let mut since = Instant::now();
-    // A generator of its own (progenitor's holds token streams, bound to the
-    // thread that made them): `httpmock` adds the component schemas and
-    // processes the operations itself, in the same order `generate_tokens`
-    // does, so the names and tokens are the same.
-    let mut generator = Generator::new(&settings());
+    timings.lap("drop unused struct builders", &mut since);
     let mock = run_progenitor(
         spec,
-        transformed,
+        &transformed,
         || generator.httpmock(&transformed.openapi, "super::super"),
         &|generator, openapi| {
             generator.generate_tokens(openapi)?;
             generator.httpmock(openapi, "super::super").map(drop)
         },
-    )
-    .map_err(|e| (Stage::Generate, e))?;
-    timings.lap("beside: progenitor: httpmock helpers", &mut since);
-    let checks =
-        validation::generate(&spec.openapi, &spec.sources).map_err(|e| (Stage::Generate, e))?;
-    timings.lap("beside: request validation", &mut since);
+    )?;
+    timings.lap("progenitor: httpmock helpers", &mut since);
+    let checks = validation::generate(&spec.openapi, &spec.sources)?;
+    timings.lap("request validation", &mut since);
     let facts = extensions::generate(&spec.facts);
 
     let tokens = quote! {
+        #client
+
         #checks
 
         #facts
@@ -232,18 +113,31 @@ fn print_beside(
             #mock
         }
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        (
-            Stage::Parse,
-            generator_error(Place::file(&spec.label), format!("unparsable output: {e}")),
-        )
-    })?;
-    timings.lap("beside: syn: parse", &mut since);
-    let printed = prettyplease::unparse(&file);
-    timings.lap("beside: prettyplease", &mut since);
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
+    timings.lap("syn: parse", &mut since);
+    let refused = |refusal: Refusal| {
+        let at = refusal_place(spec, &transformed, &refusal);
+        refusal.at(at)
+    };
+    distinct_type_names(spec, &file)?;
+    verify::answer_types(&transformed.document, &file).map_err(refused)?;
+    postprocess::apply(&mut file);
+    let decode: syn::Path = parse_path(including_crate::DECODE);
+    tolerant::apply(&mut file, &decode).map_err(refused)?;
+    let types = type_names(&file);
+    timings.lap("syn: post-process", &mut since);
+    let body = prettyplease::unparse(&file);
+    timings.lap("prettyplease", &mut since);
     drop(file);
-    timings.lap("beside: free the syntax tree", &mut since);
-    Ok(printed)
+    let code = format!("{}\n{body}", header(spec));
+    let generated = Generated {
+        code,
+        operations: operation_ids(&spec.openapi),
+        types,
+    };
+    timings.lap("free the syntax tree", &mut since);
+    Ok((generated, timings))
 }
 
 /// No two generated types share a name. typify names an inline schema after

@@ -58,10 +58,12 @@ pub fn check_scaled(text: &str, copies: usize, real: &str) {
 }
 
 /// Appends `suffix` to every operationId and to the target of every schema
-/// `$ref` under `value`.
+/// `$ref` under `value`, and drops `x-error-codes`: a spec holds one list of
+/// error codes (one `ErrorCode` enum), which stays with the original schema.
 fn rename(value: &mut Value, suffix: &str) {
     match value {
         Value::Object(map) => {
+            map.remove(codegen::ERROR_CODES);
             for (key, child) in map.iter_mut() {
                 match (key.as_str(), child) {
                     ("operationId", Value::String(id)) => id.push_str(suffix),

@@ -18,9 +18,9 @@ mod error;
 mod extensions;
 mod isolate;
 pub mod json_schema;
+mod pipeline;
 mod postprocess;
 mod prune;
-mod render;
 mod source;
 mod tolerant;
 mod transform;
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Place};
 pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES};
-pub use render::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
+pub use pipeline::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 
 /// The spec's path relative to the workspace root, as named in generated headers.
 pub const SPEC_PATH: &str = "spec/openapi.yaml";

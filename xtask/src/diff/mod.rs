@@ -71,7 +71,7 @@ pub fn summary_against_head(root: &Path) -> Result<String> {
 /// A spec split into files is read whole on both sides: every file the base
 /// root refers to is read with `git show` at that revision.
 pub fn compare_with_working_tree(root: &Path, base: &str) -> Result<Report> {
-    let commit = resolve(root, base)?;
+    let commit = resolve_revision(root, base)?;
     let root_file = root.join(SPEC_PATH);
     let at_commit = |path: &Path| -> std::io::Result<String> { file_at(root, &commit, path) };
     let base_spec = codegen::Spec::load_with(
@@ -151,7 +151,7 @@ pub fn compare_specs(base: &codegen::Spec, new: &codegen::Spec) -> Result<Report
 }
 
 /// The commit `revision` names in `root`.
-fn resolve(root: &Path, revision: &str) -> Result<String> {
+fn resolve_revision(root: &Path, revision: &str) -> Result<String> {
     // `--end-of-options` keeps a revision starting with `-` from being read
     // as an option.
     let commit = git(

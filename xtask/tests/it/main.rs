@@ -4,3 +4,4 @@ mod checkouts;
 mod diff;
 mod diff_cases;
 mod regen;
+mod tidy;

@@ -1,5 +1,10 @@
-//! From a checked [`Spec`] to formatted Rust: progenitor for the client and the
-//! httpmock helpers, `quote` for the project's own items, prettyplease to print.
+//! The pipeline: from a checked [`Spec`] to formatted Rust, in order: the
+//! spec transforms (`transform`), progenitor for the client and the httpmock
+//! helpers, the builders no request reaches dropped (`prune`), the project's
+//! own items with `quote` (`validation`, `extensions`), the answer types'
+//! tolerant decoding (`tolerant`), syntax-tree edits (`postprocess`), checks
+//! of the result (`verify`), and prettyplease to print. [`generate_timed`]
+//! reports the time of each step.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};

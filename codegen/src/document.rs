@@ -6,8 +6,8 @@
 //! the validation tables, the JSON Schema view, xtask's diff and conformance)
 //! reads that value with the functions here:
 //!
-//! - pointers: [`escape`], [`unescape`], [`pointer`];
-//! - references: [`reference`], [`target`], [`resolve`] (with the pointer it
+//! - pointers: [`escape`], [`unescape`], [`pointer()`];
+//! - references: [`reference()`], [`target`], [`resolve`] (with the pointer it
 //!   lands on), [`references`], [`reachable`], [`reachable_schemas`];
 //! - schemas: [`subschemas`] and [`subschemas_mut`] (one step down, each child
 //!   named by its [`Child`]), [`visit_schemas_mut`] (every nested schema);

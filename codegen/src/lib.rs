@@ -1,10 +1,12 @@
 //! Turns `spec/openapi.yaml` into the Rust source of `generated-client`.
 //!
-//! The pipeline is one way: [`Spec::parse`] reads and checks the document, then
-//! [`generate`] transforms it for forward compatibility, runs progenitor, adds the
-//! project's own items (request validation) with `quote`, edits progenitor's
-//! syntax tree where its output needs it (`postprocess`), and formats the result
-//! with prettyplease.
+//! The pipeline is one way: [`Spec::parse`] reads and checks the document,
+//! typed and as one JSON view ([`Spec::document`], which every pass and xtask
+//! read through [`document`]), then [`generate`] transforms it for forward
+//! compatibility, runs progenitor, adds the project's own items (the request
+//! validation tables, the error codes, the client-chosen ids) with `quote`,
+//! edits progenitor's syntax tree where its output needs it (`postprocess`),
+//! and formats the result with prettyplease.
 //!
 //! This crate knows nothing of HTTP, retries or regions: its output is Rust source
 //! text, and every failure is an [`Error`] naming the file and the line, operation

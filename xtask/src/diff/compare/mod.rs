@@ -2,8 +2,9 @@
 //! what a user of the generated client sees of each: parameters, request body,
 //! responses, and every schema they reach through `$ref`s.
 //!
-//! Both documents come in as JSON, serialised from the typed documents that
-//! `codegen::Spec::parse` produced, so every `$ref` is known to resolve.
+//! Both documents come in as `codegen::Spec::document`, the JSON view the spec
+//! was checked on, so every `$ref` is local and known to resolve; the walk
+//! follows them with `codegen::document`.
 //!
 //! The walk only finds changes: each is pushed with its kind, its side and,
 //! where the policy distinguishes it, a condition (a required field, a named
@@ -158,11 +159,7 @@ impl Walk<'_> {
 
     /// A change found in a schema walk, at `path` below the scope's root.
     fn push(&mut self, scope: &Scope<'_>, path: &str, found: impl Into<Found>, message: String) {
-        let at = At {
-            operation: scope.operation,
-            side: scope.side,
-            location: scope.location(path),
-        };
+        let at = At::new(scope.operation, scope.side, scope.location(path));
         self.push_at(&at, found, message);
     }
 

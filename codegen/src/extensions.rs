@@ -1,4 +1,4 @@
-//! The spec's two `x-` extensions that code is generated from, read, checked
+//! The spec's three `x-` extensions that code is generated from, read, checked
 //! and turned into Rust:
 //!
 //! - `x-client-chosen-id: <property>` on an operation names the request body
@@ -9,9 +9,17 @@
 //! - `x-error-codes` on one schema property (`ErrorBody.code`) lists the
 //!   documented error codes, each with a Rust variant name, a description and
 //!   optionally the HTTP status it comes with. Generated: `ErrorCode`.
+//! - `x-rule` marks an `allOf` member of a schema as one rule the docs state
+//!   in prose (`name`, `page`, `quote`: the page's sentence); the member says
+//!   it with OpenAPI constructs, and the extension may add what JSON Schema
+//!   cannot say: `max-bytes` (the value's size encoded as compact JSON) and
+//!   `max-items-where: {property, equals, max}` (at most `max` items of an
+//!   array whose `property` equals `equals`). An `x-rule` without a name only
+//!   adds those two, inside a named rule. Generated: the rule tables of the
+//!   `validation` module; the transform keeps rule members out of the types.
 //!
-//! Both are checked when the spec is read ([`check`]), each fault located at
-//! the key at fault.
+//! All three are checked when the spec is read ([`check`]), each fault located
+//! at the key at fault.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +28,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::document::{escape, target};
+use crate::document::{escape, schema_pointers, target};
 use crate::source::Sources;
 
 /// The operation extension naming the request body property that holds an
@@ -29,6 +37,12 @@ pub const CLIENT_CHOSEN_ID: &str = "x-client-chosen-id";
 /// The extension, on one schema property, listing the documented error codes
 /// (`code`, `name`, `description`, optional `status`).
 pub const ERROR_CODES: &str = "x-error-codes";
+
+/// The extension, on an `allOf` member, that makes it a documented rule.
+pub const RULE: &str = "x-rule";
+
+/// The keys an `x-rule` may have.
+const RULE_KEYS: [&str; 5] = ["name", "page", "quote", "max-bytes", "max-items-where"];
 
 /// One operation's client-chosen id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +74,169 @@ pub(crate) struct Facts {
 
 /// Reads and checks both extensions of `document` (the spec as JSON).
 pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error> {
+    rules(document, sources)?;
     Ok(Facts {
         client_ids: client_ids(document, sources)?,
         error_codes: error_codes(document, sources)?,
     })
+}
+
+/// Whether `pointer` (of a schema) is an `allOf` member: `.../allOf/<n>`.
+pub(crate) fn is_all_of_member(pointer: &str) -> bool {
+    let mut segments = pointer.rsplit('/');
+    let index = segments.next().unwrap_or_default();
+    !index.is_empty()
+        && index.bytes().all(|b| b.is_ascii_digit())
+        && segments.next() == Some("allOf")
+}
+
+/// Checks every `x-rule` of `document`: its keys and their types, a named
+/// rule on an `allOf` member with a page and a quote and a name of its own,
+/// an unnamed one inside a named one.
+fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
+    // The pointers of the named rules' members, to place the unnamed ones.
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    for at in schema_pointers(document) {
+        let Some(rule) = document.pointer(&at).and_then(|schema| schema.get(RULE)) else {
+            continue;
+        };
+        let pointer = format!("{at}/{RULE}");
+        let fail = |key: &str, message: String| {
+            let pointer = if key.is_empty() {
+                pointer.clone()
+            } else {
+                format!("{pointer}/{key}")
+            };
+            fault(sources, &pointer, RULE, message)
+        };
+        let Value::Object(rule) = rule else {
+            return Err(fail(
+                "",
+                "must be a mapping: `{name, page, quote}`, optionally with `max-bytes` or `max-items-where`".to_owned(),
+            ));
+        };
+        if let Some(key) = rule.keys().find(|k| !RULE_KEYS.contains(&k.as_str())) {
+            return Err(fail(
+                &escape(key),
+                format!("unknown key `{key}` (a rule has {})", RULE_KEYS.join(", ")),
+            ));
+        }
+        let text = |key: &str| -> Result<Option<&str>, Error> {
+            match rule.get(key) {
+                None => Ok(None),
+                Some(Value::String(text)) if !text.trim().is_empty() => Ok(Some(text)),
+                Some(other) => Err(fail(
+                    key,
+                    format!("`{key}` must be a non-empty string, found {other}"),
+                )),
+            }
+        };
+        let (name, page, quote) = (text("name")?, text("page")?, text("quote")?);
+        match name {
+            Some(name) => {
+                let kebab = name.split('-').all(|word| {
+                    !word.is_empty()
+                        && word
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                });
+                if !kebab {
+                    return Err(fail(
+                        "name",
+                        format!("`{name}` is not a kebab-case rule name (e.g. `story-data-size`)"),
+                    ));
+                }
+                if page.is_none() || quote.is_none() {
+                    let missing = if page.is_none() { "page" } else { "quote" };
+                    return Err(fail(
+                        "",
+                        format!(
+                            "rule `{name}` has no `{missing}`: a named rule names the doc page and quotes its sentence"
+                        ),
+                    ));
+                }
+                if !is_all_of_member(&at) {
+                    return Err(fail(
+                        "",
+                        format!(
+                            "rule `{name}` must be on an `allOf` member (the types never see those), not on a schema of its own"
+                        ),
+                    ));
+                }
+                if let Some(first) = named.insert(name.to_owned(), at.clone()) {
+                    return Err(fail(
+                        "name",
+                        format!(
+                            "`{name}` already names the rule at {}",
+                            sources.place(&first)
+                        ),
+                    ));
+                }
+            }
+            None => {
+                if let Some(key) = ["page", "quote"]
+                    .into_iter()
+                    .find(|k| rule.contains_key(*k))
+                {
+                    return Err(fail(
+                        key,
+                        format!("`{key}` without a `name`: only a named rule is quoted"),
+                    ));
+                }
+                let inside = named
+                    .values()
+                    .any(|member| at.starts_with(&format!("{member}/")));
+                if !inside {
+                    return Err(fail(
+                        "",
+                        "an `x-rule` without a `name` must be inside a named rule (an `allOf` member with `x-rule: {name, page, quote}`)".to_owned(),
+                    ));
+                }
+            }
+        }
+        if let Some(bytes) = rule.get("max-bytes")
+            && bytes.as_u64().is_none()
+        {
+            return Err(fail(
+                "max-bytes",
+                format!("`max-bytes` must be a whole number of bytes, found {bytes}"),
+            ));
+        }
+        if let Some(counted) = rule.get("max-items-where") {
+            let at = "max-items-where";
+            let Value::Object(counted) = counted else {
+                return Err(fail(
+                    at,
+                    "must be a mapping `{property, equals, max}`".to_owned(),
+                ));
+            };
+            if let Some(key) = counted
+                .keys()
+                .find(|k| !["property", "equals", "max"].contains(&k.as_str()))
+            {
+                return Err(fail(
+                    &format!("{at}/{}", escape(key)),
+                    format!("unknown key `{key}` (it has property, equals and max)"),
+                ));
+            }
+            if !counted.get("property").is_some_and(Value::is_string) {
+                return Err(fail(at, "`property` must be a property name".to_owned()));
+            }
+            if !counted
+                .get("equals")
+                .is_some_and(|v| v.is_string() || v.is_number() || v.is_boolean())
+            {
+                return Err(fail(
+                    at,
+                    "`equals` must be a string, a number or a boolean".to_owned(),
+                ));
+            }
+            if !counted.get("max").is_some_and(|v| v.as_u64().is_some()) {
+                return Err(fail(at, "`max` must be a whole number of items".to_owned()));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn fault(sources: &Sources, pointer: &str, name: &str, message: String) -> Error {

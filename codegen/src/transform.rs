@@ -12,6 +12,10 @@
 //!   need `Some("x".parse().unwrap())`. The limits are still enforced before a
 //!   request leaves, by the checks [`crate::validation`] generates from the
 //!   original spec.
+//! - Both sides: `allOf` members that are documented rules (`x-rule`) are
+//!   removed, and the schema's description names each rule: what a rule says
+//!   (`anyOf`, `not`, ...) is no type, and typify would make awkward ones of
+//!   it. The generated validation reads the rules from the original spec.
 //! - Both sides: an object with properties that is also open to other keys
 //!   (`additionalProperties: true`) keeps those keys in a flattened `extra`
 //!   map, so custom post `data` can be sent and read.
@@ -23,8 +27,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::document::{
-    SCHEMAS, escape, reachable_schemas, reference, resolve, schema_name, target, visit_schemas_mut,
+    SCHEMAS, escape, reachable_schemas, reference, resolve, schema_name, schema_pointers, target,
+    visit_schemas_mut,
 };
+use crate::extensions::RULE;
 
 /// The document progenitor sees, typed and as JSON.
 pub(crate) struct Transformed {
@@ -43,6 +49,7 @@ pub(crate) struct Transformed {
 /// document no longer read as OpenAPI.
 pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
     let mut document = spec.clone();
+    strip_rules(&mut document);
     let hoisted = name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
     let responses = reachable_schemas(&document, roots.response);
@@ -76,6 +83,42 @@ pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
         document,
         hoisted,
     })
+}
+
+/// Removes every documented rule (an `allOf` member with a named `x-rule`)
+/// from the schemas, and names each in the description of the schema that
+/// held it. Later members first, so the pointers still to visit stay valid.
+fn strip_rules(document: &mut Value) {
+    for at in schema_pointers(document).into_iter().rev() {
+        let Some(Value::Object(schema)) = document.pointer_mut(&at) else {
+            continue;
+        };
+        let Some(Value::Array(members)) = schema.get_mut("allOf") else {
+            continue;
+        };
+        let mut rules = Vec::new();
+        members.retain(|member| match member.pointer(&format!("/{RULE}/name")) {
+            Some(name) => {
+                let quote = member.pointer(&format!("/{RULE}/quote"));
+                let page = member.pointer(&format!("/{RULE}/page"));
+                rules.push(format!(
+                    "Documented rule `{}` ({}): \"{}\"",
+                    name.as_str().unwrap_or_default(),
+                    page.and_then(Value::as_str).unwrap_or_default(),
+                    quote.and_then(Value::as_str).unwrap_or_default(),
+                ));
+                false
+            }
+            None => true,
+        });
+        if members.is_empty() {
+            schema.remove("allOf");
+        }
+        if !rules.is_empty() {
+            rules.push("The client checks these before sending.".to_owned());
+            append_description(schema, &rules.join("\n\n"));
+        }
+    }
 }
 
 /// Inline request and response body schemas become component schemas with

@@ -32,6 +32,21 @@ pub struct Violation {
     pub path: String,
     /// The rule, with its limit and what the request had.
     pub rule: Rule,
+    /// The rule of the docs' prose this breaks, when it is one (the spec's
+    /// `x-rule`): `rule` is then what, in the request, breaks it.
+    pub documented: Option<DocumentedRule>,
+}
+
+/// A rule the docs state in prose, as the spec writes it (`x-rule`): its name,
+/// the doc page and the page's sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentedRule {
+    /// The spec's name for it, e.g. `story-one-hyperlink-item`.
+    pub name: Cow<'static, str>,
+    /// The doc page, e.g. `create-story.v4.txt`.
+    pub page: Cow<'static, str>,
+    /// The page's sentence, word for word.
+    pub quote: Cow<'static, str>,
 }
 
 /// The part of a request a [`Violation`] is in.
@@ -100,6 +115,45 @@ pub enum Rule {
     },
     /// `format: date-time`: the text is not an RFC 3339 date-time.
     DateTime,
+    /// `enum`: the value is not one of the documented values.
+    Enum {
+        /// The documented values, each as JSON (`"text"`, `3`, `true`).
+        allowed: Vec<String>,
+        /// The value, as JSON.
+        actual: String,
+    },
+    /// `not`: the value is what the spec rules out.
+    Not,
+    /// `anyOf` (or `oneOf`): no alternative holds, and none can be named as
+    /// the one meant (each only says when the rule does not apply).
+    NoAlternative {
+        /// How many alternatives there are.
+        alternatives: usize,
+    },
+    /// `oneOf`: more than one alternative holds.
+    SeveralAlternatives {
+        /// How many hold.
+        matching: usize,
+    },
+    /// `x-rule` `max-bytes`: the value's size encoded as compact JSON (UTF-8).
+    MaxBytes {
+        /// The limit.
+        max: usize,
+        /// The value's size.
+        actual: usize,
+    },
+    /// `x-rule` `max-items-where`: too many array items whose property has a
+    /// given value.
+    MaxItemsWhere {
+        /// The items' property, e.g. `type`.
+        property: String,
+        /// The value counted, as JSON, e.g. `"hyperlink"`.
+        equals: String,
+        /// The limit.
+        max: usize,
+        /// How many items have it.
+        actual: usize,
+    },
 }
 
 impl Rule {
@@ -115,8 +169,23 @@ impl Rule {
             Rule::Minimum { .. } => "minimum",
             Rule::Maximum { .. } => "maximum",
             Rule::DateTime => "format",
+            Rule::Enum { .. } => "enum",
+            Rule::Not => "not",
+            Rule::NoAlternative { .. } => "anyOf",
+            Rule::SeveralAlternatives { .. } => "oneOf",
+            Rule::MaxBytes { .. } => "max-bytes",
+            Rule::MaxItemsWhere { .. } => "max-items-where",
         }
     }
+}
+
+/// JSON text that never holds `; ` or `[rule `, so a violation's text reads
+/// back unambiguously: semicolons and brackets are written as `\u` escapes.
+fn json_text(value: &Value) -> String {
+    value
+        .to_string()
+        .replace(';', "\\u003b")
+        .replace('[', "\\u005b")
 }
 
 impl std::fmt::Display for Rule {
@@ -157,6 +226,31 @@ impl std::fmt::Display for Rule {
                 write!(f, "{actual} is out of range: it must be {bound} {max}")
             }
             Rule::DateTime => f.write_str("not an RFC 3339 date-time (years 0000 to 9999)"),
+            Rule::Enum { allowed, actual } => write!(
+                f,
+                "{actual} is not one of the documented values {{{}}}",
+                allowed.join(", ")
+            ),
+            Rule::Not => f.write_str("is what the spec rules out (not)"),
+            Rule::NoAlternative { alternatives } => {
+                write!(f, "none of the {alternatives} alternatives holds")
+            }
+            Rule::SeveralAlternatives { matching } => {
+                write!(f, "{matching} alternatives hold, where exactly one may")
+            }
+            Rule::MaxBytes { max, actual } => write!(
+                f,
+                "{actual} bytes encoded as JSON, more than the maximum of {max}"
+            ),
+            Rule::MaxItemsWhere {
+                property,
+                equals,
+                max,
+                actual,
+            } => write!(
+                f,
+                "{actual} items with {property} = {equals}, more than the maximum of {max}"
+            ),
         }
     }
 }
@@ -179,10 +273,16 @@ impl std::str::FromStr for Rule {
             };
             Some((a.parse().ok()?, b.parse().ok()?))
         }
+        /// One JSON value's text, checked.
+        fn json(text: &str) -> Option<String> {
+            let value: Value = serde_json::from_str(text).ok()?;
+            (json_text(&value) == text).then(|| text.to_owned())
+        }
         let rule = match text {
             "required field is missing" => Some(Rule::Required),
             "null is not allowed (a NaN or infinite number encodes as null)" => Some(Rule::NotNull),
             "not an RFC 3339 date-time (years 0000 to 9999)" => Some(Rule::DateTime),
+            "is what the spec rules out (not)" => Some(Rule::Not),
             _ => None,
         };
         let rule = rule
@@ -237,6 +337,51 @@ impl std::str::FromStr for Rule {
                         actual,
                     }
                 })
+            })
+            .or_else(|| {
+                let (actual, allowed) = text
+                    .strip_suffix('}')?
+                    .split_once(" is not one of the documented values {")?;
+                let list: Vec<Value> = serde_json::from_str(&format!("[{allowed}]")).ok()?;
+                let allowed: Vec<String> = list.iter().map(json_text).collect();
+                Some(Rule::Enum {
+                    allowed,
+                    actual: json(actual)?,
+                })
+                .filter(|rule| rule.to_string() == text)
+            })
+            .or_else(|| {
+                let n = text
+                    .strip_prefix("none of the ")?
+                    .strip_suffix(" alternatives holds")?;
+                Some(Rule::NoAlternative {
+                    alternatives: n.parse().ok()?,
+                })
+            })
+            .or_else(|| {
+                let n = text.strip_suffix(" alternatives hold, where exactly one may")?;
+                Some(Rule::SeveralAlternatives {
+                    matching: n.parse().ok()?,
+                })
+            })
+            .or_else(|| {
+                two(
+                    text,
+                    " bytes encoded as JSON, more than the maximum of ",
+                    "",
+                )
+                .map(|(actual, max)| Rule::MaxBytes { max, actual })
+            })
+            .or_else(|| {
+                let (actual, rest) = text.split_once(" items with ")?;
+                let (property, rest) = rest.split_once(" = ")?;
+                let (equals, max) = rest.rsplit_once(", more than the maximum of ")?;
+                Some(Rule::MaxItemsWhere {
+                    property: property.to_owned(),
+                    equals: json(equals)?,
+                    max: max.parse().ok()?,
+                    actual: actual.parse().ok()?,
+                })
             });
         rule.ok_or(())
     }
@@ -249,26 +394,42 @@ impl Violation {
     }
 }
 
+/// What a violation's text puts before a documented rule.
+const DOCUMENTED: &str = " [rule ";
+
 impl std::fmt::Display for Violation {
-    /// `body `.tags`: 6 items, more than the maximum of 5`. In the path, a
-    /// backtick or a backslash (possible in a property name) is escaped with
-    /// a backslash, so the text reads back unambiguously.
+    /// `body `.tags`: 6 items, more than the maximum of 5`; with a documented
+    /// rule, ` [rule story-data-size, create-story.v4.txt: "The size ..."]`
+    /// after it (the quote as a JSON string). In the path, a backtick or a
+    /// backslash (possible in a property name) is escaped with a backslash,
+    /// so the text reads back unambiguously.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let location = match self.location {
             Location::Body => "body",
             Location::PathParameter => "path parameter",
         };
         if self.path.is_empty() {
-            return write!(f, "{location}: {}", self.rule);
-        }
-        write!(f, "{location} `")?;
-        for c in self.path.chars() {
-            if matches!(c, '`' | '\\') {
-                f.write_str("\\")?;
+            write!(f, "{location}: {}", self.rule)?;
+        } else {
+            write!(f, "{location} `")?;
+            for c in self.path.chars() {
+                if matches!(c, '`' | '\\') {
+                    f.write_str("\\")?;
+                }
+                write!(f, "{c}")?;
             }
-            write!(f, "{c}")?;
+            write!(f, "`: {}", self.rule)?;
         }
-        write!(f, "`: {}", self.rule)
+        if let Some(rule) = &self.documented {
+            write!(
+                f,
+                "{DOCUMENTED}{}, {}: {}]",
+                rule.name,
+                rule.page,
+                json_text(&Value::String(rule.quote.to_string()))
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -300,13 +461,32 @@ impl Violation {
                 quoted[end..].strip_prefix("`: ")?
             }
         };
-        // A rule's text has no semicolon.
-        let (rule, rest) = rest.split_once("; ").unwrap_or((rest, ""));
+        // A rule's text and a documented rule's quote hold no `; ` of their
+        // own (JSON text escapes it), so the violation ends at the first.
+        let (own, rest) = rest.split_once("; ").unwrap_or((rest, ""));
+        let (rule, documented) = match own.split_once(DOCUMENTED) {
+            None => (own, None),
+            Some((rule, tail)) => {
+                let tail = tail.strip_suffix(']')?;
+                let (name, tail) = tail.split_once(", ")?;
+                let (page, quote) = tail.split_once(": \"")?;
+                let quote: String = serde_json::from_str(&format!("\"{quote}")).ok()?;
+                (
+                    rule,
+                    Some(DocumentedRule {
+                        name: Cow::Owned(name.to_owned()),
+                        page: Cow::Owned(page.to_owned()),
+                        quote: Cow::Owned(quote),
+                    }),
+                )
+            }
+        };
         Some((
             Violation {
                 location,
                 path,
                 rule: rule.parse().ok()?,
+                documented,
             },
             rest,
         ))
@@ -381,15 +561,10 @@ pub fn check_request(tables: &Tables, operation_id: &str, body: &Value) -> Resul
     let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
-    let mut violations = Vec::new();
+    let mut report = Report::default();
     // A `Value` has no duplicate keys, the one thing the walk gives up on.
-    let _ = Walk {
-        schema,
-        path: &Path::Body,
-        out: &mut violations,
-    }
-    .deserialize(body);
-    report(operation, violations)
+    let _ = walk_root(schema, &mut report, body);
+    report.finish(operation)
 }
 
 /// [`check_request`] on the encoded body, as the client runs it before
@@ -404,17 +579,11 @@ pub fn check_request_json(
     let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
-    let mut violations = Vec::new();
+    let mut report = Report::default();
     let mut reader = serde_json::Deserializer::from_slice(body);
-    let walked = Walk {
-        schema,
-        path: &Path::Body,
-        out: &mut violations,
-    }
-    .deserialize(&mut reader)
-    .and_then(|_| reader.end());
+    let walked = walk_root(schema, &mut report, &mut reader).and_then(|_| reader.end());
     match walked {
-        Ok(()) => report(operation, violations),
+        Ok(()) => report.finish(operation),
         // A repeated key counts as serde_json reads it: the last one wins.
         Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
             match serde_json::from_slice::<Value>(body) {
@@ -424,18 +593,6 @@ pub fn check_request_json(
         }
         Err(_) => Ok(()),
     }
-}
-
-fn report(operation: &'static str, mut violations: Vec<Violation>) -> Result<(), Violations> {
-    if violations.is_empty() {
-        return Ok(());
-    }
-    // The same order whichever order the body's keys came in.
-    violations.sort_by(|a, b| a.path.cmp(&b.path));
-    Err(Violations {
-        operation,
-        violations,
-    })
 }
 
 /// Checks what the client is about to send to `operation_id`: the path
@@ -501,17 +658,13 @@ fn check_path(
         let Some((name, schema)) = parameters.iter().find(|(p, _)| *p == name) else {
             continue;
         };
-        let mut rules = Vec::new();
-        let mut walk = Walk {
-            schema,
-            path: &Path::Body,
-            out: &mut rules,
-        };
-        walk.text(&value);
-        out.extend(rules.into_iter().map(|v| Violation {
+        let mut report = Report::default();
+        let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&value);
+        let _ = walk_root(schema, &mut report, text);
+        out.extend(report.found.into_iter().map(|(_, v)| Violation {
             location: Location::PathParameter,
             path: (*name).to_owned(),
-            rule: v.rule,
+            ..v
         }));
     }
 }
@@ -542,6 +695,7 @@ fn percent_decode(segment: &str) -> Cow<'_, str> {
         Err(_) => Cow::Borrowed(segment),
     }
 }
+
 /// One spec's tables, as a generated `validation` module hands them to the
 /// functions here: three lookups by operationId, each a `match` over the
 /// spec's operations that accepts the spec's `createPost` and progenitor's
@@ -578,12 +732,28 @@ pub struct Schema {
     pub minimum: Option<(f64, bool)>,
     /// `maximum`: `(bound, exclusive)`.
     pub maximum: Option<(f64, bool)>,
+    /// `enum`, when every value is a string, a number, a boolean or null
+    /// (empty: any value).
+    pub enum_values: &'static [Literal],
     /// The table of an array's items, if they have something to check.
     pub items: Option<&'static Schema>,
     /// An object's properties that have something to check.
     pub properties: &'static [Property],
     /// `allOf`: every part applies to the same value.
     pub all_of: &'static [&'static Schema],
+    /// `anyOf`: at least one alternative holds.
+    pub any_of: &'static [&'static Schema],
+    /// `oneOf`: exactly one alternative holds.
+    pub one_of: &'static [&'static Schema],
+    /// `not`: the value must not hold this.
+    pub not: Option<&'static Schema>,
+    /// `x-rule` `max-bytes`: the value's size encoded as compact JSON.
+    pub max_bytes: Option<usize>,
+    /// `x-rule` `max-items-where`.
+    pub max_items_where: Option<&'static CountedItems>,
+    /// `x-rule` with a name: what this schema says is that documented rule,
+    /// and what breaks it is reported with it.
+    pub rule: Option<&'static DocumentedRule>,
 }
 
 impl Schema {
@@ -596,10 +766,36 @@ impl Schema {
         min_items: None,
         minimum: None,
         maximum: None,
+        enum_values: &[],
         items: None,
         properties: &[],
         all_of: &[],
+        any_of: &[],
+        one_of: &[],
+        not: None,
+        max_bytes: None,
+        max_items_where: None,
+        rule: None,
     };
+
+    /// Whether the schema checks the value alone: no other schema applies to
+    /// it through this one, and nothing needs the whole value at once.
+    fn plain(&self) -> bool {
+        self.all_of.is_empty()
+            && self.any_of.is_empty()
+            && self.one_of.is_empty()
+            && self.not.is_none()
+            && self.rule.is_none()
+            && self.max_bytes.is_none()
+            && self.max_items_where.is_none()
+    }
+
+    /// Whether an alternative of an `anyOf`/`oneOf` only says when a rule
+    /// does not apply (it is a `not`): such an alternative is never the one
+    /// reported.
+    fn is_condition(&self) -> bool {
+        self.not.is_some()
+    }
 }
 
 /// A property with something to check: required, not nullable, or with a
@@ -615,15 +811,372 @@ pub struct Property {
     pub schema: Option<&'static Schema>,
 }
 
-/// The interpreter: checks one value against `schema` as serde hands it over.
-struct Walk<'a> {
-    schema: &'static Schema,
-    path: &'a Path<'a>,
-    out: &'a mut Vec<Violation>,
+/// One value of an `enum`, or the value `max-items-where` counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+// A spec need not use every kind of value.
+#[allow(dead_code)]
+pub enum Literal {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(&'static str),
 }
 
-/// Whether the walked value was `null` (for `required` and non-nullable
-/// fields).
+impl Literal {
+    fn to_value(self) -> Value {
+        match self {
+            Literal::Null => Value::Null,
+            Literal::Bool(b) => Value::Bool(b),
+            Literal::Number(n) => {
+                serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+            }
+            Literal::String(s) => Value::String(s.to_owned()),
+        }
+    }
+
+    fn matches(self, value: Scalar<'_>) -> bool {
+        match (self, value) {
+            (Literal::Bool(a), Scalar::Bool(b)) => a == b,
+            (Literal::String(a), Scalar::String(b)) => a == b,
+            (Literal::Number(a), _) => value.number() == Some(a),
+            _ => false,
+        }
+    }
+
+    fn matches_value(self, value: &Value) -> bool {
+        match (self, value) {
+            (Literal::Null, Value::Null) => true,
+            (_, Value::Bool(b)) => self.matches(Scalar::Bool(*b)),
+            (_, Value::Number(n)) => n.as_f64().is_some_and(|n| self.matches(Scalar::Float(n))),
+            (_, Value::String(s)) => self.matches(Scalar::String(s)),
+            _ => false,
+        }
+    }
+}
+
+/// `max-items-where`: at most `max` items of an array whose `property`
+/// equals `equals`.
+pub struct CountedItems {
+    /// The items' property, e.g. `type`.
+    pub property: &'static str,
+    /// The value counted.
+    pub equals: Literal,
+    /// The limit.
+    pub max: usize,
+}
+
+/// A scalar value of a request, as the walk sees it.
+#[derive(Clone, Copy)]
+enum Scalar<'a> {
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    String(&'a str),
+}
+
+impl Scalar<'_> {
+    fn to_value(self) -> Value {
+        match self {
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(n) => Value::from(n),
+            Scalar::UInt(n) => Value::from(n),
+            Scalar::Float(n) => Value::from(n),
+            Scalar::String(s) => Value::String(s.to_owned()),
+        }
+    }
+
+    fn number(self) -> Option<f64> {
+        match self {
+            Scalar::Int(n) => Some(n as f64),
+            Scalar::UInt(n) => Some(n as f64),
+            Scalar::Float(n) => Some(n),
+            Scalar::Bool(_) | Scalar::String(_) => None,
+        }
+    }
+
+    /// Its size as serde_json writes it.
+    fn encoded_len(self) -> usize {
+        match self {
+            Scalar::Bool(b) => encoded_len(&b),
+            Scalar::Int(n) => encoded_len(&n),
+            Scalar::UInt(n) => encoded_len(&n),
+            Scalar::Float(n) => encoded_len(&n),
+            Scalar::String(s) => encoded_len(s),
+        }
+    }
+}
+
+/// What a walk found, each violation with the evaluation (its "sink") it
+/// belongs to: 0 is the request's own; each `anyOf`/`oneOf` alternative, each
+/// `not` and each documented rule evaluates into a sink of its own, settled
+/// into its parent's when the value is walked.
+#[derive(Default)]
+struct Report {
+    found: Vec<(u32, Violation)>,
+    /// The last sink handed out.
+    sinks: u32,
+}
+
+impl Report {
+    fn sink(&mut self) -> u32 {
+        self.sinks += 1;
+        self.sinks
+    }
+
+    fn push(&mut self, sink: u32, path: &Path<'_>, rule: Rule) {
+        self.found.push((
+            sink,
+            Violation {
+                location: Location::Body,
+                path: path.to_string(),
+                rule,
+                documented: None,
+            },
+        ));
+    }
+
+    fn count(&self, sink: u32) -> usize {
+        self.found.iter().filter(|(s, _)| *s == sink).count()
+    }
+
+    fn finish(self, operation: &'static str) -> Result<(), Violations> {
+        if self.found.is_empty() {
+            return Ok(());
+        }
+        let mut violations: Vec<Violation> = self.found.into_iter().map(|(_, v)| v).collect();
+        // The same order whichever order the body's keys came in.
+        violations.sort_by(|a, b| a.path.cmp(&b.path));
+        Err(Violations {
+            operation,
+            violations,
+        })
+    }
+}
+
+/// A schema that applies to the value being walked, and where what it finds
+/// goes.
+#[derive(Clone, Copy)]
+struct Check {
+    schema: &'static Schema,
+    sink: u32,
+}
+
+/// A placeholder for the unused slots of a [`Few`].
+const NO_CHECK: Check = Check {
+    schema: &Schema::NONE,
+    sink: 0,
+};
+
+/// A short list kept on the stack (most values have one or two schemas).
+struct Few<T: Copy> {
+    len: usize,
+    inline: [T; 4],
+    more: Vec<T>,
+}
+
+impl<T: Copy> Few<T> {
+    fn new(fill: T) -> Few<T> {
+        Few {
+            len: 0,
+            inline: [fill; 4],
+            more: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = item;
+        } else {
+            if self.more.is_empty() {
+                self.more.extend_from_slice(&self.inline);
+            }
+            self.more.push(item);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[T] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.more
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.len <= self.inline.len() {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.more
+        }
+    }
+}
+
+/// An evaluation settled after the value is walked.
+enum Group {
+    /// A documented rule: its violations are its parent's, with the rule.
+    Rule {
+        parent: u32,
+        sink: u32,
+        rule: &'static DocumentedRule,
+    },
+    /// `not`: a violation of the parent when its sink found nothing.
+    Not { parent: u32, sink: u32 },
+    /// `anyOf` (`one: false`) or `oneOf`: the alternatives' sinks are
+    /// `first..first + alternatives.len()`.
+    Alternatives {
+        parent: u32,
+        first: u32,
+        alternatives: &'static [&'static Schema],
+        one: bool,
+    },
+}
+
+/// Adds `check` to `checks`, with every schema that applies to the same value
+/// through it (`allOf` parts, `anyOf`/`oneOf` alternatives, `not`), each
+/// evaluation that is settled later in `groups`.
+fn expand(mut check: Check, report: &mut Report, checks: &mut Vec<Check>, groups: &mut Vec<Group>) {
+    let schema = check.schema;
+    if let Some(rule) = schema.rule {
+        let sink = report.sink();
+        groups.push(Group::Rule {
+            parent: check.sink,
+            sink,
+            rule,
+        });
+        check.sink = sink;
+    }
+    checks.push(check);
+    for part in schema.all_of {
+        expand(
+            Check {
+                schema: part,
+                sink: check.sink,
+            },
+            report,
+            checks,
+            groups,
+        );
+    }
+    for (alternatives, one) in [(schema.any_of, false), (schema.one_of, true)] {
+        if alternatives.is_empty() {
+            continue;
+        }
+        let first = report.sinks + 1;
+        report.sinks += alternatives.len() as u32;
+        groups.push(Group::Alternatives {
+            parent: check.sink,
+            first,
+            alternatives,
+            one,
+        });
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let sink = first + i as u32;
+            expand(
+                Check {
+                    schema: alternative,
+                    sink,
+                },
+                report,
+                checks,
+                groups,
+            );
+        }
+    }
+    if let Some(not) = schema.not {
+        let sink = report.sink();
+        groups.push(Group::Not {
+            parent: check.sink,
+            sink,
+        });
+        expand(Check { schema: not, sink }, report, checks, groups);
+    }
+}
+
+/// Settles `groups` (created outermost first) into their parents' sinks.
+fn settle(report: &mut Report, groups: &[Group], path: &Path<'_>) {
+    for group in groups.iter().rev() {
+        match *group {
+            Group::Rule { parent, sink, rule } => {
+                for (at, violation) in &mut report.found {
+                    if *at == sink {
+                        *at = parent;
+                        violation.documented.get_or_insert_with(|| rule.clone());
+                    }
+                }
+            }
+            Group::Not { parent, sink } => {
+                let held = report.count(sink) == 0;
+                report.found.retain(|(at, _)| *at != sink);
+                if held {
+                    report.push(parent, path, Rule::Not);
+                }
+            }
+            Group::Alternatives {
+                parent,
+                first,
+                alternatives,
+                one,
+            } => {
+                let sinks = first..first + alternatives.len() as u32;
+                let holding = sinks.clone().filter(|s| report.count(*s) == 0).count();
+                let outcome = match (one, holding) {
+                    (false, 1..) | (true, 1) => None,
+                    (true, 2..) => Some(Rule::SeveralAlternatives { matching: holding }),
+                    (_, 0) => {
+                        // The alternative closest to holding, of those that
+                        // say what the request must have, is the one meant.
+                        let closest = alternatives
+                            .iter()
+                            .zip(sinks.clone())
+                            .filter(|(alternative, _)| !alternative.is_condition())
+                            .min_by_key(|(_, sink)| report.count(*sink));
+                        match closest {
+                            Some((_, meant)) => {
+                                for (at, _) in &mut report.found {
+                                    if *at == meant {
+                                        *at = parent;
+                                    }
+                                }
+                                None
+                            }
+                            None => Some(Rule::NoAlternative {
+                                alternatives: alternatives.len(),
+                            }),
+                        }
+                    }
+                };
+                report.found.retain(|(at, _)| !sinks.contains(at));
+                if let Some(rule) = outcome {
+                    report.push(parent, path, rule);
+                }
+            }
+        }
+    }
+}
+
+/// Checks one value against the schemas that apply to it, as serde hands it
+/// over.
+struct Walk<'a> {
+    checks: &'a [Check],
+    path: &'a Path<'a>,
+    report: &'a mut Report,
+    /// Whether the value's encoded size is wanted (a `max-bytes` above).
+    measure: bool,
+}
+
+/// What a walk saw of a value: whether it was `null` (for `required` and
+/// non-nullable fields) and, when measured, its size encoded as compact JSON.
+struct Walked {
+    seen: Seen,
+    size: usize,
+}
+
 #[derive(PartialEq)]
 enum Seen {
     Null,
@@ -633,194 +1186,393 @@ enum Seen {
 /// The error a walk ends with on a repeated object key.
 const DUPLICATE_KEY: &str = "duplicate key";
 
+/// Walks a request body (or a parameter) against its schema.
+fn walk_root<'de, D: Deserializer<'de>>(
+    schema: &'static Schema,
+    report: &mut Report,
+    value: D,
+) -> Result<Walked, D::Error> {
+    let root = [Check { schema, sink: 0 }];
+    Walk {
+        checks: &root,
+        path: &Path::Body,
+        report,
+        measure: false,
+    }
+    .deserialize(value)
+}
+
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
-    type Value = Seen;
+    type Value = Walked;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Seen, D::Error> {
-        if self.schema.all_of.is_empty() {
-            return deserializer.deserialize_any(self);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Walked, D::Error> {
+        let Walk {
+            checks,
+            path,
+            report,
+            measure,
+        } = self;
+        if checks.iter().all(|check| check.schema.plain()) {
+            return deserializer.deserialize_any(Visit {
+                checks,
+                path,
+                report,
+                measure,
+            });
         }
-        // Several schemas on one value: read it once, then walk it with each
-        // (a walk of a `Value` cannot fail).
-        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-        let seen = (&value)
-            .deserialize_any(Walk {
-                schema: self.schema,
-                path: self.path,
-                out: &mut *self.out,
-            })
-            .unwrap_or(Seen::Value);
-        for part in self.schema.all_of {
-            let _ = Walk {
-                schema: part,
-                path: self.path,
-                out: &mut *self.out,
+        let mut expanded = Vec::with_capacity(checks.len() * 4);
+        let mut groups = Vec::new();
+        for check in checks {
+            expand(*check, report, &mut expanded, &mut groups);
+        }
+        let measure = measure || expanded.iter().any(|c| c.schema.max_bytes.is_some());
+        let counted = expanded.iter().any(|c| c.schema.max_items_where.is_some());
+        let walked = if counted {
+            // Counting items needs each whole: read the value once, then walk
+            // it (a walk of a `Value` cannot fail).
+            let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+            let walked = (&value)
+                .deserialize_any(Visit {
+                    checks: &expanded,
+                    path,
+                    report,
+                    measure,
+                })
+                .unwrap_or(Walked {
+                    seen: Seen::Value,
+                    size: 0,
+                });
+            for check in &expanded {
+                if let Some(counted) = check.schema.max_items_where {
+                    count_items(&value, counted, check.sink, path, report);
+                }
             }
-            .deserialize(&value);
-        }
-        Ok(seen)
-    }
-}
-
-impl Walk<'_> {
-    fn push(&mut self, path: &Path<'_>, rule: Rule) {
-        self.out.push(Violation {
-            location: Location::Body,
-            path: path.to_string(),
-            rule,
-        });
-    }
-
-    fn number(&mut self, number: f64) {
-        if let Some((min, exclusive)) = self.schema.minimum
-            && (number < min || (exclusive && number == min))
-        {
-            self.push(
-                self.path,
-                Rule::Minimum {
-                    min,
-                    exclusive,
-                    actual: number,
-                },
-            );
-        }
-        if let Some((max, exclusive)) = self.schema.maximum
-            && (number > max || (exclusive && number == max))
-        {
-            self.push(
-                self.path,
-                Rule::Maximum {
-                    max,
-                    exclusive,
-                    actual: number,
-                },
-            );
-        }
-    }
-
-    fn text(&mut self, text: &str) {
-        if self.schema.max_length.is_some() || self.schema.min_length.is_some() {
-            let length = text.chars().count();
-            if let Some(max) = self.schema.max_length.filter(|max| length > *max) {
-                self.push(
-                    self.path,
-                    Rule::MaxLength {
+            walked
+        } else {
+            deserializer.deserialize_any(Visit {
+                checks: &expanded,
+                path,
+                report,
+                measure,
+            })?
+        };
+        for check in &expanded {
+            if let Some(max) = check.schema.max_bytes
+                && walked.size > max
+            {
+                report.push(
+                    check.sink,
+                    path,
+                    Rule::MaxBytes {
                         max,
-                        actual: length,
-                    },
-                );
-            }
-            if let Some(min) = self.schema.min_length.filter(|min| length < *min) {
-                self.push(
-                    self.path,
-                    Rule::MinLength {
-                        min,
-                        actual: length,
+                        actual: walked.size,
                     },
                 );
             }
         }
-        if self.schema.date_time && chrono::DateTime::parse_from_rfc3339(text).is_err() {
-            self.push(self.path, Rule::DateTime);
+        settle(report, &groups, path);
+        Ok(walked)
+    }
+}
+
+/// `max-items-where` on a whole value.
+fn count_items(
+    value: &Value,
+    counted: &CountedItems,
+    sink: u32,
+    path: &Path<'_>,
+    report: &mut Report,
+) {
+    let Value::Array(items) = value else {
+        return;
+    };
+    let actual = items
+        .iter()
+        .filter(|item| {
+            item.get(counted.property)
+                .is_some_and(|v| counted.equals.matches_value(v))
+        })
+        .count();
+    if actual > counted.max {
+        report.push(
+            sink,
+            path,
+            Rule::MaxItemsWhere {
+                property: counted.property.to_owned(),
+                equals: json_text(&counted.equals.to_value()),
+                max: counted.max,
+                actual,
+            },
+        );
+    }
+}
+
+/// The visitor of one value, with every schema that applies to it.
+struct Visit<'a> {
+    checks: &'a [Check],
+    path: &'a Path<'a>,
+    report: &'a mut Report,
+    measure: bool,
+}
+
+/// Counts the bytes written to it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size of `value` as serde_json writes it.
+fn encoded_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
+}
+
+impl Visit<'_> {
+    fn scalar(&mut self, value: Scalar<'_>) -> Walked {
+        for check in self.checks {
+            let schema = check.schema;
+            if let Some(number) = value.number() {
+                if let Some((min, exclusive)) = schema.minimum
+                    && (number < min || (exclusive && number == min))
+                {
+                    let rule = Rule::Minimum {
+                        min,
+                        exclusive,
+                        actual: number,
+                    };
+                    self.report.push(check.sink, self.path, rule);
+                }
+                if let Some((max, exclusive)) = schema.maximum
+                    && (number > max || (exclusive && number == max))
+                {
+                    let rule = Rule::Maximum {
+                        max,
+                        exclusive,
+                        actual: number,
+                    };
+                    self.report.push(check.sink, self.path, rule);
+                }
+            }
+            if let Scalar::String(text) = value {
+                if schema.max_length.is_some() || schema.min_length.is_some() {
+                    let length = text.chars().count();
+                    if let Some(max) = schema.max_length.filter(|max| length > *max) {
+                        let rule = Rule::MaxLength {
+                            max,
+                            actual: length,
+                        };
+                        self.report.push(check.sink, self.path, rule);
+                    }
+                    if let Some(min) = schema.min_length.filter(|min| length < *min) {
+                        let rule = Rule::MinLength {
+                            min,
+                            actual: length,
+                        };
+                        self.report.push(check.sink, self.path, rule);
+                    }
+                }
+                if schema.date_time && chrono::DateTime::parse_from_rfc3339(text).is_err() {
+                    self.report.push(check.sink, self.path, Rule::DateTime);
+                }
+            }
+            if !schema.enum_values.is_empty()
+                && !schema.enum_values.iter().any(|known| known.matches(value))
+            {
+                let rule = Rule::Enum {
+                    allowed: schema
+                        .enum_values
+                        .iter()
+                        .map(|known| json_text(&known.to_value()))
+                        .collect(),
+                    actual: json_text(&value.to_value()),
+                };
+                self.report.push(check.sink, self.path, rule);
+            }
+        }
+        let size = if self.measure { value.encoded_len() } else { 0 };
+        Walked {
+            seen: Seen::Value,
+            size,
         }
     }
 }
 
-impl<'de> Visitor<'de> for Walk<'_> {
-    type Value = Seen;
+impl<'de> Visitor<'de> for Visit<'_> {
+    type Value = Walked;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_unit<E>(self) -> Result<Seen, E> {
-        Ok(Seen::Null)
+    fn visit_unit<E>(self) -> Result<Walked, E> {
+        Ok(Walked {
+            seen: Seen::Null,
+            size: 4,
+        })
     }
-    fn visit_none<E>(self) -> Result<Seen, E> {
-        Ok(Seen::Null)
+    fn visit_none<E>(self) -> Result<Walked, E> {
+        Ok(Walked {
+            seen: Seen::Null,
+            size: 4,
+        })
     }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Seen, D::Error> {
-        self.deserialize(deserializer)
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Walked, D::Error> {
+        Walk {
+            checks: self.checks,
+            path: self.path,
+            report: self.report,
+            measure: self.measure,
+        }
+        .deserialize(deserializer)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Seen, E> {
-        Ok(Seen::Value)
+    fn visit_bool<E>(mut self, b: bool) -> Result<Walked, E> {
+        Ok(self.scalar(Scalar::Bool(b)))
     }
-    fn visit_i64<E>(mut self, n: i64) -> Result<Seen, E> {
-        self.number(n as f64);
-        Ok(Seen::Value)
+    fn visit_i64<E>(mut self, n: i64) -> Result<Walked, E> {
+        Ok(self.scalar(Scalar::Int(n)))
     }
-    fn visit_u64<E>(mut self, n: u64) -> Result<Seen, E> {
-        self.number(n as f64);
-        Ok(Seen::Value)
+    fn visit_u64<E>(mut self, n: u64) -> Result<Walked, E> {
+        Ok(self.scalar(Scalar::UInt(n)))
     }
-    fn visit_f64<E>(mut self, n: f64) -> Result<Seen, E> {
-        self.number(n);
-        Ok(Seen::Value)
+    fn visit_f64<E>(mut self, n: f64) -> Result<Walked, E> {
+        Ok(self.scalar(Scalar::Float(n)))
     }
-    fn visit_str<E>(mut self, text: &str) -> Result<Seen, E> {
-        self.text(text);
-        Ok(Seen::Value)
+    fn visit_str<E>(mut self, text: &str) -> Result<Walked, E> {
+        Ok(self.scalar(Scalar::String(text)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Seen, A::Error> {
-        let mut count = 0;
-        loop {
-            let next = match self.schema.items {
-                Some(items) => seq
-                    .next_element_seed(Walk {
-                        schema: items,
-                        path: &Path::Index(self.path, count),
-                        out: &mut *self.out,
-                    })?
-                    .is_some(),
-                None => seq.next_element::<IgnoredAny>()?.is_some(),
-            };
-            if !next {
-                break;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Walked, A::Error> {
+        let Visit {
+            checks,
+            path,
+            report,
+            measure,
+        } = self;
+        let mut items = Few::new(NO_CHECK);
+        for check in checks {
+            if let Some(schema) = check.schema.items {
+                items.push(Check {
+                    schema,
+                    sink: check.sink,
+                });
             }
+        }
+        let (mut count, mut size) = (0, 2);
+        loop {
+            let next = if items.len == 0 && !measure {
+                seq.next_element::<IgnoredAny>()?.map(|_| 0)
+            } else {
+                seq.next_element_seed(Walk {
+                    checks: items.as_slice(),
+                    path: &Path::Index(path, count),
+                    report: &mut *report,
+                    measure,
+                })?
+                .map(|walked| walked.size)
+            };
+            let Some(item) = next else { break };
+            size += item + usize::from(count > 0);
             count += 1;
         }
-        if let Some(max) = self.schema.max_items.filter(|max| count > *max) {
-            self.push(self.path, Rule::MaxItems { max, actual: count });
+        for check in checks {
+            if let Some(max) = check.schema.max_items.filter(|max| count > *max) {
+                report.push(check.sink, path, Rule::MaxItems { max, actual: count });
+            }
+            if let Some(min) = check.schema.min_items.filter(|min| count < *min) {
+                report.push(check.sink, path, Rule::MinItems { min, actual: count });
+            }
         }
-        if let Some(min) = self.schema.min_items.filter(|min| count < *min) {
-            self.push(self.path, Rule::MinItems { min, actual: count });
-        }
-        Ok(Seen::Value)
+        Ok(Walked {
+            seen: Seen::Value,
+            size,
+        })
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Seen, A::Error> {
-        let properties = self.schema.properties;
-        // Bit `i`: property `i` was present / was `null`.
-        let (mut present, mut null) = (0u128, 0u128);
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Walked, A::Error> {
+        let Visit {
+            checks,
+            path,
+            report,
+            measure,
+        } = self;
+        // For each check, bit `i`: its property `i` was present / was `null`.
+        let mut bits = Few::new((0u128, 0u128));
+        for _ in checks {
+            bits.push((0, 0));
+        }
+        let mut size = 2;
+        let mut first = true;
         while let Some(Key(key)) = map.next_key()? {
-            let Some(index) = properties.iter().position(|p| p.name == key) else {
+            if measure {
+                size += encoded_len(&*key) + 1 + usize::from(!first);
+                first = false;
+            }
+            // The checks that have this property: (check, property) indices.
+            let mut matched = Few::new((0usize, 0usize));
+            let mut values = Few::new(NO_CHECK);
+            let mut name = "";
+            for (c, check) in checks.iter().enumerate() {
+                let Some(p) = check.schema.properties.iter().position(|p| p.name == key) else {
+                    continue;
+                };
+                let bit = 1u128 << p;
+                let seen = &mut bits.as_mut_slice()[c].0;
+                if *seen & bit != 0 {
+                    return Err(A::Error::custom(DUPLICATE_KEY));
+                }
+                *seen |= bit;
+                let property = &check.schema.properties[p];
+                name = property.name;
+                matched.push((c, p));
+                if let Some(schema) = property.schema {
+                    values.push(Check {
+                        schema,
+                        sink: check.sink,
+                    });
+                }
+            }
+            if matched.len == 0 && !measure {
                 map.next_value::<IgnoredAny>()?;
                 continue;
-            };
-            let bit = 1u128 << index;
-            if present & bit != 0 {
-                return Err(A::Error::custom(DUPLICATE_KEY));
             }
-            present |= bit;
-            let property = &properties[index];
-            let path = Path::Field(self.path, property.name);
-            let seen = map.next_value_seed(Walk {
-                schema: property.schema.unwrap_or(&Schema::NONE),
-                path: &path,
-                out: &mut *self.out,
+            let field = Path::Field(path, name);
+            let walked = map.next_value_seed(Walk {
+                checks: values.as_slice(),
+                path: &field,
+                report: &mut *report,
+                measure,
             })?;
-            if seen == Seen::Null {
-                null |= bit;
-                if !property.nullable {
-                    self.push(&path, Rule::NotNull);
+            size += walked.size;
+            if walked.seen == Seen::Null {
+                for &(c, p) in matched.as_slice() {
+                    bits.as_mut_slice()[c].1 |= 1u128 << p;
+                    if !checks[c].schema.properties[p].nullable {
+                        report.push(checks[c].sink, &field, Rule::NotNull);
+                    }
                 }
             }
         }
-        for (index, property) in properties.iter().enumerate() {
-            let bit = 1u128 << index;
-            if property.required && (present & bit == 0 || null & bit != 0) {
-                self.push(&Path::Field(self.path, property.name), Rule::Required);
+        for (check, (present, null)) in checks.iter().zip(bits.as_slice()) {
+            for (index, property) in check.schema.properties.iter().enumerate() {
+                let bit = 1u128 << index;
+                if property.required && (present & bit == 0 || null & bit != 0) {
+                    report.push(
+                        check.sink,
+                        &Path::Field(path, property.name),
+                        Rule::Required,
+                    );
+                }
             }
         }
-        Ok(Seen::Value)
+        Ok(Walked {
+            seen: Seen::Value,
+            size,
+        })
     }
 }
 

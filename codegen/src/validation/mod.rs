@@ -1,6 +1,8 @@
 //! Generates the `validation` module: the spec's constraints on request bodies
 //! (`required`, non-nullable fields, `maxLength`/`minLength`, `format:
-//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`) and path parameters
+//! date-time`, `maxItems`/`minItems`, `minimum`/`maximum`, `enum` of scalars,
+//! `allOf`/`anyOf`/`oneOf`/`not`, and the documented rules of `x-rule` with
+//! their `max-bytes` and `max-items-where`) and path parameters
 //! as static tables, one per request schema, and three lookups by operation.
 //! The including crate's validation runtime (`crate::validate`, in
 //! generated-client `src/validate.rs`) walks a body
@@ -21,6 +23,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::document::{SCHEMAS, escape, pointer, schema_name, target};
+use crate::extensions::RULE;
 use crate::source::Sources;
 
 /// Properties one object schema may have: the interpreter tracks which it has
@@ -113,10 +116,12 @@ pub(crate) fn generate(
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
-            pub use #runtime::{Location, Rule, Violation, Violations};
-            // A spec without path parameters or object properties uses fewer.
+            pub use #runtime::{DocumentedRule, Location, Rule, Violation, Violations};
+            // A spec without path parameters, object properties or rules uses fewer.
             #[allow(unused_imports)]
-            use #runtime::{PathParameters, Property, Schema, Tables};
+            use #runtime::{CountedItems, Literal, PathParameters, Property, Schema, Tables};
+            #[allow(unused_imports)]
+            use ::std::borrow::Cow;
 
             /// Checks `body`, the JSON of a request to `operation_id` (the
             /// spec's `createPost` or progenitor's `create_post`).
@@ -290,6 +295,50 @@ impl Tables<'_> {
         if schema.get("format").and_then(Value::as_str) == Some("date-time") {
             fields.push(quote! { date_time: true });
         }
+        if let Some(values) = scalar_enum(schema) {
+            fields.push(quote! { enum_values: &[#(#values),*] });
+        }
+        if let Some(Value::Object(rule)) = schema.get(RULE) {
+            if let Some(max) = rule.get("max-bytes").and_then(Value::as_u64) {
+                let max = Literal::usize_unsuffixed(max as usize);
+                fields.push(quote! { max_bytes: Some(#max) });
+            }
+            if let Some(Value::Object(counted)) = rule.get("max-items-where") {
+                let property = counted
+                    .get("property")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let equals = counted
+                    .get("equals")
+                    .and_then(literal)
+                    .unwrap_or(quote! { Literal::Null });
+                let max = Literal::usize_unsuffixed(
+                    counted
+                        .get("max")
+                        .and_then(Value::as_u64)
+                        .unwrap_or_default() as usize,
+                );
+                fields.push(quote! {
+                    max_items_where: Some(&CountedItems { property: #property, equals: #equals, max: #max })
+                });
+            }
+            if let Some(name) = rule.get("name").and_then(Value::as_str) {
+                let text = |key: &str| {
+                    rule.get(key)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let (page, quote) = (text("page"), text("quote"));
+                fields.push(quote! {
+                    rule: Some(&DocumentedRule {
+                        name: Cow::Borrowed(#name),
+                        page: Cow::Borrowed(#page),
+                        quote: Cow::Borrowed(#quote),
+                    })
+                });
+            }
+        }
         if let Some(items) = schema.get("items")
             && self.checks_anything(items, &mut BTreeSet::new())
         {
@@ -340,14 +389,26 @@ impl Tables<'_> {
         if !properties.is_empty() {
             fields.push(quote! { properties: &[#(#properties),*] });
         }
-        // Every part of an allOf applies; anyOf/oneOf alternatives are left to
-        // the service (the spec uses none).
-        if let Some(Value::Array(parts)) = schema.get("allOf") {
-            let mut all_of = Vec::new();
-            for part in parts {
-                all_of.push(self.sub_schema(part, wanted, at)?);
+        // Every part of an allOf applies; one alternative of an anyOf, exactly
+        // one of a oneOf. Every alternative is written, even one with nothing
+        // to check: it is one that holds.
+        for (key, field) in [
+            ("allOf", "all_of"),
+            ("anyOf", "any_of"),
+            ("oneOf", "one_of"),
+        ] {
+            if let Some(Value::Array(parts)) = schema.get(key) {
+                let mut tables = Vec::new();
+                for part in parts {
+                    tables.push(self.sub_schema(part, wanted, at)?);
+                }
+                let field = format_ident!("{field}");
+                fields.push(quote! { #field: &[#(#tables),*] });
             }
-            fields.push(quote! { all_of: &[#(#all_of),*] });
+        }
+        if let Some(not) = schema.get("not") {
+            let table = self.sub_schema(not, wanted, at)?;
+            fields.push(quote! { not: Some(#table) });
         }
         Ok(quote! { Schema { #(#fields,)* ..Schema::NONE } })
     }
@@ -389,9 +450,14 @@ impl Tables<'_> {
             "minItems",
             "minimum",
             "maximum",
+            "anyOf",
+            "oneOf",
+            "not",
+            RULE,
         ]
         .iter()
         .any(|key| schema.get(key).is_some())
+            || scalar_enum(schema).is_some()
             || schema.get("format").and_then(Value::as_str) == Some("date-time")
             || schema
                 .get("required")
@@ -419,6 +485,29 @@ impl Tables<'_> {
                         .any(|part| self.checks_anything(part, visiting))
                 })
     }
+}
+
+/// The `enum` of `schema` as `Literal` expressions, when every value is a
+/// scalar; an enum with an array or object value is left to the service.
+fn scalar_enum(schema: &Value) -> Option<Vec<TokenStream>> {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return None;
+    };
+    values.iter().map(literal).collect()
+}
+
+/// A scalar JSON value as a `Literal` expression.
+fn literal(value: &Value) -> Option<TokenStream> {
+    Some(match value {
+        Value::Null => quote! { Literal::Null },
+        Value::Bool(b) => quote! { Literal::Bool(#b) },
+        Value::Number(n) => {
+            let n = Literal::f64_unsuffixed(n.as_f64()?);
+            quote! { Literal::Number(#n) }
+        }
+        Value::String(s) => quote! { Literal::String(#s) },
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 fn schema_static(name: &str) -> proc_macro2::Ident {

@@ -1,11 +1,17 @@
 //! The runtime on hand-written tables, for what the real spec does not have:
 //! `allOf`, a component that aliases another, a required name without a
-//! declared property, repeated keys; and the text of any violations reading
-//! back as the same violations.
+//! declared property, repeated keys, `oneOf`, enums of every kind of value,
+//! rules nested in rules; and the text of any violations reading back as the
+//! same violations.
 
 use serde_json::{Value, json};
 
-use super::{Location, PathParameters, Property, Rule, Schema, Tables, Violation, Violations};
+use std::borrow::Cow;
+
+use super::{
+    CountedItems, DocumentedRule, Literal, Location, PathParameters, Property, Rule, Schema,
+    Tables, Violation, Violations,
+};
 
 /// The hand-written tables, as a generated module hands its own to the
 /// runtime.
@@ -42,6 +48,10 @@ fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
         "allOf" => Some(("allOf", &ALL_OF)),
         "alias" => Some(("alias", &ALIAS)),
         "object" => Some(("object", &OBJECT)),
+        "rules" => Some(("rules", &RULES)),
+        "oneOf" => Some(("oneOf", &ONE_OF)),
+        "enum" => Some(("enum", &ENUM)),
+        "size" => Some(("size", &SIZE)),
         _ => None,
     }
 }
@@ -54,9 +64,11 @@ fn path_parameters(operation_id: &str) -> Option<(&'static str, &'static str, Pa
 }
 
 fn operation_name(operation_id: &str) -> Option<&'static str> {
-    ["allOf", "alias", "object", "things"]
-        .into_iter()
-        .find(|name| *name == operation_id)
+    [
+        "allOf", "alias", "object", "things", "rules", "oneOf", "enum", "size",
+    ]
+    .into_iter()
+    .find(|name| *name == operation_id)
 }
 
 static THINGS_PATH: PathParameters = &[("id", &SHORT)];
@@ -122,6 +134,128 @@ static OBJECT: Schema = Schema {
     ..Schema::NONE
 };
 
+const fn required(name: &'static str) -> Property {
+    Property {
+        name,
+        required: true,
+        nullable: true,
+        schema: None,
+    }
+}
+
+static OUTER: DocumentedRule = DocumentedRule {
+    name: Cow::Borrowed("outer-rule"),
+    page: Cow::Borrowed("page.txt"),
+    quote: Cow::Borrowed("Give a or b; \"quoted\" [x]"),
+};
+static INNER: DocumentedRule = DocumentedRule {
+    name: Cow::Borrowed("inner-rule"),
+    page: Cow::Borrowed("page.txt"),
+    quote: Cow::Borrowed("At most 2 items of kind x, 20 bytes."),
+};
+
+/// `{a, b, kind, items}`: a rule "kind c needs a or b" (an `anyOf` whose last
+/// alternative, not kind c, is a condition), and on `items` a rule of its own with a
+/// size and a count.
+static RULES: Schema = Schema {
+    properties: &[Property {
+        name: "items",
+        required: false,
+        nullable: false,
+        schema: Some(&Schema {
+            all_of: &[&Schema {
+                rule: Some(&INNER),
+                max_bytes: Some(20),
+                max_items_where: Some(&CountedItems {
+                    property: "kind",
+                    equals: Literal::String("x"),
+                    max: 2,
+                }),
+                ..Schema::NONE
+            }],
+            ..Schema::NONE
+        }),
+    }],
+    all_of: &[&Schema {
+        rule: Some(&OUTER),
+        any_of: &[
+            &Schema {
+                properties: &[Property {
+                    name: "a",
+                    required: true,
+                    nullable: false,
+                    schema: None,
+                }],
+                ..Schema::NONE
+            },
+            &Schema {
+                properties: &[Property {
+                    name: "b",
+                    required: true,
+                    nullable: false,
+                    schema: Some(&Schema {
+                        min_length: Some(1),
+                        ..Schema::NONE
+                    }),
+                }],
+                ..Schema::NONE
+            },
+            &Schema {
+                not: Some(&Schema {
+                    properties: &[Property {
+                        name: "kind",
+                        required: true,
+                        nullable: false,
+                        schema: Some(&Schema {
+                            enum_values: &[Literal::String("c")],
+                            ..Schema::NONE
+                        }),
+                    }],
+                    ..Schema::NONE
+                }),
+                ..Schema::NONE
+            },
+        ],
+        ..Schema::NONE
+    }],
+    ..Schema::NONE
+};
+
+/// Exactly one of `{x}` and `{y}`.
+static ONE_OF: Schema = Schema {
+    one_of: &[
+        &Schema {
+            properties: &[required("x")],
+            ..Schema::NONE
+        },
+        &Schema {
+            properties: &[required("y")],
+            ..Schema::NONE
+        },
+    ],
+    ..Schema::NONE
+};
+
+static ENUM: Schema = Schema {
+    items: Some(&Schema {
+        enum_values: &[
+            Literal::String("a;b"),
+            Literal::Number(1.5),
+            Literal::Number(2.0),
+            Literal::Bool(false),
+            Literal::Null,
+        ],
+        ..Schema::NONE
+    }),
+    ..Schema::NONE
+};
+
+/// Any value, with its encoded size reported.
+static SIZE: Schema = Schema {
+    max_bytes: Some(0),
+    ..Schema::NONE
+};
+
 /// Checks `body` both ways, asserts they agree, and returns the violations
 /// as `path: message` lines.
 #[track_caller]
@@ -156,6 +290,111 @@ fn every_part_of_an_all_of_applies() {
         ]
     );
     assert!(violations("allOf", r#"{"a": 1, "b": 5}"#).is_empty());
+}
+
+/// The violations of `body` with the documented rule each breaks.
+#[track_caller]
+fn with_rules(operation: &str, body: &str) -> Vec<String> {
+    let value: Value = serde_json::from_str(body).expect("test bodies are JSON");
+    let from_value = check_request(operation, &value);
+    assert_eq!(
+        check_request_json(operation, body.as_bytes()),
+        from_value,
+        "{body}"
+    );
+    match from_value {
+        Ok(()) => Vec::new(),
+        Err(refused) => refused
+            .violations
+            .into_iter()
+            .map(|v| {
+                let rule = v
+                    .documented
+                    .map(|r| r.name.into_owned())
+                    .unwrap_or_default();
+                format!("{}: {} [{rule}]", v.path, v.rule)
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn an_any_of_reports_the_closest_alternative_that_is_not_a_condition() {
+    assert!(with_rules("rules", r#"{"kind": "c", "a": 1}"#).is_empty());
+    assert!(with_rules("rules", r#"{"kind": "c", "b": "x"}"#).is_empty());
+    // The rule applies to kind c only.
+    assert!(with_rules("rules", r#"{"kind": "d"}"#).is_empty());
+    assert!(with_rules("rules", r#"{}"#).is_empty());
+    // Neither: both alternatives are one violation away; the first is named.
+    assert_eq!(
+        with_rules("rules", r#"{"kind": "c"}"#),
+        [".a: required field is missing [outer-rule]"]
+    );
+    assert_eq!(
+        with_rules("rules", r#"{"kind": "c", "b": ""}"#),
+        [".a: required field is missing [outer-rule]"]
+    );
+    // `a` null: not allowed and missing, two violations; `b`'s one is closer.
+    assert_eq!(
+        with_rules("rules", r#"{"kind": "c", "a": null}"#),
+        [".b: required field is missing [outer-rule]"]
+    );
+}
+
+#[test]
+fn a_rule_inside_a_rule_keeps_its_own_name_and_size_and_count_are_checked() {
+    assert!(with_rules("rules", r#"{"a": 1, "items": [{"kind": "x"}]}"#).is_empty());
+    assert_eq!(
+        with_rules(
+            "rules",
+            r#"{"a": 1, "items": [{"kind": "x"}, {"kind": "x"}, {"kind": "x"}]}"#
+        ),
+        [
+            ".items: 3 items with kind = \"x\", more than the maximum of 2 [inner-rule]",
+            ".items: 40 bytes encoded as JSON, more than the maximum of 20 [inner-rule]",
+        ]
+    );
+    // Whitespace in the input does not count: the size is the value's, encoded.
+    assert!(with_rules("rules", r#"{"a": 1, "items": [ {  "kind" :  "x" } ] }"#).is_empty());
+}
+
+#[test]
+fn one_of_holds_for_exactly_one_alternative() {
+    assert!(with_rules("oneOf", r#"{"x": 1}"#).is_empty());
+    assert!(with_rules("oneOf", r#"{"y": 1}"#).is_empty());
+    assert_eq!(
+        with_rules("oneOf", r#"{"x": 1, "y": 1}"#),
+        [": 2 alternatives hold, where exactly one may []"]
+    );
+    assert_eq!(
+        with_rules("oneOf", r#"{}"#),
+        [".x: required field is missing []"]
+    );
+}
+
+#[test]
+fn enums_of_every_kind_of_value() {
+    assert!(with_rules("enum", r#"["a;b", 1.5, 2, false, null]"#).is_empty());
+    assert_eq!(
+        with_rules("enum", r#"["a", true, 3]"#),
+        [
+            "[0]: \"a\" is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
+            "[1]: true is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
+            "[2]: 3 is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
+        ]
+    );
+}
+
+#[test]
+fn the_text_of_a_documented_rule_reads_back() {
+    let refused = check_request("rules", &json!({ "kind": "c" })).unwrap_err();
+    let text = refused.to_string();
+    assert_eq!(
+        text,
+        "rules request breaks documented rules: body `.a`: required field is missing \
+         [rule outer-rule, page.txt: \"Give a or b\\u003b \\\"quoted\\\" \\u005bx]\"]"
+    );
+    assert_eq!(parse(&text), Some(refused));
 }
 
 #[test]
@@ -226,6 +465,7 @@ fn path_parameters_are_checked_in_the_url_as_sent() {
             location: Location::PathParameter,
             path: "id".to_owned(),
             rule: Rule::MaxLength { max: 3, actual: 4 },
+            documented: None,
         }]
     );
     assert_eq!(
@@ -286,6 +526,23 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
             actual: 3.125,
         },
         Rule::DateTime,
+        Rule::Enum {
+            allowed: vec!["\"a\\u003b\"".to_owned(), "1".to_owned(), "null".to_owned()],
+            actual: "\"b, c }\"".to_owned(),
+        },
+        Rule::Not,
+        Rule::NoAlternative { alternatives: 3 },
+        Rule::SeveralAlternatives { matching: 2 },
+        Rule::MaxBytes {
+            max: 10239,
+            actual: 10240,
+        },
+        Rule::MaxItemsWhere {
+            property: "type".to_owned(),
+            equals: "\"hyperlink\"".to_owned(),
+            max: 1,
+            actual: 2,
+        },
     ];
     let violations: Vec<Violation> = every_rule
         .iter()
@@ -302,6 +559,11 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
                 _ => format!(".mentionees[{i}].userIds"),
             },
             rule: rule.clone(),
+            documented: (i % 2 == 0).then(|| DocumentedRule {
+                name: Cow::Borrowed("story-data-size"),
+                page: Cow::Borrowed("create-story.v4.txt"),
+                quote: Cow::Borrowed("The size; of [this] \"object\", less than 10 KB."),
+            }),
         })
         .collect();
     let all = Violations {
@@ -320,7 +582,11 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
 mod round_trip {
     use proptest::prelude::*;
 
-    use super::{Location, Rule, Violation, Violations, parse};
+    use std::borrow::Cow;
+
+    use serde_json::Value;
+
+    use super::{DocumentedRule, Location, Rule, Violation, Violations, parse};
 
     fn rule() -> impl Strategy<Value = Rule> {
         let size = 0usize..100_000;
@@ -350,17 +616,58 @@ mod round_trip {
         ]
     }
 
+    /// A JSON scalar's text, as a violation holds it.
+    fn json_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>().prop_map(Value::String),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            Just(Value::Null),
+        ]
+        .prop_map(|value| super::super::json_text(&value))
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), "[.`;\\\\ :a\\[\\]\"{},0-9]{0,12}"]
+    }
+
+    fn documented() -> impl Strategy<Value = Option<DocumentedRule>> {
+        proptest::option::of(("[a-z0-9]{1,5}(-[a-z0-9]{1,5}){0,3}", any_text()).prop_map(
+            |(name, quote)| DocumentedRule {
+                name: Cow::Owned(name),
+                page: Cow::Borrowed("create-post.v4.txt"),
+                quote: Cow::Owned(quote),
+            },
+        ))
+    }
+
     fn violation() -> impl Strategy<Value = Violation> {
         // Any characters, the ones the text escapes and quotes among them.
-        let path = prop_oneof![any::<String>(), "[.`;\\\\ :a\\[\\]0-9]{0,12}",];
-        (any::<bool>(), path, rule()).prop_map(|(in_path, path, rule)| Violation {
-            location: if in_path {
-                Location::PathParameter
-            } else {
-                Location::Body
-            },
-            path,
-            rule,
+        let path = any_text();
+        let extra = prop_oneof![
+            rule(),
+            (proptest::collection::vec(json_value(), 1..4), json_value())
+                .prop_map(|(allowed, actual)| Rule::Enum { allowed, actual }),
+            ("[a-zA-Z]{1,8}", json_value(), 0usize..9, 0usize..9).prop_map(
+                |(property, equals, max, actual)| Rule::MaxItemsWhere {
+                    property,
+                    equals,
+                    max,
+                    actual,
+                }
+            ),
+        ];
+        (any::<bool>(), path, extra, documented()).prop_map(|(in_path, path, rule, documented)| {
+            Violation {
+                location: if in_path {
+                    Location::PathParameter
+                } else {
+                    Location::Body
+                },
+                path,
+                rule,
+                documented,
+            }
         })
     }
 
@@ -372,6 +679,50 @@ mod round_trip {
             let all = Violations { operation: "object", violations };
             let text = all.to_string();
             prop_assert_eq!(parse(&text), Some(all), "{}", text);
+        }
+    }
+}
+
+mod sizes {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::{Rule, check_request, check_request_json};
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(any::<String>(), inner, 0..6)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// `max-bytes` counts what serde_json writes for the value, from a
+        /// `Value` and from any spelling of it in bytes.
+        #[test]
+        fn the_size_is_the_compact_encoding(value in any_json()) {
+            let compact = serde_json::to_vec(&value).unwrap();
+            let pretty = serde_json::to_vec_pretty(&value).unwrap();
+            let expected = Rule::MaxBytes { max: 0, actual: compact.len() };
+            for found in [
+                check_request("size", &value),
+                check_request_json("size", &compact),
+                check_request_json("size", &pretty),
+            ] {
+                let refused = found.unwrap_err();
+                prop_assert_eq!(&refused.violations[0].rule, &expected);
+            }
         }
     }
 }

@@ -2,10 +2,21 @@
 //! Schema validator can check a JSON value against the spec: the fixture test
 //! (every docs example) and the property tests (every request body the types
 //! accept) use it.
+//!
+//! The documented rules (`x-rule` members) are in it too: `max-items-where`
+//! becomes `contains` with `minContains: 0` and `maxContains`, standard
+//! 2020-12; `max-bytes`, which JSON Schema cannot say, becomes the keyword
+//! [`MAX_BYTES`], which a validator must be told about: [`validator`] (feature
+//! `validator`) builds one that knows it.
 
 use serde_json::{Value, json};
 
 use crate::document::subschemas_mut;
+use crate::extensions::RULE;
+
+/// The keyword the document writes an `x-rule`'s `max-bytes` as: the
+/// instance encoded as compact JSON (serde_json) is at most this many bytes.
+pub const MAX_BYTES: &str = "x-max-bytes";
 
 /// What to do with an object schema that lists `properties` and says nothing
 /// about `additionalProperties`.
@@ -21,11 +32,35 @@ pub enum Objects {
 /// Rewrites one OpenAPI 3.0 schema object into JSON Schema 2020-12, in place:
 /// `nullable: true` becomes a `null` alternative, boolean
 /// `exclusiveMinimum`/`exclusiveMaximum` become numbers, and with
-/// [`Objects::Closed`] undeclared keys are refused. It descends only through
-/// schema-valued keywords, never into `example`, `default` or `enum` values.
+/// [`Objects::Closed`] undeclared keys are refused, but never inside a
+/// documented rule (an `x-rule` member's `properties` constrain some keys,
+/// they do not list them all); an `x-rule` becomes [`MAX_BYTES`] and
+/// `contains`. It descends only through schema-valued keywords, never into
+/// `example`, `default` or `enum` values.
 pub fn convert(schema: &mut Value, objects: Objects) {
     let Some(object) = schema.as_object_mut() else {
         return;
+    };
+    let objects = match object.remove(RULE) {
+        Some(rule) => {
+            if let Some(max) = rule.get("max-bytes") {
+                object.insert(MAX_BYTES.into(), max.clone());
+            }
+            if let Some(counted) = rule.get("max-items-where")
+                && let Some(property) = counted.get("property").and_then(Value::as_str)
+            {
+                let equals = counted.get("equals").cloned().unwrap_or(Value::Null);
+                let max = counted.get("max").cloned().unwrap_or(Value::Null);
+                object.insert(
+                    "contains".into(),
+                    json!({ "required": [property], "properties": { property: { "const": equals } } }),
+                );
+                object.insert("minContains".into(), json!(0));
+                object.insert("maxContains".into(), max);
+            }
+            Objects::AsWritten
+        }
+        None => objects,
     };
     subschemas_mut(object, &mut |_, sub| convert(sub, objects));
     if objects == Objects::Closed
@@ -96,4 +131,46 @@ pub fn document(spec: &Value, schema: &Value, objects: Objects) -> Value {
         "components": { "schemas": schemas },
         "allOf": [root],
     })
+}
+
+/// A validator of `document` (made by [`document`]): JSON Schema 2020-12,
+/// formats asserted, and [`MAX_BYTES`] known. The error is the validator's,
+/// should the document not be a schema.
+#[cfg(feature = "validator")]
+pub fn validator(document: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_keyword(MAX_BYTES, |_, limit, _| {
+            let Some(max) = limit.as_u64() else {
+                return Err(jsonschema::ValidationError::custom(format!(
+                    "{MAX_BYTES} must be a whole number of bytes, found {limit}"
+                )));
+            };
+            Ok(Box::new(MaxBytes(max as usize)))
+        })
+        .build(document)
+        .map_err(|e| e.to_string())
+}
+
+/// The [`MAX_BYTES`] keyword.
+#[cfg(feature = "validator")]
+struct MaxBytes(usize);
+
+#[cfg(feature = "validator")]
+impl<'i> jsonschema::Keyword<'i> for MaxBytes {
+    fn validate(&self, instance: &'i Value) -> Result<(), jsonschema::ValidationError<'i>> {
+        let size = serde_json::to_vec(instance).map_or(0, |bytes| bytes.len());
+        if size <= self.0 {
+            return Ok(());
+        }
+        Err(jsonschema::ValidationError::custom(format!(
+            "{size} bytes encoded as JSON, more than the maximum of {}",
+            self.0
+        )))
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        self.validate(instance).is_ok()
+    }
 }

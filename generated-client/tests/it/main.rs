@@ -2,6 +2,7 @@
 
 mod build_output;
 mod client;
+mod documented_rules;
 mod errors;
 mod fixtures;
 mod forward_compat;

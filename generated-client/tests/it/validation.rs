@@ -345,6 +345,7 @@ async fn a_path_parameter_over_its_limit_names_the_limit() {
                 max: 900,
                 actual: 901
             },
+            documented: None,
         }]
     );
     // 900 characters, some of them escaped in the URL, are within the limit.

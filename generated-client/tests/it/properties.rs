@@ -696,6 +696,19 @@ fn custom_payload() -> BoxedStrategy<serde_json::Map<String, Value>> {
     .boxed()
 }
 
+/// A JSON object `{"pad": "xx…"}` of `sizes` bytes encoded: one around a
+/// documented size limit.
+fn padded(sizes: RangeInclusive<usize>) -> BoxedStrategy<serde_json::Map<String, Value>> {
+    // `{"pad":""}` is 10 bytes.
+    sizes
+        .prop_map(|size| {
+            let mut map = serde_json::Map::new();
+            map.insert("pad".to_owned(), Value::String("x".repeat(size - 10)));
+            map
+        })
+        .boxed()
+}
+
 fn maybe<T: Debug + Clone + 'static>(value: BoxedStrategy<T>) -> BoxedStrategy<Option<T>> {
     proptest::option::of(value).boxed()
 }
@@ -728,7 +741,8 @@ fn create_post_request() -> impl Strategy<Value = types::CreatePostRequest> {
         maybe(any_text()),
         maybe(any_text()),
         maybe(any_text()),
-        custom_payload(),
+        // Sometimes around the custom post data limit (100 KB).
+        prop_oneof![12 => custom_payload(), 1 => padded(102_380..=102_420)],
     )
         .prop_map(
             |(file_id, poll_id, room_id, stream_id, text, title, extra)| types::CreatePostData {
@@ -766,7 +780,17 @@ fn create_post_request() -> impl Strategy<Value = types::CreatePostRequest> {
             maybe(list_up_to(attachment, 10)),
             maybe(date_time()),
             data,
-            maybe(any_text()),
+            // The kinds of post the documented rules tell apart.
+            maybe(
+                prop_oneof![
+                    Just("liveStream".to_owned()),
+                    Just("poll".to_owned()),
+                    Just("room".to_owned()),
+                    Just("com.foo.bar".to_owned()),
+                    any_text(),
+                ]
+                .boxed(),
+            ),
             maybe(text_up_to(24)),
             maybe(list_up_to(text_up_to(100), 30)),
             any::<bool>(),
@@ -803,7 +827,13 @@ fn create_post_request() -> impl Strategy<Value = types::CreatePostRequest> {
 }
 
 fn create_story_request() -> impl Strategy<Value = types::CreateStoryRequest> {
-    let data = (maybe(any_text()), maybe(any_text()), maybe(any_text())).prop_map(
+    // Sometimes a text around the data limit (10 KB).
+    let story_text = prop_oneof![
+        12 => maybe(any_text()),
+        1 => (10_220usize..=10_240).prop_map(|n| Some("x".repeat(n))),
+    ]
+    .boxed();
+    let data = (maybe(any_text()), maybe(any_text()), story_text).prop_map(
         |(file_id, image_display_mode, text)| types::CreateStoryData {
             file_id,
             image_display_mode,
@@ -813,7 +843,8 @@ fn create_story_request() -> impl Strategy<Value = types::CreateStoryRequest> {
     let hyperlink = (maybe(any_text()), maybe(any_text()))
         .prop_map(|(custom_text, url)| types::StoryHyperlinkData { custom_text, url })
         .boxed();
-    let item = (maybe(hyperlink), maybe(any_text()))
+    let item_type = prop_oneof![3 => Just("hyperlink".to_owned()), 1 => any_text()].boxed();
+    let item = (maybe(hyperlink), maybe(item_type))
         .prop_map(|(data, type_)| types::StoryItem { data, type_ })
         .boxed();
     let data_type = prop_oneof![
@@ -825,7 +856,8 @@ fn create_story_request() -> impl Strategy<Value = types::CreateStoryRequest> {
         data,
         data_type,
         maybe(list_up_to(item, 10)),
-        maybe(json_object().boxed()),
+        // Sometimes around the metadata limit (5 KB).
+        maybe(prop_oneof![12 => json_object(), 1 => padded(5_110..=5_130)].boxed()),
         any_text(),
         any_text(),
     )

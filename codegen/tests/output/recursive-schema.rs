@@ -416,9 +416,13 @@ pub mod prelude {
 /// request leaves, and refuses the request with every broken
 /// constraint named.
 pub mod validation {
-    pub use crate::validate::{Location, Rule, Violation, Violations};
+    pub use crate::validate::{DocumentedRule, Location, Rule, Violation, Violations};
     #[allow(unused_imports)]
-    use crate::validate::{PathParameters, Property, Schema, Tables};
+    use crate::validate::{
+        CountedItems, Literal, PathParameters, Property, Schema, Tables,
+    };
+    #[allow(unused_imports)]
+    use ::std::borrow::Cow;
     /// Checks `body`, the JSON of a request to `operation_id` (the
     /// spec's `createPost` or progenitor's `create_post`).
     /// Operations without a body, and unknown ids, pass.

@@ -10,6 +10,12 @@
 //! change that leaves the generated code unable to compile must not stop
 //! `cargo xtask regen` from building.
 //!
+//! Then the documented rules (the spec's `x-rule` members) that OpenAPI says
+//! with its own constructs: each fixture edited to break one is sent with the
+//! client's own check turned off, and Prism must refuse it. (`max-bytes` and
+//! `max-items-where` are vendor extensions Prism does not read: the client's
+//! check and the JSON Schema view enforce those.)
+//!
 //! Usage: `conformance --base-url http://127.0.0.1:PORT --root <workspace> [--answers fit|decode]`.
 //! Exit status: 0 when every round passed, 1 when some failed, 2 when it could
 //! not run.
@@ -256,7 +262,59 @@ async fn run(root: &Path, base_url: &str, requests: &Requests, answers: Answers)
             println!("  ... and {} more kinds", problems.len() - SHOWN_FAILURES);
         }
     }
+    failed += rules_seen_by_the_server(base_url, requests).await?;
     Ok(failed)
+}
+
+/// Sends, with the client's check off, a fixture edited to break each
+/// documented rule the server can read; the server must refuse each. The
+/// number it let through.
+async fn rules_seen_by_the_server(base_url: &str, requests: &Requests) -> Result<usize> {
+    let unchecked = Client::builder()
+        .base_url(base_url)
+        .bearer_token("conformance")
+        .max_retries(0)
+        .timeout(REQUEST_TIMEOUT)
+        .validate_requests(false)
+        .build()
+        .with_context(|| format!("cannot build a client for Prism at {base_url}"))?;
+    let mut channel = requests.create_channel.clone();
+    channel.post_id = None;
+    let mut post = requests.create_post.clone();
+    post.data_type = Some("liveStream".to_owned());
+    post.data.stream_id = None;
+    let mut story = requests.create_story.clone();
+    for item in story.items.iter_mut().flatten() {
+        item.type_ = Some("image".to_owned());
+    }
+    let answers = [
+        (
+            "channel-video-stream-needs-post",
+            unchecked.create_channel().body(channel).send().await.map(drop),
+        ),
+        (
+            "post-live-stream-needs-stream-id",
+            unchecked.create_post().body(post).send().await.map(drop),
+        ),
+        (
+            "story-items-hyperlink-only",
+            unchecked.create_story().body(story).send().await.map(drop),
+        ),
+    ];
+    let mut let_through = 0;
+    for (rule, answer) in answers {
+        match answer {
+            Err(Error::ErrorResponse(refusal)) if refusal.status().is_client_error() => {
+                println!("rule {rule}: refused by the server too ({})", refusal.status());
+            }
+            Ok(()) => {
+                let_through += 1;
+                println!("rule {rule}: the server accepted a body that breaks it");
+            }
+            Err(other) => bail!("rule {rule}: cannot tell whether the server saw it: {other}"),
+        }
+    }
+    Ok(let_through)
 }
 
 /// Why a round failed.

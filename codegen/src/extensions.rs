@@ -231,7 +231,7 @@ fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
                     "`equals` must be a string, a number or a boolean".to_owned(),
                 ));
             }
-            if !counted.get("max").is_some_and(|v| v.as_u64().is_some()) {
+            if counted.get("max").and_then(Value::as_u64).is_none() {
                 return Err(fail(at, "`max` must be a whole number of items".to_owned()));
             }
         }

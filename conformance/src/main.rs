@@ -290,7 +290,12 @@ async fn rules_seen_by_the_server(base_url: &str, requests: &Requests) -> Result
     let answers = [
         (
             "channel-video-stream-needs-post",
-            unchecked.create_channel().body(channel).send().await.map(drop),
+            unchecked
+                .create_channel()
+                .body(channel)
+                .send()
+                .await
+                .map(drop),
         ),
         (
             "post-live-stream-needs-stream-id",
@@ -305,7 +310,10 @@ async fn rules_seen_by_the_server(base_url: &str, requests: &Requests) -> Result
     for (rule, answer) in answers {
         match answer {
             Err(Error::ErrorResponse(refusal)) if refusal.status().is_client_error() => {
-                println!("rule {rule}: refused by the server too ({})", refusal.status());
+                println!(
+                    "rule {rule}: refused by the server too ({})",
+                    refusal.status()
+                );
             }
             Ok(()) => {
                 let_through += 1;

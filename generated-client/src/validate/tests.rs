@@ -559,7 +559,7 @@ fn the_text_of_violations_reads_back_as_the_same_violations() {
                 _ => format!(".mentionees[{i}].userIds"),
             },
             rule: rule.clone(),
-            documented: (i % 2 == 0).then(|| DocumentedRule {
+            documented: (i % 2 == 0).then_some(DocumentedRule {
                 name: Cow::Borrowed("story-data-size"),
                 page: Cow::Borrowed("create-story.v4.txt"),
                 quote: Cow::Borrowed("The size; of [this] \"object\", less than 10 KB."),

@@ -365,9 +365,9 @@ pub fn markdown() -> String {
          it (`constraint_loosened`), and under `not` the two swap. A change inside one \
          `anyOf` alternative moves the rule the way it moves the alternative (the \
          rule accepts what any alternative accepts). What the diff cannot order (an \
-         alternative replaced, a `type` or `pattern` changed, `max-items-where` \
-         counting other items) is `rule_changed`. `page`, `quote` and descriptions are \
-         info.\n\n\
+         alternative, or what stands under a `not`, changed both ways; a `type` or \
+         `pattern` changed; `max-items-where` counting other items) is \
+         `rule_changed`. `page`, `quote` and descriptions are info.\n\n\
          | Kind | Side | Condition | Severity | Why |\n\
          |---|---|---|---|---|\n",
     );

@@ -11,16 +11,19 @@
 //! ([`Effect::Unknown`], `rule_changed`). Every construct is monotone in its
 //! parts (a property's, the items', an `anyOf` alternative's or an `allOf`
 //! member's schema accepting fewer values makes the whole accept fewer or as
-//! many), except `not`, under which the two directions swap. So a difference
-//! is never called looser when it may tighten. Where two keys interact
-//! (`properties` beside an `additionalProperties` that is not `true`), or a
-//! value is replaced rather than added to or removed from (a `type`, a
-//! `pattern`, an `anyOf` alternative that no longer matches any before), the
-//! effect is unknown.
+//! many), except `not`, under which the two directions swap. An `anyOf`
+//! alternative, and the schema under a `not`, is one unit: when what changed
+//! in it moves both ways, the way the rule moves cannot be told, and one
+//! `rule_changed` row replaces them. So a difference is never called looser
+//! when it may tighten. Where two keys interact (`properties` beside an
+//! `additionalProperties` that is not `true`), or a value is replaced rather
+//! than added to or removed from (a `type`, a `pattern`, `max-items-where`
+//! counting other items, alternatives replaced in other numbers), the effect
+//! is unknown too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::document::{escape, resolve};
+use codegen::document::{Resolved, escape, resolve};
 use serde_json::Value;
 
 use super::schemas::{Direction, is_limit, limit_changes};
@@ -110,8 +113,26 @@ impl From<Direction> for Effect {
 /// One difference inside a rule, at `path` below the scope's root.
 struct Finding {
     path: String,
+    /// Already swapped when `under_not`.
     effect: Effect,
     message: String,
+    /// Whether the difference stands under a `not` (the message says so).
+    under_not: bool,
+}
+
+impl Finding {
+    /// The message, saying when the difference stands under a `not`.
+    fn text(&self) -> String {
+        let moves = matches!(
+            self.effect,
+            Effect::Tighter | Effect::Looser | Effect::Unknown
+        );
+        if self.under_not && moves {
+            format!("{} under `not`", self.message)
+        } else {
+            self.message.clone()
+        }
+    }
 }
 
 /// Compares the schemas of two rules (or two `x-rule` extensions), collecting
@@ -119,9 +140,11 @@ struct Finding {
 struct RuleDiff<'a> {
     base: &'a Value,
     new: &'a Value,
-    /// `(base pointer, new pointer, under not)` already compared: ends `$ref`
-    /// cycles.
-    visited: BTreeSet<(String, String, bool)>,
+    /// `(base pointer, new pointer, under not)` being compared, from the
+    /// rule down to where the comparison stands: ends `$ref` cycles. (A
+    /// schema reached twice, not in a cycle, is compared at each place, so
+    /// that each alternative sees what changed in it.)
+    open: BTreeSet<(String, String, bool)>,
     findings: Vec<Finding>,
 }
 
@@ -130,24 +153,53 @@ impl<'a> RuleDiff<'a> {
         RuleDiff {
             base,
             new,
-            visited: BTreeSet::new(),
+            open: BTreeSet::new(),
             findings: Vec::new(),
         }
     }
 
     /// Records a finding; under `not` (`negated`) tighter and looser swap.
     fn found(&mut self, path: &str, effect: Effect, message: String, negated: bool) {
-        let (effect, message) = match (effect, negated) {
-            (Effect::Tighter, true) => (Effect::Looser, format!("{message} under `not`")),
-            (Effect::Looser, true) => (Effect::Tighter, format!("{message} under `not`")),
-            (Effect::Unknown, true) => (Effect::Unknown, format!("{message} under `not`")),
-            (effect, _) => (effect, message),
+        let effect = match (effect, negated) {
+            (Effect::Tighter, true) => Effect::Looser,
+            (Effect::Looser, true) => Effect::Tighter,
+            (effect, _) => effect,
         };
         self.findings.push(Finding {
             path: path.to_owned(),
             effect,
             message,
+            under_not: negated,
         });
+    }
+
+    /// Runs `compare` on one alternative of a disjunction (an `anyOf`
+    /// alternative, or the schema under a `not`, which accepts what fails any
+    /// of its keys). When what it found moves the rule both ways, the way the
+    /// whole moves cannot be told: those findings become one
+    /// [`Effect::Unknown`] at `path`, naming them. Findings that all move one
+    /// way stay: each moves the alternative, hence the rule, that way.
+    fn alternative(&mut self, path: &str, what: &str, compare: impl FnOnce(&mut Self)) {
+        let start = self.findings.len();
+        compare(self);
+        let found = &self.findings[start..];
+        let tighter = found.iter().any(|f| f.effect == Effect::Tighter);
+        let looser = found.iter().any(|f| f.effect == Effect::Looser);
+        if !(tighter && looser) {
+            return;
+        }
+        let found = self.findings.split_off(start);
+        let (moves, documentation): (Vec<Finding>, Vec<Finding>) = found
+            .into_iter()
+            .partition(|f| matches!(f.effect, Effect::Tighter | Effect::Looser | Effect::Unknown));
+        let messages: Vec<String> = moves.iter().map(|f| f.message.clone()).collect();
+        self.findings.push(Finding {
+            path: path.to_owned(),
+            effect: Effect::Unknown,
+            message: format!("{what} changed both ways ({})", messages.join("; ")),
+            under_not: false,
+        });
+        self.findings.extend(documentation);
     }
 
     /// Tighter when `tighter`, looser otherwise.
@@ -183,12 +235,16 @@ impl<'a> RuleDiff<'a> {
             self.found(path, Effect::Unknown, message, negated);
             return;
         }
-        if !self
-            .visited
-            .insert((base.pointer.clone(), new.pointer.clone(), negated))
-        {
+        let key = (base.pointer.clone(), new.pointer.clone(), negated);
+        if !self.open.insert(key.clone()) {
             return;
         }
+        self.compare_keys(path, &base, &new, negated);
+        self.open.remove(&key);
+    }
+
+    /// The keys of two resolved schemas inside a rule.
+    fn compare_keys(&mut self, path: &str, base: &Resolved<'a>, new: &Resolved<'a>, negated: bool) {
         let (b, n) = (base.value, new.value);
         let (bp, np) = (base.pointer.as_str(), new.pointer.as_str());
         for (direction, message) in limit_changes(b, n) {
@@ -253,12 +309,17 @@ impl<'a> RuleDiff<'a> {
                 }
                 "anyOf" | "allOf" => self.members(path, key, (bv, bp), (nv, np), negated),
                 "not" => match (bv, nv) {
-                    (Some(bn), Some(nn)) => self.schema(
-                        &format!("{path}(not)"),
-                        (bn, &format!("{bp}/not")),
-                        (nn, &format!("{np}/not")),
-                        !negated,
-                    ),
+                    (Some(bn), Some(nn)) => {
+                        let not_path = format!("{path}(not)");
+                        self.alternative(&not_path, "the `not`", |diff| {
+                            diff.schema(
+                                &not_path,
+                                (bn, &format!("{bp}/not")),
+                                (nn, &format!("{np}/not")),
+                                !negated,
+                            );
+                        });
+                    }
                     (None, Some(_)) => self.moved(path, true, "`not` added".to_owned(), negated),
                     (Some(_), None) => {
                         self.moved(path, false, "`not` removed".to_owned(), negated);
@@ -530,12 +591,20 @@ impl<'a> RuleDiff<'a> {
         }
         pairs.sort_by_key(|&(_, j)| j);
         for (i, j) in pairs {
-            self.schema(
-                &format!("{path}({key}[{j}])"),
-                (&base_list[i], &format!("{base_pointer}/{key}/{i}")),
-                (&new_list[j], &format!("{new_pointer}/{key}/{j}")),
-                negated,
-            );
+            let member_path = format!("{path}({key}[{j}])");
+            let compare = |diff: &mut Self| {
+                diff.schema(
+                    &member_path,
+                    (&base_list[i], &format!("{base_pointer}/{key}/{i}")),
+                    (&new_list[j], &format!("{new_pointer}/{key}/{j}")),
+                    negated,
+                );
+            };
+            if any_of {
+                self.alternative(&member_path, &format!("anyOf alternative [{j}]"), compare);
+            } else {
+                compare(self);
+            }
         }
     }
 
@@ -679,8 +748,8 @@ impl<'a> Walk<'a> {
         &mut self,
         scope: &Scope<'_>,
         path: &str,
-        base: &codegen::document::Resolved<'a>,
-        new: &codegen::document::Resolved<'a>,
+        base: &Resolved<'a>,
+        new: &Resolved<'a>,
     ) {
         let base_rules = named_rules(base.value);
         let new_rules = named_rules(new.value);
@@ -746,12 +815,9 @@ impl<'a> Walk<'a> {
 
     /// Pushes what a [`RuleDiff`] found.
     fn rule_findings(&mut self, scope: &Scope<'_>, findings: Vec<Finding>) {
-        for Finding {
-            path,
-            effect,
-            message,
-        } in findings
-        {
+        for finding in findings {
+            let message = finding.text();
+            let Finding { path, effect, .. } = finding;
             match effect {
                 Effect::Tighter => self.limit(scope, &path, true, message),
                 Effect::Looser => self.limit(scope, &path, false, message),

@@ -12,7 +12,10 @@ pub struct Change {
     pub operation: Option<String>,
     /// Where, e.g. `createChannel request .displayName` or
     /// `createPost response .posts[].dataType`: `[]` stands for array items,
-    /// `{}` for the values of a map (additionalProperties).
+    /// `{}` for the values of a map (additionalProperties), `(anyOf[1])` and
+    /// `(not)` for a member of a composition, and `(rule NAME)` for the
+    /// documented rule (an `allOf` member carrying `x-rule`) named `NAME`,
+    /// e.g. `createChannel request (rule channel-video-stream-needs-post)`.
     pub location: String,
     /// What kind of change, a stable identifier.
     pub kind: Kind,
@@ -123,6 +126,16 @@ pub enum Kind {
     ConstraintTightened,
     /// A limit was removed or relaxed.
     ConstraintLoosened,
+    /// A documented rule (an `allOf` member carrying a named `x-rule`) was
+    /// added: the client checks it before sending a request.
+    RuleAdded,
+    /// A documented rule is gone (or was renamed: the old name is removed and
+    /// the new one added).
+    RuleRemoved,
+    /// A documented rule kept its name but changed in a way the diff cannot
+    /// tell looser from stricter (an `anyOf` alternative replaced, a `type`
+    /// changed, `max-items-where` counting other items, ...).
+    RuleChanged,
     /// A new component schema (a new generated type).
     SchemaAdded,
     /// A component schema is gone (its generated type disappears).
@@ -146,7 +159,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 39] = [
+    pub const ALL: [Kind; 42] = [
         Kind::OperationAdded,
         Kind::OperationRemoved,
         Kind::OperationIdChanged,
@@ -177,6 +190,9 @@ impl Kind {
         Kind::EnumValueRemoved,
         Kind::ConstraintTightened,
         Kind::ConstraintLoosened,
+        Kind::RuleAdded,
+        Kind::RuleRemoved,
+        Kind::RuleChanged,
         Kind::SchemaAdded,
         Kind::SchemaRemoved,
         Kind::DefaultChanged,
@@ -221,6 +237,9 @@ impl Kind {
             Kind::EnumValueRemoved => "enum_value_removed",
             Kind::ConstraintTightened => "constraint_tightened",
             Kind::ConstraintLoosened => "constraint_loosened",
+            Kind::RuleAdded => "rule_added",
+            Kind::RuleRemoved => "rule_removed",
+            Kind::RuleChanged => "rule_changed",
             Kind::SchemaAdded => "schema_added",
             Kind::SchemaRemoved => "schema_removed",
             Kind::DefaultChanged => "default_changed",

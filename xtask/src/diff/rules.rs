@@ -19,7 +19,14 @@
 //!   builders (`types::X::builder()`), whose conversion fails with "no value
 //!   supplied for `x`" when a required field is not set;
 //! - both: every component schema is a generated type named after it; every
-//!   operation is a client method named after its operationId.
+//!   operation is a client method named after its operationId;
+//! - documented rules (`allOf` members carrying a named `x-rule`, see the
+//!   header of `spec/openapi.yaml`) are checked by the generated validation
+//!   before a request is sent, never on responses, and never change a Rust
+//!   type. The diff pairs them by name, not by position; inside a rule a
+//!   change is judged by what it does to the set of requests the rule
+//!   accepts (`constraint_tightened` / `constraint_loosened`), with the
+//!   direction swapped under `not`, and `rule_changed` when it cannot tell.
 //!
 //! **Adding a field to a generated struct** (the struct-literal decision):
 //! request types are built with their builders, response types with a struct
@@ -289,6 +296,17 @@ pub static RULES: &[Rule] = &[
         "the client does not check response limits"),
     rule(Kind::ConstraintLoosened, On::Any, Always, NonBreaking,
         "every value that passed still passes"),
+    // Documented rules: `allOf` members with a named `x-rule`, paired by name.
+    rule(Kind::RuleAdded, On::Request, Always, Breaking,
+        "the generated validation checks every documented rule before sending: a request that breaks the new one is now refused"),
+    rule(Kind::RuleAdded, On::Response, Always, NonBreaking,
+        "the client checks documented rules on requests only"),
+    rule(Kind::RuleRemoved, On::Any, Always, NonBreaking,
+        "the client no longer checks it: every request that passed still passes"),
+    rule(Kind::RuleChanged, On::Request, Always, Breaking,
+        "the diff cannot tell whether the rule now refuses a request it accepted, so it assumes it may"),
+    rule(Kind::RuleChanged, On::Response, Always, NonBreaking,
+        "the client checks documented rules on requests only"),
     rule(Kind::ErrorCodeAdded, On::Any, Always, NonBreaking,
         "a new `ErrorCode` variant (the enum is `#[non_exhaustive]`); `from_code` of it was `Unknown` before"),
     rule(Kind::ErrorCodeRemoved, On::Any, Always, Breaking,
@@ -337,6 +355,19 @@ pub fn markdown() -> String {
          builders (`types::X::builder()`), response types with a struct literal ending in \
          `..Default::default()`; a literal that names every field is not supported. So a \
          field added is breaking only when a request must now set it.\n\n\
+         **Documented rules** (`allOf` members carrying a named `x-rule`) are checked \
+         by the client before a request is sent, never on responses. They are paired \
+         by name (`(rule NAME)` in a location), so a reordered rule is no change and a \
+         renamed one is removed and added. Inside a rule a change is judged by the \
+         requests the rule accepts: a `max-bytes` or `max-items-where` `max` lowered \
+         or added, a name made `required`, an enum value removed or an `anyOf` \
+         alternative removed tighten it (`constraint_tightened`), the opposite loosens \
+         it (`constraint_loosened`), and under `not` the two swap. A change inside one \
+         `anyOf` alternative moves the rule the way it moves the alternative (the \
+         rule accepts what any alternative accepts). What the diff cannot order (an \
+         alternative, or what stands under a `not`, changed both ways; a `type` or \
+         `pattern` changed; `max-items-where` counting other items) is \
+         `rule_changed`. `page`, `quote` and descriptions are info.\n\n\
          | Kind | Side | Condition | Severity | Why |\n\
          |---|---|---|---|---|\n",
     );

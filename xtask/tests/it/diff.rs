@@ -215,6 +215,291 @@ fn real_spec_against_itself_has_no_changes() {
     assert_eq!(compare(&spec, &spec).changes, Vec::new());
 }
 
+// ----------------------------------------------------------- documented rules
+
+/// Every named `x-rule` in `value`.
+fn rule_names(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(name) = map
+                .get("x-rule")
+                .and_then(|rule| rule.get("name"))
+                .and_then(serde_json::Value::as_str)
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| rule_names(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| rule_names(v, out)),
+        _ => {}
+    }
+}
+
+/// `value` without its documented rules: every `allOf` member with a named
+/// `x-rule` goes, and an `allOf` left empty with it.
+fn without_rules(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Array(members)) = map.get_mut("allOf") {
+                members.retain(|m| m.get("x-rule").and_then(|r| r.get("name")).is_none());
+                if members.is_empty() {
+                    map.remove("allOf");
+                }
+            }
+            map.values_mut().for_each(without_rules);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_rules),
+        _ => {}
+    }
+}
+
+/// The real spec against itself without its documented rules: each rule is
+/// one `rule_added` row, breaking (every rule limits a request), located at
+/// its schema and named, and nothing else changes (an `allOf` of rules alone
+/// is no change of a schema's shape). JSON is YAML, so the stripped document
+/// goes through the same parser.
+#[test]
+fn real_spec_rules_added_are_each_breaking() {
+    let spec = real_spec();
+    let parsed = codegen::Spec::parse(&spec, "spec/openapi.yaml").expect("the spec parses");
+    let mut names = Vec::new();
+    rule_names(parsed.document(), &mut names);
+    assert!(
+        names.len() > 10,
+        "only {} named rules: {names:?}",
+        names.len()
+    );
+    let mut stripped = parsed.document().clone();
+    without_rules(&mut stripped);
+    let stripped = serde_json::to_string(&stripped).expect("JSON");
+    let report = compare(&stripped, &spec);
+    let rows = rows(&report);
+    assert_eq!(report.changes.len(), names.len(), "{rows}");
+    for name in &names {
+        let found = report.changes.iter().any(|c| {
+            c.kind == diff::Kind::RuleAdded
+                && c.breaking()
+                && c.location.ends_with(&format!("(rule {name})"))
+        });
+        assert!(found, "no breaking rule_added for `{name}` in:\n{rows}");
+    }
+    // And the other way round: each rule removed, none breaking.
+    let report = compare(&spec, &stripped);
+    assert_eq!(report.changes.len(), names.len(), "{}", self::rows(&report));
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| c.kind == diff::Kind::RuleRemoved && !c.breaking()),
+        "{}",
+        self::rows(&report)
+    );
+}
+
+/// `base_spec()` with `members` as the `allOf` of ThingRequest.
+fn with_request_rules(members: &str) -> String {
+    edit(
+        &base_spec(),
+        "      required:\n        - name\n      properties:\n",
+        &format!("      required:\n        - name\n      allOf:\n{members}      properties:\n"),
+    )
+}
+
+/// A rule with `body` (its keys besides `x-rule`, indented for an allOf member).
+fn rule(name: &str, extra: &str, body: &str) -> String {
+    format!(
+        "        - x-rule:\n            name: {name}\n            page: create-thing.txt\n            quote: A sentence.\n{extra}{body}"
+    )
+}
+
+/// Compares ThingRequest with the rule `before` and with the rule `after`.
+fn rule_rows(before: &str, after: &str) -> String {
+    let base = with_request_rules(before);
+    let new = with_request_rules(after);
+    rows(&compare(&base, &new))
+}
+
+#[test]
+fn a_rule_on_the_response_side_does_not_break() {
+    let base = base_spec();
+    let new = edit(
+        &base,
+        "    ThingResponse:\n      type: object\n",
+        &format!(
+            "    ThingResponse:\n      type: object\n      allOf:\n{}",
+            rule("answer-has-things", "", "          required: [things]\n")
+        ),
+    );
+    assert_eq!(
+        rows(&compare(&base, &new)),
+        "non-breaking rule_added createThing response (rule answer-has-things)"
+    );
+    assert_eq!(
+        rows(&compare(&new, &base)),
+        "non-breaking rule_removed createThing response (rule answer-has-things)"
+    );
+}
+
+#[test]
+fn rules_pair_apart_from_the_other_all_of_members() {
+    // A plain allOf member keeps its positional pairing among the plain
+    // members, whatever the rules around it do.
+    let plain = |max: u32| {
+        format!(
+            "        - properties:\n            extra:\n              type: string\n              maxLength: {max}\n"
+        )
+    };
+    let a = rule("rule-a", "", "          required: [tags]\n");
+    let b = rule("rule-b", "", "          required: [count]\n");
+    let before = format!("{a}{}{b}", plain(5));
+    let after = format!("{b}{a}{}", plain(4));
+    assert_eq!(
+        rule_rows(&before, &after),
+        "breaking constraint_tightened createThing request .extra"
+    );
+    // Adding a plain member is still a change of shape; rules do not count.
+    let after = format!("{a}{}{}{b}", plain(5), plain(5));
+    assert_eq!(
+        rule_rows(&before, &after),
+        "breaking type_changed createThing request"
+    );
+}
+
+#[test]
+fn inside_a_rule_not_swaps_the_direction() {
+    let body = |required: &str| {
+        format!(
+            "          anyOf:\n            - required: [tags]\n            - not:\n                required: [{required}]\n"
+        )
+    };
+    // Under `not`, a name made required loosens the `not`: the rule covers
+    // fewer requests.
+    assert_eq!(
+        rule_rows(
+            &rule("r", "", &body("count")),
+            &rule("r", "", &body("count, kind"))
+        ),
+        "non-breaking constraint_loosened createThing request (rule r)(anyOf[1])(not).kind"
+    );
+    assert_eq!(
+        rule_rows(
+            &rule("r", "", &body("count, kind")),
+            &rule("r", "", &body("count"))
+        ),
+        "breaking constraint_tightened createThing request (rule r)(anyOf[1])(not).kind"
+    );
+    // A `not` changed both ways, or a value replaced: the diff cannot tell.
+    assert_eq!(
+        rule_rows(
+            &rule("r", "", &body("count")),
+            &rule("r", "", &body("kind"))
+        ),
+        "breaking rule_changed createThing request (rule r)(anyOf[1])(not)"
+    );
+    let pattern = |p: &str| {
+        format!(
+            "          not:\n            properties:\n              name:\n                pattern: '{p}'\n"
+        )
+    };
+    assert_eq!(
+        rule_rows(
+            &rule("r", "", &pattern("^a")),
+            &rule("r", "", &pattern("^b"))
+        ),
+        "breaking rule_changed createThing request (rule r)(not).name"
+    );
+}
+
+#[test]
+fn inside_a_rule_any_of_alternatives_pair_by_content() {
+    let alternatives = |list: &[&str]| {
+        let mut body = "          anyOf:\n".to_owned();
+        for alternative in list {
+            body.push_str(&format!("            - required: [{alternative}]\n"));
+        }
+        rule("r", "", &body)
+    };
+    let three = alternatives(&["tags", "count", "kind"]);
+    // Reordered alternatives: no change.
+    assert_eq!(
+        rule_rows(&three, &alternatives(&["kind", "tags", "count"])),
+        ""
+    );
+    // One removed: fewer ways to pass.
+    assert_eq!(
+        rule_rows(&three, &alternatives(&["tags", "kind"])),
+        "breaking constraint_tightened createThing request (rule r)"
+    );
+    // One tightened (a name more required): the rule is tighter.
+    assert_eq!(
+        rule_rows(&three, &alternatives(&["tags", "count, labels", "kind"])),
+        "breaking constraint_tightened createThing request (rule r)(anyOf[1]).labels"
+    );
+    // Two replaced by one: cannot be told.
+    assert_eq!(
+        rule_rows(&three, &alternatives(&["tags", "labels"])),
+        "breaking rule_changed createThing request (rule r)"
+    );
+}
+
+#[test]
+fn inside_a_rule_unnamed_x_rule_limits_and_interacting_keys() {
+    // An unnamed x-rule inside an alternative adds its limit there.
+    let sized = |bytes: u32| {
+        rule(
+            "r",
+            "",
+            &format!(
+                "          anyOf:\n            - properties:\n                labels:\n                  x-rule:\n                    max-bytes: {bytes}\n            - not:\n                required: [kind]\n"
+            ),
+        )
+    };
+    assert_eq!(
+        rule_rows(&sized(100), &sized(50)),
+        "breaking constraint_tightened createThing request (rule r)(anyOf[0]).labels"
+    );
+    assert_eq!(
+        rule_rows(&sized(100), &sized(200)),
+        "non-breaking constraint_loosened createThing request (rule r)(anyOf[0]).labels"
+    );
+    // max-items-where counting other items: cannot be told.
+    let counted = |equals: &str| {
+        rule(
+            "r",
+            &format!(
+                "            max-items-where:\n              property: kind\n              equals: {equals}\n              max: 1\n"
+            ),
+            "",
+        )
+    };
+    assert_eq!(
+        rule_rows(&counted("main"), &counted("side")),
+        "breaking rule_changed createThing request (rule r)"
+    );
+    // Beside `additionalProperties: false`, dropping a property's condition
+    // also forbids the property: not a loosening.
+    let closed = |properties: &str| {
+        rule(
+            "r",
+            "",
+            &format!("          additionalProperties: false\n          properties:\n{properties}"),
+        )
+    };
+    assert_eq!(
+        rule_rows(
+            &closed("            name: {}\n            tags: {}\n"),
+            &closed("            name: {}\n")
+        ),
+        "breaking rule_changed createThing request (rule r).tags"
+    );
+    // A description or a page: documentation only.
+    let described = |text: &str| rule("r", "", &format!("          description: {text}\n"));
+    assert_eq!(
+        rule_rows(&described("One."), &described("Two.")),
+        "info description_changed createThing request (rule r)"
+    );
+}
+
 // ------------------------------------------------------------------------- git
 
 /// Runs git in `dir` with a fixed identity; fails the test on error.

@@ -10,6 +10,10 @@
 //! where the policy distinguishes it, a condition (a required field, a named
 //! type); its severity comes from the table in `rules.rs`.
 //!
+//! The `allOf` members that state documented rules (a named `x-rule`) are
+//! paired by name and compared by what they accept (`rule_members.rs`); the
+//! rest of a schema is compared by what it does to the generated types.
+//!
 //! A component schema reached from several places is compared once per
 //! operation and side (request or response), at the first place the walk
 //! reaches it (properties in name order). Each `(base node, new node)`
@@ -20,6 +24,7 @@ mod bodies;
 mod components;
 mod operations;
 mod parameters;
+mod rule_members;
 mod schemas;
 
 use std::collections::BTreeSet;

@@ -7,6 +7,7 @@ use codegen::ERROR_CODES;
 use codegen::document::{Resolved, escape, resolve};
 use serde_json::Value;
 
+use super::rule_members::{X_RULE, plain_all_of};
 use super::{EMPTY, Scope, Walk, is_true, list, show, union_keys};
 use crate::diff::change::Kind;
 use crate::diff::rules::Condition;
@@ -67,6 +68,86 @@ const UPPER_LIMITS: [&str; 4] = ["maxLength", "maxItems", "maxProperties", "maxi
 const LOWER_LIMITS: [&str; 4] = ["minLength", "minItems", "minProperties", "minimum"];
 /// Boolean limits: turning one on tightens.
 const FLAG_LIMITS: [&str; 3] = ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"];
+/// Limits that cannot be ordered: adding one tightens, removing one loosens,
+/// replacing one cannot be compared.
+const OTHER_LIMITS: [&str; 2] = ["pattern", "multipleOf"];
+
+/// Whether `key` is a limit [`limit_changes`] compares.
+pub(super) fn is_limit(key: &str) -> bool {
+    UPPER_LIMITS.contains(&key)
+        || LOWER_LIMITS.contains(&key)
+        || FLAG_LIMITS.contains(&key)
+        || OTHER_LIMITS.contains(&key)
+}
+
+/// Which way a change moves the set of values a schema accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    /// Fewer values pass (or the same).
+    Tighter,
+    /// More values pass (or the same).
+    Looser,
+    /// The diff cannot tell (a `pattern` replaced by another).
+    Unknown,
+}
+
+/// The limits of `base` and `new` that differ, in a fixed order (upper, lower,
+/// boolean, then `pattern` and `multipleOf`), each with its direction and a
+/// message.
+pub(super) fn limit_changes(base: &Value, new: &Value) -> Vec<(Direction, String)> {
+    let mut changes = Vec::new();
+    let direction = |tighter: bool| {
+        if tighter {
+            Direction::Tighter
+        } else {
+            Direction::Looser
+        }
+    };
+    let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
+    for (keys, upper) in [(UPPER_LIMITS, true), (LOWER_LIMITS, false)] {
+        for key in keys {
+            let (tighter, message) = match (number(base, key), number(new, key)) {
+                (None, None) => continue,
+                (Some(b), Some(n)) if b == n => continue,
+                (None, Some(n)) => (true, format!("{key} {n} added")),
+                (Some(b), None) => (false, format!("{key} {b} removed")),
+                (Some(b), Some(n)) => {
+                    let change = if n < b { "lowered" } else { "raised" };
+                    let tighter = if upper { n < b } else { n > b };
+                    (tighter, format!("{key} {change} from {b} to {n}"))
+                }
+            };
+            changes.push((direction(tighter), message));
+        }
+    }
+    for key in FLAG_LIMITS {
+        match (is_true(base.get(key)), is_true(new.get(key))) {
+            (false, true) => changes.push((Direction::Tighter, format!("{key} set"))),
+            (true, false) => changes.push((Direction::Looser, format!("{key} unset"))),
+            _ => {}
+        }
+    }
+    for key in OTHER_LIMITS {
+        match (base.get(key), new.get(key)) {
+            (None, None) => {}
+            (Some(b), Some(n)) if b == n => {}
+            (None, Some(n)) => {
+                changes.push((Direction::Tighter, format!("{key} {} added", show(Some(n)))));
+            }
+            (Some(b), None) => {
+                changes.push((
+                    Direction::Looser,
+                    format!("{key} {} removed", show(Some(b))),
+                ));
+            }
+            (Some(b), Some(n)) => changes.push((
+                Direction::Unknown,
+                format!("{key} changed from {} to {}", show(Some(b)), show(Some(n))),
+            )),
+        }
+    }
+    changes
+}
 
 impl<'a> Walk<'a> {
     pub(super) fn schema(
@@ -93,6 +174,8 @@ impl<'a> Walk<'a> {
             self.schema_reference(scope, path, &base, &new);
         }
         self.schema_metadata(scope, path, b, n);
+        // Documented rules, paired by name whatever the shape does below.
+        self.schema_rules(scope, path, &base, &new);
 
         // The shape: composition and type. When it changed, what lies below
         // cannot be paired; one row says it all.
@@ -168,10 +251,11 @@ impl<'a> Walk<'a> {
         // A named type changes: what was `types::A` is now `types::B` (or an
         // inline type named after the field). Plain values have no type of
         // their own, so swapping them is harmless.
+        // Documented rules (allOf members with an `x-rule`) make no type.
         let named_type = |schema: &Value| {
             schema.get("properties").is_some()
                 || schema.get("enum").is_some()
-                || schema.get("allOf").is_some()
+                || plain_all_of(schema).is_some_and(|members| !members.is_empty())
                 || schema.get("oneOf").is_some()
                 || schema.get("anyOf").is_some()
         };
@@ -216,6 +300,12 @@ impl<'a> Walk<'a> {
                 ),
                 ERROR_CODES => {
                     self.error_codes(scope, path, b, n);
+                    continue;
+                }
+                // Only expected inside a documented rule (which `schema_rules`
+                // compares), but wherever it stands it may limit a request.
+                X_RULE => {
+                    self.rule_extension(scope, path, b, n);
                     continue;
                 }
                 _ if SCHEMA_METADATA_KEYS.contains(&key) || key.starts_with("x-") => {
@@ -362,55 +452,15 @@ impl<'a> Walk<'a> {
         base: &Value,
         new: &Value,
     ) {
-        let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
-        for (keys, upper) in [(UPPER_LIMITS, true), (LOWER_LIMITS, false)] {
-            for key in keys {
-                let (tighter, message) = match (number(base, key), number(new, key)) {
-                    (None, None) => continue,
-                    (Some(b), Some(n)) if b == n => continue,
-                    (None, Some(n)) => (true, format!("{key} {n} added")),
-                    (Some(b), None) => (false, format!("{key} {b} removed")),
-                    (Some(b), Some(n)) => {
-                        let direction = if n < b { "lowered" } else { "raised" };
-                        let tighter = if upper { n < b } else { n > b };
-                        (tighter, format!("{key} {direction} from {b} to {n}"))
-                    }
-                };
-                self.limit(scope, path, tighter, message);
-            }
-        }
-        for key in FLAG_LIMITS {
-            match (is_true(base.get(key)), is_true(new.get(key))) {
-                (false, true) => self.limit(scope, path, true, format!("{key} set")),
-                (true, false) => self.limit(scope, path, false, format!("{key} unset")),
-                _ => {}
-            }
-        }
-        for key in ["pattern", "multipleOf"] {
-            let (b, n) = (base.get(key), new.get(key));
-            match (b, n) {
-                (None, None) => {}
-                (Some(b), Some(n)) if b == n => {}
-                (None, Some(n)) => {
-                    self.limit(scope, path, true, format!("{key} {} added", show(Some(n))));
-                }
-                (Some(b), None) => {
-                    self.limit(
-                        scope,
-                        path,
-                        false,
-                        format!("{key} {} removed", show(Some(b))),
-                    );
-                }
-                (Some(b), Some(n)) => self.limit(
+        for (direction, message) in limit_changes(base, new) {
+            match direction {
+                Direction::Tighter => self.limit(scope, path, true, message),
+                Direction::Looser => self.limit(scope, path, false, message),
+                Direction::Unknown => self.limit(
                     scope,
                     path,
                     true,
-                    format!(
-                        "{key} changed from {} to {} (cannot be compared: treated as stricter)",
-                        show(Some(b)),
-                        show(Some(n))
-                    ),
+                    format!("{message} (cannot be compared: treated as stricter)"),
                 ),
             }
         }
@@ -611,7 +661,9 @@ impl<'a> Walk<'a> {
     }
 
     /// Pairs the members of allOf/oneOf/anyOf by position (their counts are
-    /// equal here), and `not`.
+    /// equal here), and `not`. Documented rules are not allOf members here:
+    /// `schema_rules` pairs them by name, and the others keep their order
+    /// among themselves.
     pub(super) fn schema_composition(
         &mut self,
         scope: &Scope<'_>,
@@ -620,18 +672,36 @@ impl<'a> Walk<'a> {
         new: &Resolved<'a>,
         shape: &[(&'static str, usize)],
     ) {
-        for &(key, count) in shape {
-            for index in 0..count {
-                let (b, n, suffix) = if key == "not" {
-                    (base.value.get(key), new.value.get(key), "/not".to_owned())
-                } else {
-                    (
-                        base.value.get(key).and_then(|v| v.get(index)),
-                        new.value.get(key).and_then(|v| v.get(index)),
-                        format!("/{key}/{index}"),
-                    )
-                };
-                let (Some(b), Some(n)) = (b, n) else { continue };
+        let members = |schema: &'a Value, key: &str| -> Vec<(String, &'a Value)> {
+            match key {
+                "not" => schema
+                    .get(key)
+                    .map(|not| ("/not".to_owned(), not))
+                    .into_iter()
+                    .collect(),
+                "allOf" => plain_all_of(schema)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(index, member)| (format!("/allOf/{index}"), member))
+                    .collect(),
+                _ => schema
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .map(|members| {
+                        members
+                            .iter()
+                            .enumerate()
+                            .map(|(index, member)| (format!("/{key}/{index}"), member))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        };
+        for &(key, _) in shape {
+            let pairs = members(base.value, key)
+                .into_iter()
+                .zip(members(new.value, key));
+            for (index, ((base_suffix, b), (new_suffix, n))) in pairs.enumerate() {
                 // allOf members merge into one type: their fields keep the
                 // path. Alternatives are named by position.
                 let member_path = match key {
@@ -639,8 +709,8 @@ impl<'a> Walk<'a> {
                     "not" => format!("{path}(not)"),
                     _ => format!("{path}({key}[{index}])"),
                 };
-                let base_pointer = format!("{}{suffix}", base.pointer);
-                let new_pointer = format!("{}{suffix}", new.pointer);
+                let base_pointer = format!("{}{base_suffix}", base.pointer);
+                let new_pointer = format!("{}{new_suffix}", new.pointer);
                 self.schema(scope, &member_path, (b, &base_pointer), (n, &new_pointer));
             }
         }
@@ -648,9 +718,13 @@ impl<'a> Walk<'a> {
 }
 
 /// Which of allOf/oneOf/anyOf/not a schema uses, with member counts.
+/// Documented rules do not count: an allOf of rules only is no allOf.
 pub(super) fn composition(schema: &Value) -> Vec<(&'static str, usize)> {
     let mut shape = Vec::new();
-    for key in ["allOf", "oneOf", "anyOf"] {
+    if let Some(members) = plain_all_of(schema).filter(|members| !members.is_empty()) {
+        shape.push(("allOf", members.len()));
+    }
+    for key in ["oneOf", "anyOf"] {
         if let Some(members) = schema.get(key).and_then(Value::as_array) {
             shape.push((key, members.len()));
         }

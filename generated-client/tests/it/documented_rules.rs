@@ -16,7 +16,7 @@ async fn send(
     operation: &str,
     body: Value,
 ) -> Result<(), Error<types::ErrorBody>> {
-    let result = match operation {
+    match operation {
         "createPost" => client
             .create_post()
             .body(serde_json::from_value::<types::CreatePostRequest>(body).unwrap())
@@ -36,8 +36,7 @@ async fn send(
             .await
             .map(drop),
         other => panic!("no such operation {other}"),
-    };
-    result
+    }
 }
 
 /// One rule: the fixture edited to break it, and edited again to keep it.

@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 
+use serde::Deserialize as _;
 use serde::de::{
     DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -561,8 +562,13 @@ pub fn check_request(tables: &Tables, operation_id: &str, body: &Value) -> Resul
     let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
-    let mut report = Report::default();
     // A `Value` has no duplicate keys, the one thing the walk gives up on.
+    let mut report = Report::default();
+    let _ = walk_root(schema, &mut report, body);
+    if !report.any() {
+        return Ok(());
+    }
+    let mut report = Report::detailed();
     let _ = walk_root(schema, &mut report, body);
     report.finish(operation)
 }
@@ -579,11 +585,19 @@ pub fn check_request_json(
     let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
+    let walk = |report: &mut Report| {
+        let mut reader = serde_json::Deserializer::from_slice(body);
+        walk_root(schema, report, &mut reader).and_then(|_| reader.end())
+    };
     let mut report = Report::default();
-    let mut reader = serde_json::Deserializer::from_slice(body);
-    let walked = walk_root(schema, &mut report, &mut reader).and_then(|_| reader.end());
-    match walked {
-        Ok(()) => report.finish(operation),
+    match walk(&mut report) {
+        Ok(()) if !report.any() => Ok(()),
+        Ok(()) => {
+            // Something is wrong: walk again, saying what.
+            let mut report = Report::detailed();
+            let _ = walk(&mut report);
+            report.finish(operation)
+        }
         // A repeated key counts as serde_json reads it: the last one wins.
         Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
             match serde_json::from_slice::<Value>(body) {
@@ -658,7 +672,7 @@ fn check_path(
         let Some((name, schema)) = parameters.iter().find(|(p, _)| *p == name) else {
             continue;
         };
-        let mut report = Report::default();
+        let mut report = Report::detailed();
         let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&value);
         let _ = walk_root(schema, &mut report, text);
         out.extend(report.found.into_iter().map(|(_, v)| Violation {
@@ -906,7 +920,7 @@ impl Scalar<'_> {
             Scalar::Int(n) => encoded_len(&n),
             Scalar::UInt(n) => encoded_len(&n),
             Scalar::Float(n) => encoded_len(&n),
-            Scalar::String(s) => encoded_len(s),
+            Scalar::String(s) => string_len(s),
         }
     }
 }
@@ -915,33 +929,100 @@ impl Scalar<'_> {
 /// belongs to: 0 is the request's own; each `anyOf`/`oneOf` alternative, each
 /// `not` and each documented rule evaluates into a sink of its own, settled
 /// into its parent's when the value is walked.
+///
+/// A first walk only counts (`detailed: false`): alternatives that do not
+/// hold are common in a valid body, and saying what breaks them (the path,
+/// the values) would cost more than the rest of the check. Only a body found
+/// wrong is walked again, in detail.
 #[derive(Default)]
 struct Report {
+    /// The violations, when `detailed`.
     found: Vec<(u32, Violation)>,
+    /// How many violations each sink has, when not `detailed`: index = sink.
+    counts: Counts,
     /// The last sink handed out.
     sinks: u32,
+    /// Whether violations are written out.
+    detailed: bool,
 }
 
 impl Report {
+    fn detailed() -> Report {
+        Report {
+            detailed: true,
+            ..Report::default()
+        }
+    }
+
     fn sink(&mut self) -> u32 {
         self.sinks += 1;
         self.sinks
     }
 
     fn push(&mut self, sink: u32, path: &Path<'_>, rule: Rule) {
+        self.push_with(sink, path, || rule);
+    }
+
+    /// [`Report::push`] for a rule that costs something to make.
+    fn push_with(&mut self, sink: u32, path: &Path<'_>, rule: impl FnOnce() -> Rule) {
+        if !self.detailed {
+            self.counts.add(sink, 1);
+            return;
+        }
         self.found.push((
             sink,
             Violation {
                 location: Location::Body,
                 path: path.to_string(),
-                rule,
+                rule: rule(),
                 documented: None,
             },
         ));
     }
 
     fn count(&self, sink: u32) -> usize {
+        if !self.detailed {
+            return self.counts.get(sink) as usize;
+        }
         self.found.iter().filter(|(s, _)| *s == sink).count()
+    }
+
+    /// Whether anything was found.
+    fn any(&self) -> bool {
+        if self.detailed {
+            !self.found.is_empty()
+        } else {
+            self.counts.any()
+        }
+    }
+
+    /// Moves what `from` found to `to`, with `rule` on what has none.
+    fn settle_into(&mut self, from: u32, to: u32, rule: Option<&DocumentedRule>) {
+        if !self.detailed {
+            let n = self.counts.get(from);
+            self.counts.set(from, 0);
+            self.counts.add(to, n);
+            return;
+        }
+        for (at, violation) in &mut self.found {
+            if *at == from {
+                *at = to;
+                if let Some(rule) = rule {
+                    violation.documented.get_or_insert_with(|| rule.clone());
+                }
+            }
+        }
+    }
+
+    /// Forgets what the sinks in `sinks` found.
+    fn clear(&mut self, sinks: std::ops::Range<u32>) {
+        if !self.detailed {
+            for sink in sinks {
+                self.counts.set(sink, 0);
+            }
+            return;
+        }
+        self.found.retain(|(at, _)| !sinks.contains(at));
     }
 
     fn finish(self, operation: &'static str) -> Result<(), Violations> {
@@ -955,6 +1036,44 @@ impl Report {
             operation,
             violations,
         })
+    }
+}
+
+/// A count per sink, on the stack for the first sinks.
+#[derive(Default)]
+struct Counts {
+    inline: [u32; 32],
+    more: Vec<u32>,
+}
+
+impl Counts {
+    fn get(&self, sink: u32) -> u32 {
+        let i = sink as usize;
+        match self.inline.get(i) {
+            Some(n) => *n,
+            None => self.more.get(i - self.inline.len()).copied().unwrap_or(0),
+        }
+    }
+
+    fn set(&mut self, sink: u32, n: u32) {
+        let i = sink as usize;
+        if let Some(slot) = self.inline.get_mut(i) {
+            *slot = n;
+            return;
+        }
+        let i = i - self.inline.len();
+        if self.more.len() <= i {
+            self.more.resize(i + 1, 0);
+        }
+        self.more[i] = n;
+    }
+
+    fn add(&mut self, sink: u32, n: u32) {
+        self.set(sink, self.get(sink) + n);
+    }
+
+    fn any(&self) -> bool {
+        self.inline.iter().chain(&self.more).any(|n| *n > 0)
     }
 }
 
@@ -972,24 +1091,25 @@ const NO_CHECK: Check = Check {
     sink: 0,
 };
 
-/// A short list kept on the stack (most values have one or two schemas).
-struct Few<T: Copy> {
+/// A short list kept on the stack (most values have a few schemas), on the
+/// heap past `N` items.
+struct Few<T: Copy, const N: usize> {
     len: usize,
-    inline: [T; 4],
+    inline: [T; N],
     more: Vec<T>,
 }
 
-impl<T: Copy> Few<T> {
-    fn new(fill: T) -> Few<T> {
+impl<T: Copy, const N: usize> Few<T, N> {
+    fn new(fill: T) -> Few<T, N> {
         Few {
             len: 0,
-            inline: [fill; 4],
+            inline: [fill; N],
             more: Vec::new(),
         }
     }
 
     fn push(&mut self, item: T) {
-        if self.len < self.inline.len() {
+        if self.len < N {
             self.inline[self.len] = item;
         } else {
             if self.more.is_empty() {
@@ -1001,7 +1121,7 @@ impl<T: Copy> Few<T> {
     }
 
     fn as_slice(&self) -> &[T] {
-        if self.len <= self.inline.len() {
+        if self.len <= N {
             &self.inline[..self.len]
         } else {
             &self.more
@@ -1009,7 +1129,7 @@ impl<T: Copy> Few<T> {
     }
 
     fn as_mut_slice(&mut self) -> &mut [T] {
-        if self.len <= self.inline.len() {
+        if self.len <= N {
             &mut self.inline[..self.len]
         } else {
             &mut self.more
@@ -1102,17 +1222,10 @@ fn expand(mut check: Check, report: &mut Report, checks: &mut Vec<Check>, groups
 fn settle(report: &mut Report, groups: &[Group], path: &Path<'_>) {
     for group in groups.iter().rev() {
         match *group {
-            Group::Rule { parent, sink, rule } => {
-                for (at, violation) in &mut report.found {
-                    if *at == sink {
-                        *at = parent;
-                        violation.documented.get_or_insert_with(|| rule.clone());
-                    }
-                }
-            }
+            Group::Rule { parent, sink, rule } => report.settle_into(sink, parent, Some(rule)),
             Group::Not { parent, sink } => {
                 let held = report.count(sink) == 0;
-                report.found.retain(|(at, _)| *at != sink);
+                report.clear(sink..sink + 1);
                 if held {
                     report.push(parent, path, Rule::Not);
                 }
@@ -1138,11 +1251,7 @@ fn settle(report: &mut Report, groups: &[Group], path: &Path<'_>) {
                             .min_by_key(|(_, sink)| report.count(*sink));
                         match closest {
                             Some((_, meant)) => {
-                                for (at, _) in &mut report.found {
-                                    if *at == meant {
-                                        *at = parent;
-                                    }
-                                }
+                                report.settle_into(meant, parent, None);
                                 None
                             }
                             None => Some(Rule::NoAlternative {
@@ -1151,7 +1260,7 @@ fn settle(report: &mut Report, groups: &[Group], path: &Path<'_>) {
                         }
                     }
                 };
-                report.found.retain(|(at, _)| !sinks.contains(at));
+                report.clear(sinks);
                 if let Some(rule) = outcome {
                     report.push(parent, path, rule);
                 }
@@ -1212,6 +1321,10 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
             report,
             measure,
         } = self;
+        if checks.is_empty() && !measure {
+            // Only whether it is `null` matters: the rest is skipped unread.
+            return deserializer.deserialize_option(NullOrSkip);
+        }
         if checks.iter().all(|check| check.schema.plain()) {
             return deserializer.deserialize_any(Visit {
                 checks,
@@ -1220,8 +1333,8 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
                 measure,
             });
         }
-        let mut expanded = Vec::with_capacity(checks.len() * 4);
-        let mut groups = Vec::new();
+        let mut expanded = Vec::with_capacity(32);
+        let mut groups = Vec::with_capacity(16);
         for check in checks {
             expand(*check, report, &mut expanded, &mut groups);
         }
@@ -1275,6 +1388,37 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
     }
 }
 
+/// Tells `null` from anything else, skipping the latter unread (serde_json
+/// neither copies nor checks the UTF-8 of a string it skips).
+struct NullOrSkip;
+
+impl<'de> Visitor<'de> for NullOrSkip {
+    type Value = Walked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_none<E>(self) -> Result<Walked, E> {
+        Ok(Walked {
+            seen: Seen::Null,
+            size: 4,
+        })
+    }
+    fn visit_unit<E>(self) -> Result<Walked, E> {
+        Ok(Walked {
+            seen: Seen::Null,
+            size: 4,
+        })
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Walked, D::Error> {
+        IgnoredAny::deserialize(deserializer)?;
+        Ok(Walked {
+            seen: Seen::Value,
+            size: 0,
+        })
+    }
+}
+
 /// `max-items-where` on a whole value.
 fn count_items(
     value: &Value,
@@ -1294,16 +1438,12 @@ fn count_items(
         })
         .count();
     if actual > counted.max {
-        report.push(
-            sink,
-            path,
-            Rule::MaxItemsWhere {
-                property: counted.property.to_owned(),
-                equals: json_text(&counted.equals.to_value()),
-                max: counted.max,
-                actual,
-            },
-        );
+        report.push_with(sink, path, || Rule::MaxItemsWhere {
+            property: counted.property.to_owned(),
+            equals: json_text(&counted.equals.to_value()),
+            max: counted.max,
+            actual,
+        });
     }
 }
 
@@ -1326,6 +1466,25 @@ impl std::io::Write for Counter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The size of a string as serde_json writes it: quoted, with `"`, `\\` and
+/// control characters escaped (two bytes for the short escapes, six for
+/// `\\u00XX`).
+fn string_len(text: &str) -> usize {
+    let plain = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
+    if text.as_bytes().iter().all(plain) {
+        return text.len() + 2;
+    }
+    let escaped: usize = text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum();
+    escaped + 2
 }
 
 /// The size of `value` as serde_json writes it.
@@ -1386,15 +1545,14 @@ impl Visit<'_> {
             if !schema.enum_values.is_empty()
                 && !schema.enum_values.iter().any(|known| known.matches(value))
             {
-                let rule = Rule::Enum {
+                self.report.push_with(check.sink, self.path, || Rule::Enum {
                     allowed: schema
                         .enum_values
                         .iter()
                         .map(|known| json_text(&known.to_value()))
                         .collect(),
                     actual: json_text(&value.to_value()),
-                };
-                self.report.push(check.sink, self.path, rule);
+                });
             }
         }
         let size = if self.measure { value.encoded_len() } else { 0 };
@@ -1454,7 +1612,7 @@ impl<'de> Visitor<'de> for Visit<'_> {
             report,
             measure,
         } = self;
-        let mut items = Few::new(NO_CHECK);
+        let mut items = Few::<_, 4>::new(NO_CHECK);
         for check in checks {
             if let Some(schema) = check.schema.items {
                 items.push(Check {
@@ -1501,23 +1659,45 @@ impl<'de> Visitor<'de> for Visit<'_> {
             measure,
         } = self;
         // For each check, bit `i`: its property `i` was present / was `null`.
-        let mut bits = Few::new((0u128, 0u128));
-        for _ in checks {
+        let mut bits = Few::<_, 16>::new((0u128, 0u128));
+        // The checks that name properties: the only ones a key can concern.
+        // Each with the bits (`key_bit`) of its property names, to pass over
+        // a check at once for most keys it does not have.
+        let mut named = Few::<(usize, u64), 16>::new((0, 0));
+        for (c, check) in checks.iter().enumerate() {
             bits.push((0, 0));
+            if !check.schema.properties.is_empty() {
+                let mask = check
+                    .schema
+                    .properties
+                    .iter()
+                    .fold(0, |mask, p| mask | key_bit(p.name));
+                named.push((c, mask));
+            }
         }
         let mut size = 2;
         let mut first = true;
         while let Some(Key(key)) = map.next_key()? {
             if measure {
-                size += encoded_len(&*key) + 1 + usize::from(!first);
+                size += string_len(&key) + 1 + usize::from(!first);
                 first = false;
             }
             // The checks that have this property: (check, property) indices.
-            let mut matched = Few::new((0usize, 0usize));
-            let mut values = Few::new(NO_CHECK);
+            let mut matched = Few::<_, 8>::new((0usize, 0usize));
+            let mut values = Few::<_, 8>::new(NO_CHECK);
             let mut name = "";
-            for (c, check) in checks.iter().enumerate() {
-                let Some(p) = check.schema.properties.iter().position(|p| p.name == key) else {
+            let bit = key_bit(&key);
+            for &(c, mask) in named.as_slice() {
+                if mask & bit == 0 {
+                    continue;
+                }
+                let check = &checks[c];
+                let Some(p) = check
+                    .schema
+                    .properties
+                    .iter()
+                    .position(|p| same_key(p.name, &key))
+                else {
                     continue;
                 };
                 let bit = 1u128 << p;
@@ -1574,6 +1754,23 @@ impl<'de> Visitor<'de> for Visit<'_> {
             size,
         })
     }
+}
+
+/// One of 64 bits for a property name, from its length and its first and
+/// last bytes.
+#[inline]
+fn key_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let (first, last) = (bytes.first().copied(), bytes.last().copied());
+    let hash = bytes.len() * 7 + first.unwrap_or(0) as usize + 3 * last.unwrap_or(0) as usize;
+    1 << (hash % 64)
+}
+
+/// `name == key`, the common mismatch (length, first byte) ruled out before
+/// comparing the bytes.
+#[inline]
+fn same_key(name: &str, key: &str) -> bool {
+    name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && name == key
 }
 
 /// Where a value sits in the body, built as the walk descends and printed

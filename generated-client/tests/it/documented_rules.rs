@@ -4,40 +4,11 @@
 //! nothing; the same body mended is sent.
 
 use generated_client::validation::Rule;
-use generated_client::{Client, Error, ErrorExt, types};
+use generated_client::{Client, ErrorExt};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
-use crate::support::{client, fixture};
-
-/// Sends `body` to `operation` through the client; the error, if refused.
-async fn send(
-    client: &Client,
-    operation: &str,
-    body: Value,
-) -> Result<(), Error<types::ErrorBody>> {
-    match operation {
-        "createPost" => client
-            .create_post()
-            .body(serde_json::from_value::<types::CreatePostRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        "createStory" => client
-            .create_story()
-            .body(serde_json::from_value::<types::CreateStoryRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        "createChannel" => client
-            .create_channel()
-            .body(serde_json::from_value::<types::CreateChannelRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        other => panic!("no such operation {other}"),
-    }
-}
+use crate::support::{client, fixture, send};
 
 /// One rule: the fixture edited to break it, and edited again to keep it.
 struct Case {

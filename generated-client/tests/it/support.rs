@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use generated_client::{Client, ClientBuilder, Clock, RetryPolicy, Sleep};
+use generated_client::{Client, ClientBuilder, Clock, Error, RetryPolicy, Sleep, types};
 use httpmock::MockServer;
 use serde_json::Value;
 
@@ -141,4 +141,40 @@ pub fn deref(mut value: &'static Value) -> &'static Value {
             .unwrap_or_else(|| panic!("dangling $ref {reference:?}"));
     }
     value
+}
+
+/// Sends `body` (JSON) to `operation`, one of the four creates, through
+/// `client`, as the typed request body; the error, if refused.
+pub async fn send(
+    client: &Client,
+    operation: &str,
+    body: Value,
+) -> Result<(), Error<types::ErrorBody>> {
+    match operation {
+        "createPost" => client
+            .create_post()
+            .body(serde_json::from_value::<types::CreatePostRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createStory" => client
+            .create_story()
+            .body(serde_json::from_value::<types::CreateStoryRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createMessage" => client
+            .create_message()
+            .body(serde_json::from_value::<types::CreateMessageRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        "createChannel" => client
+            .create_channel()
+            .body(serde_json::from_value::<types::CreateChannelRequest>(body).unwrap())
+            .send()
+            .await
+            .map(drop),
+        other => panic!("no such operation {other}"),
+    }
 }

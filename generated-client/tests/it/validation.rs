@@ -6,7 +6,7 @@ use generated_client::{Error, ErrorExt, types};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
-use crate::support::{client, fixture};
+use crate::support::{client, fixture, send};
 
 /// Sends `body` (the fixture of `operation` with `edit` applied) and returns
 /// the error message; asserts no request reached the server.
@@ -20,33 +20,7 @@ async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
     let client = client(&server);
     let mut body = fixture(&format!("{operation}.request.json"));
     edit(&mut body);
-    let result = match operation {
-        "createPost" => client
-            .create_post()
-            .body(serde_json::from_value::<types::CreatePostRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        "createStory" => client
-            .create_story()
-            .body(serde_json::from_value::<types::CreateStoryRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        "createMessage" => client
-            .create_message()
-            .body(serde_json::from_value::<types::CreateMessageRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        "createChannel" => client
-            .create_channel()
-            .body(serde_json::from_value::<types::CreateChannelRequest>(body).unwrap())
-            .send()
-            .await
-            .map(drop),
-        other => panic!("no such operation {other}"),
-    };
+    let result = send(&client, operation, body).await;
     assert_eq!(
         any.calls_async().await,
         0,

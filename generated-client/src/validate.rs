@@ -575,7 +575,8 @@ pub fn check_request(tables: &Tables, operation_id: &str, body: &Value) -> Resul
 
 /// [`check_request`] on the encoded body, as the client runs it before
 /// sending: one pass over the bytes that builds nothing, skipping the parts
-/// of the body the spec puts no constraint on. Bytes that are not JSON pass:
+/// of the body the spec puts no constraint on (a body found wrong is walked
+/// a second time, to say what is wrong). Bytes that are not JSON pass:
 /// they are not a body this client encoded, and the service judges them.
 pub fn check_request_json(
     tables: &Tables,

@@ -97,19 +97,18 @@ fn strip_rules(document: &mut Value) {
             continue;
         };
         let mut rules = Vec::new();
-        members.retain(|member| match member.pointer(&format!("/{RULE}/name")) {
-            Some(name) => {
-                let quote = member.pointer(&format!("/{RULE}/quote"));
-                let page = member.pointer(&format!("/{RULE}/page"));
-                rules.push(format!(
-                    "Documented rule `{}` ({}): \"{}\"",
-                    name.as_str().unwrap_or_default(),
-                    page.and_then(Value::as_str).unwrap_or_default(),
-                    quote.and_then(Value::as_str).unwrap_or_default(),
-                ));
-                false
-            }
-            None => true,
+        members.retain(|member| {
+            let Some(rule) = member.get(RULE).filter(|rule| rule.get("name").is_some()) else {
+                return true;
+            };
+            let text = |key: &str| rule.get(key).and_then(Value::as_str).unwrap_or_default();
+            rules.push(format!(
+                "Documented rule `{}` ({}): \"{}\"",
+                text("name"),
+                text("page"),
+                text("quote"),
+            ));
+            false
         });
         if members.is_empty() {
             schema.remove("allOf");

@@ -563,14 +563,31 @@ pub fn check_request(tables: &Tables, operation_id: &str, body: &Value) -> Resul
         return Ok(());
     };
     // A `Value` has no duplicate keys, the one thing the walk gives up on.
-    let mut report = Report::default();
-    let _ = walk_root(schema, &mut report, body);
-    if !report.any() {
-        return Ok(());
+    let walked = count_then_detail(operation, |report| {
+        let _ = walk_root(schema, report, body);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match walked {
+        Ok(checked) => checked,
+        Err(never) => match never {},
     }
+}
+
+/// Runs `walk` first only counting what it finds, and, when it finds
+/// something, again in detail to say what. The first walk's error, if any.
+fn count_then_detail<E>(
+    operation: &'static str,
+    walk: impl Fn(&mut Report) -> Result<(), E>,
+) -> Result<Result<(), Violations>, E> {
+    let mut report = Report::default();
+    walk(&mut report)?;
+    if !report.any() {
+        return Ok(Ok(()));
+    }
+    // The same input walks the same way: only the detail differs.
     let mut report = Report::detailed();
-    let _ = walk_root(schema, &mut report, body);
-    report.finish(operation)
+    let _ = walk(&mut report);
+    Ok(report.finish(operation))
 }
 
 /// [`check_request`] on the encoded body, as the client runs it before
@@ -590,15 +607,8 @@ pub fn check_request_json(
         let mut reader = serde_json::Deserializer::from_slice(body);
         walk_root(schema, report, &mut reader).and_then(|_| reader.end())
     };
-    let mut report = Report::default();
-    match walk(&mut report) {
-        Ok(()) if !report.any() => Ok(()),
-        Ok(()) => {
-            // Something is wrong: walk again, saying what.
-            let mut report = Report::detailed();
-            let _ = walk(&mut report);
-            report.finish(operation)
-        }
+    match count_then_detail(operation, walk) {
+        Ok(checked) => checked,
         // A repeated key counts as serde_json reads it: the last one wins.
         Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
             match serde_json::from_slice::<Value>(body) {

@@ -8,7 +8,7 @@ use generated_client::{Client, ErrorExt};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
-use crate::support::{client, fixture, send};
+use crate::support::{answer_all, client, fixture, send};
 
 /// One rule: the fixture edited to break it, and edited again to keep it.
 struct Case {
@@ -210,11 +210,7 @@ async fn each_documented_rule_is_refused_before_sending_and_kept_is_sent() {
     let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/docs");
     for case in CASES {
         let server = MockServer::start_async().await;
-        let any = server
-            .mock_async(|_, then| {
-                then.status(200).json_body(json!({}));
-            })
-            .await;
+        let any = answer_all(&server, 200, json!({})).await;
         let client = client(&server);
         let what = format!("{} {}", case.operation, case.rule);
 
@@ -266,11 +262,7 @@ async fn each_documented_rule_is_refused_before_sending_and_kept_is_sent() {
 #[tokio::test]
 async fn a_rule_broken_with_validation_off_reaches_the_server() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|_, then| {
-            then.status(200).json_body(json!({}));
-        })
-        .await;
+    let any = answer_all(&server, 200, json!({})).await;
     let client = Client::builder()
         .base_url(&server.base_url())
         .bearer_token("t")

@@ -13,9 +13,9 @@
 //!   are never checked;
 //! - request side: the generated validation (`codegen/src/validation/`, run by
 //!   the client's `pre` hook) checks the original spec's limits (lengths,
-//!   item counts, ranges, date-times) and required fields before a request
-//!   leaves; request enums are Rust enums, so a value outside one cannot be
-//!   built at all; request bodies are built with struct
+//!   item counts, ranges, date-times), required fields, scalar enums and
+//!   `allOf`/`anyOf`/`oneOf`/`not` before a request leaves; request enums are
+//!   also Rust enums, so a value outside one cannot be built with the types; request bodies are built with struct
 //!   builders (`types::X::builder()`), whose conversion fails with "no value
 //!   supplied for `x`" when a required field is not set;
 //! - both: every component schema is a generated type named after it; every

@@ -292,6 +292,14 @@ pub fn visit_schemas_mut(schema: &mut Value, edit: &mut dyn FnMut(&mut Map<Strin
     subschemas_mut(map, &mut |_, child| visit_schemas_mut(child, edit));
 }
 
+/// The 1-based line and column of every key and sequence item of a YAML or
+/// JSON `text`, by JSON pointer (`""` is the document): how a finding names
+/// the line of a value in a file other than the spec (a JSON example). Empty
+/// when the text does not scan.
+pub fn positions(text: &str) -> std::collections::HashMap<String, (usize, usize)> {
+    crate::source::positions(text)
+}
+
 /// Calls `visit(pointer, slot, value)` for every node of `document` (a whole
 /// OpenAPI document), parents first, with what stands there. Examples,
 /// defaults, enums and extensions are data: their insides are not visited.

@@ -32,7 +32,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 
 pub use error::{Error, Place};
-pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES};
+pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES, RULE};
 pub use pipeline::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 
 /// The spec's path relative to the workspace root, as named in generated headers.
@@ -134,5 +134,12 @@ impl Spec {
     /// written. Read it with [`document`]'s functions.
     pub fn document(&self) -> &serde_json::Value {
         &self.document
+    }
+
+    /// Where the node at `pointer` of [`Spec::document`] is written: its file,
+    /// line and column (a pointer to something absent names its nearest
+    /// present parent).
+    pub fn place(&self, pointer: &str) -> Place {
+        self.sources.place(pointer)
     }
 }

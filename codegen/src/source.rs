@@ -622,7 +622,7 @@ fn to_json(yaml: &serde_yaml::Value, at: &mut Vec<String>) -> Result<Value, (Str
 
 /// The line and column of every key and sequence item of `text`, by JSON
 /// pointer. Empty when the text does not scan (serde_yaml reports the error).
-fn positions(text: &str) -> HashMap<String, (usize, usize)> {
+pub(crate) fn positions(text: &str) -> HashMap<String, (usize, usize)> {
     let mut indexer = Indexer::default();
     let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
     if parser.load(&mut indexer, false).is_err() {

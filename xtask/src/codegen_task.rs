@@ -47,6 +47,11 @@ pub fn regen(root: &Path) -> Result<String> {
         Ok(summary) => report.push_str(&summary),
         Err(error) => report.push_str(&format!("note: no API diff against HEAD: {error:#}\n")),
     }
+    // Drift between the spec and the doc pages (`cargo xtask docs` in short),
+    // when the pages are there.
+    if let Some(summary) = crate::docs::regen_summary(root) {
+        report.push_str(&summary);
+    }
     Ok(report)
 }
 

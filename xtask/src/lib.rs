@@ -4,3 +4,4 @@
 pub mod codegen_task;
 pub mod diff;
 mod summary;
+pub mod docs;

@@ -30,6 +30,10 @@ enum Task {
     /// Report what the working-tree spec/openapi.yaml changes, against a git
     /// revision, for users of the generated client (breaking or not).
     Diff(xtask::diff::DiffArgs),
+    /// Check spec/openapi.yaml against the doc pages it was transcribed from
+    /// (exit 1 with `--fail-on drift` when they differ, 2 when a page, the
+    /// folder or the spec cannot be read).
+    Docs(xtask::docs::DocsArgs),
 }
 
 fn regen() -> anyhow::Result<ExitCode> {
@@ -64,6 +68,15 @@ fn main() -> ExitCode {
         Task::Diff(args) => paths::project_root()
             .and_then(|root| xtask::diff::run(&root, &args))
             .map(ExitCode::from),
+        Task::Docs(args) => {
+            return match paths::project_root().and_then(|root| xtask::docs::run(&root, &args)) {
+                Ok(code) => ExitCode::from(code),
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
     match result {
         Ok(code) => code,

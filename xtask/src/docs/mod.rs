@@ -1,0 +1,212 @@
+//! `cargo xtask docs`: the spec checked against the doc pages it was
+//! transcribed from.
+//!
+//! [`page`] reads each page of the folder (`../shared/docs` unless `--docs`
+//! names another) into its parts; [`compare`] matches each page to its
+//! operation by method and path and lists every difference with the spec as a
+//! [`Finding`]; [`report`] prints them (text, markdown or JSON). `--write-examples`
+//! refreshes `spec/examples/` from the pages first, and `--draft PAGE` prints an
+//! OpenAPI fragment for a page the spec has no operation for ([`draft`]).
+//!
+//! Exit status: 0, or 1 with `--fail-on drift` when there is a finding; 2 when
+//! a page, the folder or the spec cannot be read.
+
+pub mod compare;
+pub mod draft;
+mod examples;
+pub mod page;
+mod report;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+
+pub use compare::{Finding, Kind, Part, StoredExample};
+pub use report::{Format, render};
+
+/// Where the pages are, relative to the project root, when `--docs` is not given.
+pub const DEFAULT_DOCS: &str = "../shared/docs";
+
+/// The folder of the example payloads, relative to the project root.
+pub const EXAMPLES_DIR: &str = "spec/examples";
+
+/// Arguments of `cargo xtask docs`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DocsArgs {
+    /// The folder of doc pages (`*.txt`); relative paths are read from the
+    /// project root.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DOCS)]
+    pub docs: PathBuf,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with status 1 when there is any finding of this kind.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Rewrite spec/examples/ from the pages' examples first (every file or
+    /// none), then compare.
+    #[arg(long)]
+    pub write_examples: bool,
+    /// Print a draft OpenAPI fragment for this page (a file name in the
+    /// folder, or a path) instead of comparing.
+    #[arg(long, value_name = "PAGE")]
+    pub draft: Option<PathBuf>,
+}
+
+/// What `--fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any finding.
+    Drift,
+}
+
+/// The pages of a folder, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Pages {
+    /// The folder, as given.
+    pub folder: PathBuf,
+    /// Every `*.txt` page, by file name.
+    pub pages: Vec<page::Page>,
+}
+
+/// The result of a check: the findings, and what was compared.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Every finding, in page order.
+    pub findings: Vec<Finding>,
+    /// How many pages were read.
+    pub pages: usize,
+    /// Example files `--write-examples` rewrote, relative to the project root.
+    pub written: Vec<String>,
+}
+
+/// `cargo xtask docs` in the project at `root`: prints the report (or the
+/// draft) and returns the exit status. An error is a page, folder or spec that
+/// cannot be read: the caller exits with 2.
+pub fn run(root: &Path, args: &DocsArgs) -> Result<u8> {
+    let folder = resolve_folder(root, &args.docs);
+    if let Some(page) = &args.draft {
+        let path = if page.components().count() == 1 {
+            folder.join(page)
+        } else {
+            page.clone()
+        };
+        let text = read_page(&path)?;
+        let file = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let parsed = page::parse(&file, &text);
+        let spec = load_spec(root)?;
+        print!("{}", draft::draft(&parsed, &spec)?);
+        return Ok(0);
+    }
+    let checked = check(root, &folder, args.write_examples)?;
+    for written in &checked.written {
+        eprintln!("wrote {written}");
+    }
+    print!("{}", render(&checked, args.format));
+    Ok(match args.fail_on {
+        Some(FailOn::Drift) if !checked.findings.is_empty() => 1,
+        _ => 0,
+    })
+}
+
+/// The one-line summary `cargo xtask regen` prints: drift against the pages
+/// in [`DEFAULT_DOCS`], when that folder exists.
+pub fn regen_summary(root: &Path) -> Option<String> {
+    let folder = resolve_folder(root, Path::new(DEFAULT_DOCS));
+    if !folder.is_dir() {
+        return None;
+    }
+    Some(match check(root, &folder, false) {
+        Ok(checked) => format!("docs ({DEFAULT_DOCS}): {}\n", report::summary(&checked)),
+        Err(error) => format!("docs ({DEFAULT_DOCS}): not checked: {error:#}\n"),
+    })
+}
+
+/// Reads the pages of `folder` and the spec of `root`, optionally rewrites
+/// `spec/examples/` from the pages, and compares.
+pub fn check(root: &Path, folder: &Path, write_examples: bool) -> Result<Checked> {
+    let pages = read_pages(folder)?;
+    let spec = load_spec(root)?;
+    let written = if write_examples {
+        examples::write(root, &spec, &pages.pages)?
+    } else {
+        Vec::new()
+    };
+    let examples_dir = root.join(EXAMPLES_DIR);
+    let reader = |operation: &str, part: Part| examples::read(&examples_dir, operation, part);
+    let findings = compare::compare(&spec, &pages.pages, &reader);
+    Ok(Checked {
+        findings,
+        pages: pages.pages.len(),
+        written,
+    })
+}
+
+/// Reads and parses every `*.txt` page of `folder`, in file name order.
+pub fn read_pages(folder: &Path) -> Result<Pages> {
+    let entries = std::fs::read_dir(folder).map_err(|e| {
+        anyhow!(
+            "cannot read the docs folder {}: {e}: pass the folder of doc pages with --docs DIR",
+            folder.display()
+        )
+    })?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            anyhow!("cannot list the docs folder {}: {e}", folder.display())
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    if paths.is_empty() {
+        return Err(anyhow!(
+            "the docs folder {} has no page (*.txt): pass the folder of doc pages with --docs DIR",
+            folder.display()
+        )
+        );
+    }
+    let mut pages = Vec::new();
+    for path in paths {
+        let text = read_page(&path)?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        pages.push(page::parse(&file, &text));
+    }
+    Ok(Pages {
+        folder: folder.to_path_buf(),
+        pages,
+    })
+}
+
+fn read_page(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow!("cannot read the doc page {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "the doc page {} is not UTF-8 text (byte {}): save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(text.replace("\r\n", "\n"))
+}
+
+fn load_spec(root: &Path) -> Result<codegen::Spec> {
+    codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)
+        .map_err(|e| anyhow!("{e}: fix the spec and run again"))
+}
+
+fn resolve_folder(root: &Path, docs: &Path) -> PathBuf {
+    if docs.is_absolute() {
+        docs.to_path_buf()
+    } else {
+        root.join(docs)
+    }
+}

@@ -1,0 +1,160 @@
+//! Renders the findings as text (for people), markdown (for a pull request) or
+//! JSON (for scripts).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::Checked;
+use super::compare::Finding;
+
+/// How `cargo xtask docs` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// One block a finding (page:line, kind, operation and path, both values,
+    /// the spec's place), then a summary line.
+    #[default]
+    Text,
+    /// One table.
+    Markdown,
+    /// `{"drift": [{"page", "operation", "path", "kind", "docs", "spec", ...}]}`.
+    Json,
+}
+
+/// The findings in `format`, ending with a newline.
+pub fn render(checked: &Checked, format: Format) -> String {
+    match format {
+        Format::Text => text(checked),
+        Format::Markdown => markdown(checked),
+        Format::Json => json(checked),
+    }
+}
+
+/// `no drift over 5 pages`, or `3 findings over 5 pages (2 limit-differs, 1
+/// options-differ): run `cargo xtask docs``.
+pub fn summary(checked: &Checked) -> String {
+    if checked.findings.is_empty() {
+        return format!("no drift over {} pages", checked.pages);
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for finding in &checked.findings {
+        *kinds.entry(finding.kind.name()).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|(kind, count)| format!("{count} {kind}"))
+        .collect();
+    format!(
+        "{} finding{} over {} pages ({}): run `cargo xtask docs` for each with its page and spec lines",
+        checked.findings.len(),
+        if checked.findings.len() == 1 { "" } else { "s" },
+        checked.pages,
+        kinds.join(", ")
+    )
+}
+
+fn page_place(finding: &Finding) -> String {
+    if finding.page_line > 0 {
+        format!("{}:{}", finding.page, finding.page_line)
+    } else {
+        finding.page.clone()
+    }
+}
+
+fn spec_place(finding: &Finding) -> String {
+    let place = &finding.spec_at;
+    if place.line > 0 {
+        format!("{}:{}", place.file, place.line)
+    } else {
+        place.file.clone()
+    }
+}
+
+fn text(checked: &Checked) -> String {
+    let mut out = String::new();
+    for finding in &checked.findings {
+        let _ = writeln!(
+            out,
+            "{}: {}: {} {}",
+            page_place(finding),
+            finding.kind.name(),
+            finding.operation,
+            finding.path
+        );
+        let _ = writeln!(out, "  docs: {}", finding.docs);
+        let _ = writeln!(out, "  spec: {} ({})", finding.spec, spec_place(finding));
+    }
+    let _ = writeln!(out, "{}", summary(checked));
+    out
+}
+
+fn markdown(checked: &Checked) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "**Docs against the spec**: {}\n", summary(checked));
+    if checked.findings.is_empty() {
+        return out;
+    }
+    out.push_str("| page | kind | operation | path | docs | spec |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    for finding in &checked.findings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | `{}` | {} | {} ({}) |",
+            cell(&page_place(finding)),
+            finding.kind.name(),
+            cell(&finding.operation),
+            cell(&finding.path),
+            cell(&finding.docs),
+            cell(&finding.spec),
+            cell(&spec_place(finding)),
+        );
+    }
+    out
+}
+
+/// One finding in the JSON output.
+#[derive(Serialize)]
+struct Row<'a> {
+    page: &'a str,
+    page_line: usize,
+    operation: &'a str,
+    path: &'a str,
+    kind: &'static str,
+    docs: &'a str,
+    spec: &'a str,
+    spec_file: &'a str,
+    spec_line: usize,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    drift: Vec<Row<'a>>,
+    pages: usize,
+}
+
+fn json(checked: &Checked) -> String {
+    let drift = checked
+        .findings
+        .iter()
+        .map(|f| Row {
+            page: &f.page,
+            page_line: f.page_line,
+            operation: &f.operation,
+            path: &f.path,
+            kind: f.kind.name(),
+            docs: &f.docs,
+            spec: &f.spec,
+            spec_file: &f.spec_at.file,
+            spec_line: f.spec_at.line,
+        })
+        .collect();
+    let document = Document {
+        drift,
+        pages: checked.pages,
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -30,6 +30,11 @@ use serde_json::Value;
 
 use super::page::{Example, Field, Page};
 
+/// The extension on a property known only from a page's prose: `{page,
+/// quote}`, the sentence that states it. Such a property is not missing from
+/// the docs when no example shows it; its quote must be on its page.
+pub const PROSE: &str = "x-prose";
+
 /// What kind of difference a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -57,6 +62,8 @@ pub enum Kind {
     ExampleInvalid,
     /// A page example is not what `spec/examples/` holds.
     ExampleDiffers,
+    /// The sentence an `x-rule` or `x-prose` quotes is not on its page.
+    QuoteMissing,
 }
 
 impl Kind {
@@ -75,6 +82,7 @@ impl Kind {
             Kind::LimitDiffers => "limit-differs",
             Kind::ExampleInvalid => "example-invalid",
             Kind::ExampleDiffers => "example-differs",
+            Kind::QuoteMissing => "quote-missing",
         }
     }
 }
@@ -264,6 +272,7 @@ pub fn compare(spec: &codegen::Spec, pages: &[Page], examples: ExampleReader<'_>
         }
     }
     comparison.unseen_properties();
+    comparison.quotes(pages);
     dedupe(comparison.findings)
 }
 
@@ -1003,8 +1012,12 @@ impl<'a> Comparison<'a> {
         for (pointer, walked) in seen {
             let schema = self.document().pointer(&pointer).unwrap_or(&Value::Null);
             let shape = self.shape(schema, &pointer);
-            for (name, property_pointer, _) in &shape.properties {
-                if walked.shown.contains(name) {
+            for (name, property_pointer, property) in &shape.properties {
+                if walked.shown.contains(name)
+                    || codegen::document::target(self.document(), property)
+                        .get(PROSE)
+                        .is_some()
+                {
                     continue;
                 }
                 let spec_at = self.place(property_pointer);
@@ -1019,6 +1032,65 @@ impl<'a> Comparison<'a> {
                     spec_at,
                 });
             }
+        }
+    }
+}
+
+impl Comparison<'_> {
+    /// Every `x-rule` (named) and `x-prose` of the spec: its quote must stand
+    /// on its page, word for word (runs of white space count as one space).
+    /// A rule or prose field whose sentence changed on the page is drift the
+    /// field comparison cannot see.
+    fn quotes(&mut self, pages: &[Page]) {
+        let mut quoted: Vec<(String, &'static str, Option<String>, Option<String>)> = Vec::new();
+        codegen::document::walk(self.document(), &mut |pointer, _, value| {
+            for extension in [codegen::RULE, PROSE] {
+                let Some(quote) = value.get(extension) else {
+                    continue;
+                };
+                if extension == codegen::RULE && quote.get("name").is_none() {
+                    continue;
+                }
+                let text = |key: &str| quote.get(key).and_then(Value::as_str).map(str::to_owned);
+                quoted.push((pointer.to_owned(), extension, text("page"), text("quote")));
+            }
+        });
+        let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (pointer, extension, page_name, quote) in quoted {
+            let at = format!("{pointer}/{extension}");
+            let (Some(page_name), Some(quote)) = (page_name, quote) else {
+                let spec_at = self.place(&at);
+                self.findings.push(Finding {
+                    page: "none".to_owned(),
+                    page_line: 0,
+                    operation: "none".to_owned(),
+                    path: at,
+                    kind: Kind::QuoteMissing,
+                    docs: "none".to_owned(),
+                    spec: format!("{extension} without a page and a quote (both strings)"),
+                    spec_at,
+                });
+                continue;
+            };
+            let page = pages.iter().find(|p| p.file == page_name);
+            let found = page.is_some_and(|p| normalise(&p.text).contains(&normalise(&quote)));
+            if found {
+                continue;
+            }
+            let spec_at = self.place(&format!("{at}/quote"));
+            self.findings.push(Finding {
+                page: page_name.clone(),
+                page_line: 0,
+                operation: page.map_or_else(|| "none".to_owned(), page_operation_name),
+                path: schema_label(&pointer),
+                kind: Kind::QuoteMissing,
+                docs: match page {
+                    Some(_) => "the sentence is not on the page".to_owned(),
+                    None => format!("no page {page_name} in the folder"),
+                },
+                spec: format!("{extension} quotes {quote:?}"),
+                spec_at,
+            });
         }
     }
 }

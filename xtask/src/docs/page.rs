@@ -58,6 +58,8 @@ pub struct Located<T> {
 pub struct Page {
     /// The page's file name, e.g. `create-post.v4.txt`.
     pub file: String,
+    /// The page's text (line endings as given).
+    pub text: String,
     /// `POST`, `GET`, ...
     pub method: Option<Located<String>>,
     /// The path template, e.g. `/api/v3/posts/{postId}/approve`.
@@ -196,6 +198,7 @@ pub fn parse(file: &str, text: &str) -> Page {
         at: 0,
         page: Page {
             file: file.to_owned(),
+            text: text.to_owned(),
             ..Page::default()
         },
     };

@@ -3,5 +3,5 @@
 
 pub mod codegen_task;
 pub mod diff;
-mod summary;
 pub mod docs;
+mod summary;

@@ -356,6 +356,18 @@ struct Comparison<'a> {
     seen: BTreeMap<String, Walked>,
 }
 
+/// A finding of a page matched to an operation, before it is placed.
+struct Difference {
+    /// The page line.
+    line: usize,
+    path: String,
+    kind: Kind,
+    docs: String,
+    spec: String,
+    /// The pointer into the spec document the finding is placed at.
+    spec_pointer: String,
+}
+
 /// A schema's structure: its own keywords, and properties and `required`
 /// merged over its `allOf` members that are not documented rules.
 struct Shape<'a> {
@@ -405,7 +417,8 @@ impl<'a> Comparison<'a> {
         }
         if let Some(Value::Array(members)) = schema.get("allOf") {
             for (index, member) in members.iter().enumerate() {
-                let resolved = resolve(self.document(), member, &format!("{pointer}/allOf/{index}"));
+                let resolved =
+                    resolve(self.document(), member, &format!("{pointer}/allOf/{index}"));
                 if resolved.value.get(codegen::RULE).is_some() {
                     continue;
                 }
@@ -418,26 +431,16 @@ impl<'a> Comparison<'a> {
         self.spec.place(pointer)
     }
 
-    fn finding(
-        &mut self,
-        page: &Page,
-        page_line: usize,
-        operation: &Operation,
-        path: &str,
-        kind: Kind,
-        docs: String,
-        spec: String,
-        spec_pointer: &str,
-    ) {
-        let spec_at = self.place(spec_pointer);
+    fn finding(&mut self, page: &Page, operation: &Operation, difference: Difference) {
+        let spec_at = self.place(&difference.spec_pointer);
         self.findings.push(Finding {
             page: page.file.clone(),
-            page_line,
+            page_line: difference.line,
             operation: operation.id.clone(),
-            path: path.to_owned(),
-            kind,
-            docs,
-            spec,
+            path: difference.path,
+            kind: difference.kind,
+            docs: difference.docs,
+            spec: difference.spec,
             spec_at,
         });
     }
@@ -460,13 +463,15 @@ impl<'a> Comparison<'a> {
                         }
                         None => self.finding(
                             page,
-                            field.line,
                             operation,
-                            &path,
-                            Kind::FieldMissingFromSpec,
-                            describe_field(field),
-                            "none".to_owned(),
-                            &format!("{}/properties", shape.pointer),
+                            Difference {
+                                line: field.line,
+                                path: path.to_owned(),
+                                kind: Kind::FieldMissingFromSpec,
+                                docs: describe_field(field),
+                                spec: "none".to_owned(),
+                                spec_pointer: format!("{}/properties", shape.pointer),
+                            },
                         ),
                     }
                 }
@@ -483,7 +488,8 @@ impl<'a> Comparison<'a> {
                     .shown
                     .extend(body.fields.iter().map(|f| f.name.clone()));
                 if let Some(example) = example {
-                    let listed: BTreeSet<&str> = body.fields.iter().map(|f| f.name.as_str()).collect();
+                    let listed: BTreeSet<&str> =
+                        body.fields.iter().map(|f| f.name.as_str()).collect();
                     self.walk(
                         page,
                         operation,
@@ -499,23 +505,27 @@ impl<'a> Comparison<'a> {
             }
             (Some(body), None) => self.finding(
                 page,
-                body.line,
                 operation,
-                "body",
-                Kind::FieldMissingFromSpec,
-                format!("a Body section with {} fields", body.fields.len()),
-                "no JSON request body".to_owned(),
-                &operation.pointer,
+                Difference {
+                    line: body.line,
+                    path: "body".to_owned(),
+                    kind: Kind::FieldMissingFromSpec,
+                    docs: format!("a Body section with {} fields", body.fields.len()),
+                    spec: "no JSON request body".to_owned(),
+                    spec_pointer: operation.pointer.clone(),
+                },
             ),
             (None, Some((_, at))) => self.finding(
                 page,
-                page.path.as_ref().map_or(0, |p| p.line),
                 operation,
-                "body",
-                Kind::FieldMissingFromDocs,
-                "no Body section".to_owned(),
-                "a JSON request body".to_owned(),
-                &at,
+                Difference {
+                    line: page.path.as_ref().map_or(0, |p| p.line),
+                    path: "body".to_owned(),
+                    kind: Kind::FieldMissingFromDocs,
+                    docs: "no Body section".to_owned(),
+                    spec: "a JSON request body".to_owned(),
+                    spec_pointer: at.clone(),
+                },
             ),
             (None, None) => {}
         }
@@ -531,26 +541,30 @@ impl<'a> Comparison<'a> {
                             if spec_type != ty.value {
                                 self.finding(
                                     page,
-                                    ty.line,
                                     operation,
-                                    &path,
-                                    Kind::TypeDiffers,
-                                    ty.value.clone(),
-                                    spec_type,
-                                    pointer,
+                                    Difference {
+                                        line: ty.line,
+                                        path: path.to_owned(),
+                                        kind: Kind::TypeDiffers,
+                                        docs: ty.value.clone(),
+                                        spec: spec_type,
+                                        spec_pointer: pointer.to_owned(),
+                                    },
                                 );
                             }
                         }
                     }
                     None => self.finding(
                         page,
-                        field.line,
                         operation,
-                        &path,
-                        Kind::FieldMissingFromSpec,
-                        describe_field(field),
-                        "none".to_owned(),
-                        &format!("{}/properties", shape.pointer),
+                        Difference {
+                            line: field.line,
+                            path: path.to_owned(),
+                            kind: Kind::FieldMissingFromSpec,
+                            docs: describe_field(field),
+                            spec: "none".to_owned(),
+                            spec_pointer: format!("{}/properties", shape.pointer),
+                        },
                     ),
                 }
             }
@@ -588,7 +602,13 @@ impl<'a> Comparison<'a> {
             if let Some((schema, _)) = *schema {
                 self.validate(page, operation, part, example, schema);
             }
-            self.stored(page, operation, part, example, examples(&operation.id, part));
+            self.stored(
+                page,
+                operation,
+                part,
+                example,
+                examples(&operation.id, part),
+            );
         }
     }
 
@@ -610,10 +630,23 @@ impl<'a> Comparison<'a> {
             };
             for (index, parameter) in list.iter().enumerate() {
                 let resolved = resolve(document, parameter, &format!("{at}/parameters/{index}"));
-                let name = resolved.value.get("name").and_then(Value::as_str).unwrap_or_default();
-                let location = resolved.value.get("in").and_then(Value::as_str).unwrap_or_default();
+                let name = resolved
+                    .value
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let location = resolved
+                    .value
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 spec_parameters.retain(|(n, l, _, _)| !(n == name && l == location));
-                spec_parameters.push((name.to_owned(), location.to_owned(), resolved.pointer, resolved.value));
+                spec_parameters.push((
+                    name.to_owned(),
+                    location.to_owned(),
+                    resolved.pointer,
+                    resolved.value,
+                ));
             }
         }
         for parameter in &page.parameters {
@@ -627,17 +660,31 @@ impl<'a> Comparison<'a> {
                     let required = value.get("required").and_then(Value::as_bool) == Some(true);
                     let schema = value.get("schema").unwrap_or(&Value::Null);
                     let schema_pointer = format!("{pointer}/schema");
-                    self.field(page, operation, &path, field, schema, &schema_pointer, required);
+                    self.field(
+                        page,
+                        operation,
+                        &path,
+                        field,
+                        schema,
+                        &schema_pointer,
+                        required,
+                    );
                 }
                 None => self.finding(
                     page,
-                    field.line,
                     operation,
-                    &path,
-                    Kind::FieldMissingFromSpec,
-                    format!("{} parameter: {}", parameter.location, describe_field(field)),
-                    "none".to_owned(),
-                    &operation.pointer,
+                    Difference {
+                        line: field.line,
+                        path: path.to_owned(),
+                        kind: Kind::FieldMissingFromSpec,
+                        docs: format!(
+                            "{} parameter: {}",
+                            parameter.location,
+                            describe_field(field)
+                        ),
+                        spec: "none".to_owned(),
+                        spec_pointer: operation.pointer.clone(),
+                    },
                 ),
             }
         }
@@ -652,13 +699,15 @@ impl<'a> Comparison<'a> {
             {
                 self.finding(
                     page,
-                    page.path.as_ref().map_or(0, |p| p.line),
                     operation,
-                    &format!("parameters.{name}"),
-                    Kind::FieldMissingFromDocs,
-                    "none".to_owned(),
-                    format!("{location} parameter {name}"),
-                    pointer,
+                    Difference {
+                        line: page.path.as_ref().map_or(0, |p| p.line),
+                        path: format!("parameters.{name}"),
+                        kind: Kind::FieldMissingFromDocs,
+                        docs: "none".to_owned(),
+                        spec: format!("{location} parameter {name}"),
+                        spec_pointer: pointer.to_owned(),
+                    },
                 );
             }
         }
@@ -685,13 +734,15 @@ impl<'a> Comparison<'a> {
             if spec_type != ty.value {
                 self.finding(
                     page,
-                    ty.line,
                     operation,
-                    path,
-                    Kind::TypeDiffers,
-                    ty.value.clone(),
-                    spec_type,
-                    pointer,
+                    Difference {
+                        line: ty.line,
+                        path: path.to_owned(),
+                        kind: Kind::TypeDiffers,
+                        docs: ty.value.clone(),
+                        spec: spec_type,
+                        spec_pointer: pointer.to_owned(),
+                    },
                 );
             }
         }
@@ -700,13 +751,15 @@ impl<'a> Comparison<'a> {
             let yes_no = |b: bool| if b { "required" } else { "optional" }.to_owned();
             self.finding(
                 page,
-                field.required.unwrap_or(field.line),
                 operation,
-                path,
-                Kind::RequiredDiffers,
-                yes_no(page_required),
-                yes_no(spec_required),
-                pointer,
+                Difference {
+                    line: field.required.unwrap_or(field.line),
+                    path: path.to_owned(),
+                    kind: Kind::RequiredDiffers,
+                    docs: yes_no(page_required),
+                    spec: yes_no(spec_required),
+                    spec_pointer: pointer.to_owned(),
+                },
             );
         }
         let spec_default = schema.get("default").map(plain);
@@ -714,13 +767,15 @@ impl<'a> Comparison<'a> {
         if spec_default != page_default {
             self.finding(
                 page,
-                field.default.as_ref().map_or(field.line, |d| d.line),
                 operation,
-                path,
-                Kind::DefaultDiffers,
-                page_default.unwrap_or_else(|| "none".to_owned()),
-                spec_default.unwrap_or_else(|| "none".to_owned()),
-                &format!("{}/default", resolved.pointer),
+                Difference {
+                    line: field.default.as_ref().map_or(field.line, |d| d.line),
+                    path: path.to_owned(),
+                    kind: Kind::DefaultDiffers,
+                    docs: page_default.unwrap_or_else(|| "none".to_owned()),
+                    spec: spec_default.unwrap_or_else(|| "none".to_owned()),
+                    spec_pointer: format!("{}/default", resolved.pointer),
+                },
             );
         }
         // Options of an array field are those of its items.
@@ -751,13 +806,15 @@ impl<'a> Comparison<'a> {
             };
             self.finding(
                 page,
-                field.options.as_ref().map_or(field.line, |o| o.line),
                 operation,
-                path,
-                Kind::OptionsDiffer,
-                list(&page_options),
-                list(&spec_options),
-                &format!("{enum_pointer}/enum"),
+                Difference {
+                    line: field.options.as_ref().map_or(field.line, |o| o.line),
+                    path: path.to_owned(),
+                    kind: Kind::OptionsDiffer,
+                    docs: list(&page_options),
+                    spec: list(&spec_options),
+                    spec_pointer: format!("{enum_pointer}/enum"),
+                },
             );
         }
         let spec_limits = limits(document, schema, &resolved.pointer);
@@ -776,19 +833,21 @@ impl<'a> Comparison<'a> {
             let spec_pointer = spec.map_or_else(|| resolved.pointer.clone(), |(_, p)| p.clone());
             self.finding(
                 page,
-                docs.map_or(field.line, |l| l.line),
                 operation,
-                path,
-                Kind::LimitDiffers,
-                docs.map_or_else(
-                    || format!("no {keyword}"),
-                    |l| format!("{keyword} {} ({:?})", l.value, l.text),
-                ),
-                spec.map_or_else(
-                    || format!("no {keyword}"),
-                    |(value, _)| format!("{keyword} {value}"),
-                ),
-                &spec_pointer,
+                Difference {
+                    line: docs.map_or(field.line, |l| l.line),
+                    path: path.to_owned(),
+                    kind: Kind::LimitDiffers,
+                    docs: docs.map_or_else(
+                        || format!("no {keyword}"),
+                        |l| format!("{keyword} {} ({:?})", l.value, l.text),
+                    ),
+                    spec: spec.map_or_else(
+                        || format!("no {keyword}"),
+                        |(value, _)| format!("{keyword} {value}"),
+                    ),
+                    spec_pointer: spec_pointer.clone(),
+                },
             );
         }
     }
@@ -822,13 +881,15 @@ impl<'a> Comparison<'a> {
         {
             self.finding(
                 page,
-                example.line_of(at),
                 operation,
-                path,
-                Kind::TypeDiffers,
-                format!("{value_kind} (example value {})", short(value)),
-                spec_kind.to_owned(),
-                &shape.pointer,
+                Difference {
+                    line: example.line_of(at),
+                    path: path.to_owned(),
+                    kind: Kind::TypeDiffers,
+                    docs: format!("{value_kind} (example value {})", short(value)),
+                    spec: spec_kind.to_owned(),
+                    spec_pointer: shape.pointer.clone(),
+                },
             );
             return;
         }
@@ -870,13 +931,19 @@ impl<'a> Comparison<'a> {
                         }
                         None => self.finding(
                             page,
-                            example.line_of(&child_at),
                             operation,
-                            &child_path,
-                            Kind::FieldMissingFromSpec,
-                            format!("{} in the example {}", short(child), part_name(path)),
-                            "none".to_owned(),
-                            &format!("{}/properties", shape.pointer),
+                            Difference {
+                                line: example.line_of(&child_at),
+                                path: child_path.to_owned(),
+                                kind: Kind::FieldMissingFromSpec,
+                                docs: format!(
+                                    "{} in the example {}",
+                                    short(child),
+                                    part_name(path)
+                                ),
+                                spec: "none".to_owned(),
+                                spec_pointer: format!("{}/properties", shape.pointer),
+                            },
                         ),
                     }
                 }
@@ -921,13 +988,18 @@ impl<'a> Comparison<'a> {
             Err(error) => {
                 self.finding(
                     page,
-                    example.line,
                     operation,
-                    &format!("example {}", part.name()),
-                    Kind::ExampleInvalid,
-                    "the example".to_owned(),
-                    format!("the {} schema is not valid JSON Schema: {error}", part.name()),
-                    &operation.pointer,
+                    Difference {
+                        line: example.line,
+                        path: format!("example {}", part.name()),
+                        kind: Kind::ExampleInvalid,
+                        docs: "the example".to_owned(),
+                        spec: format!(
+                            "the {} schema is not valid JSON Schema: {error}",
+                            part.name()
+                        ),
+                        spec_pointer: operation.pointer.clone(),
+                    },
                 );
                 return;
             }
@@ -940,13 +1012,15 @@ impl<'a> Comparison<'a> {
             let value = example.value.pointer(&at).unwrap_or(&Value::Null);
             self.finding(
                 page,
-                example.line_of(&at),
                 operation,
-                &field_path(part, &at),
-                Kind::ExampleInvalid,
-                short(value),
-                message,
-                &operation.pointer,
+                Difference {
+                    line: example.line_of(&at),
+                    path: field_path(part, &at),
+                    kind: Kind::ExampleInvalid,
+                    docs: short(value),
+                    spec: message,
+                    spec_pointer: operation.pointer.clone(),
+                },
             );
         }
     }
@@ -1130,11 +1204,18 @@ fn request_schema<'v>(document: &'v Value, op: &'v Value, at: &str) -> Option<(&
     let body = op.get("requestBody")?;
     let body = resolve(document, body, &format!("{at}/requestBody"));
     let schema = body.value.pointer("/content/application~1json/schema")?;
-    Some((schema, format!("{}/content/application~1json/schema", body.pointer)))
+    Some((
+        schema,
+        format!("{}/content/application~1json/schema", body.pointer),
+    ))
 }
 
 /// The 200 (else first 2XX) response schema of an operation, and its pointer.
-fn response_schema<'v>(document: &'v Value, op: &'v Value, at: &str) -> Option<(&'v Value, String)> {
+fn response_schema<'v>(
+    document: &'v Value,
+    op: &'v Value,
+    at: &str,
+) -> Option<(&'v Value, String)> {
     let responses = op.get("responses")?.as_object()?;
     let status = ["200", "201", "2XX"]
         .into_iter()
@@ -1144,8 +1225,13 @@ fn response_schema<'v>(document: &'v Value, op: &'v Value, at: &str) -> Option<(
         &responses[status],
         &format!("{at}/responses/{status}"),
     );
-    let schema = response.value.pointer("/content/application~1json/schema")?;
-    Some((schema, format!("{}/content/application~1json/schema", response.pointer)))
+    let schema = response
+        .value
+        .pointer("/content/application~1json/schema")?;
+    Some((
+        schema,
+        format!("{}/content/application~1json/schema", response.pointer),
+    ))
 }
 
 /// A type in the pages' notation: `string`, `enum<string>`,
@@ -1160,7 +1246,10 @@ pub fn notation(document: &Value, schema: &Value, at: &str) -> String {
     match ty {
         Some("array") => {
             let items = schema.get("items").unwrap_or(&Value::Null);
-            format!("{}[]", notation(document, items, &format!("{}/items", resolved.pointer)))
+            format!(
+                "{}[]",
+                notation(document, items, &format!("{}/items", resolved.pointer))
+            )
         }
         Some(base) if schema.get("enum").is_some() => format!("enum<{base}>"),
         Some(base) => match schema.get("format").and_then(Value::as_str) {
@@ -1236,7 +1325,14 @@ fn limits<'v>(
 ) -> BTreeMap<&'static str, (serde_json::Number, String)> {
     let mut out = BTreeMap::new();
     let mut read = |holder: &Value, holder_at: &str, prefix: &str| {
-        for keyword in ["maxLength", "minLength", "maxItems", "minItems", "minimum", "maximum"] {
+        for keyword in [
+            "maxLength",
+            "minLength",
+            "maxItems",
+            "minItems",
+            "minimum",
+            "maximum",
+        ] {
             let Some(Value::Number(value)) = holder.get(keyword) else {
                 continue;
             };

@@ -12,9 +12,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde_json::Value;
 
+use super::EXAMPLES_DIR;
 use super::compare::{Part, StoredExample, operations, same_path};
 use super::page::Page;
-use super::EXAMPLES_DIR;
 
 /// Reads `<dir>/<operation>.<part>.json`.
 pub(super) fn read(dir: &Path, operation: &str, part: Part) -> StoredExample {

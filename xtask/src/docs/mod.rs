@@ -92,9 +92,10 @@ pub fn run(root: &Path, args: &DocsArgs) -> Result<u8> {
             page.clone()
         };
         let text = read_page(&path)?;
-        let file = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let parsed = page::parse(&file, &text);
         let spec = load_spec(root)?;
         print!("{}", draft::draft(&parsed, &spec)?);
@@ -154,9 +155,8 @@ pub fn read_pages(folder: &Path) -> Result<Pages> {
     })?;
     let mut paths = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| {
-            anyhow!("cannot list the docs folder {}: {e}", folder.display())
-        })?;
+        let entry =
+            entry.map_err(|e| anyhow!("cannot list the docs folder {}: {e}", folder.display()))?;
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "txt") {
             paths.push(path);
@@ -167,8 +167,7 @@ pub fn read_pages(folder: &Path) -> Result<Pages> {
         return Err(anyhow!(
             "the docs folder {} has no page (*.txt): pass the folder of doc pages with --docs DIR",
             folder.display()
-        )
-        );
+        ));
     }
     let mut pages = Vec::new();
     for path in paths {

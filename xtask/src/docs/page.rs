@@ -361,7 +361,9 @@ impl Reader<'_> {
                 other => {
                     self.unknown(
                         curl_line,
-                        format!("the curl example has an option this reader does not know: {other}"),
+                        format!(
+                            "the curl example has an option this reader does not know: {other}"
+                        ),
                     );
                 }
             }
@@ -539,8 +541,8 @@ impl Reader<'_> {
                     .next()
                 {
                     Some(Ok(value)) if value_at < end => {
-                        let mut stream =
-                            serde_json::Deserializer::from_str(&self.text[offset..]).into_iter::<Value>();
+                        let mut stream = serde_json::Deserializer::from_str(&self.text[offset..])
+                            .into_iter::<Value>();
                         stream.next();
                         let consumed = stream.byte_offset();
                         field.example = Some(Located {
@@ -792,9 +794,7 @@ fn is_media_type(line: &str) -> bool {
 /// The path of a URL: what follows the host, without query.
 fn url_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme
-        .find('/')
-        .map_or("/", |at| &after_scheme[at..]);
+    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
     path.split(['?', '#']).next().unwrap_or(path).to_owned()
 }
 

@@ -3,5 +3,6 @@
 mod checkouts;
 mod diff;
 mod diff_cases;
+mod docs;
 mod regen;
 mod tidy;

@@ -1,0 +1,438 @@
+//! `cargo xtask docs` on edited copies of the real doc pages (`../shared/docs`):
+//! each edit a maintainer would meet (a field added with a limit, a limit
+//! changed, an option removed, a required flag flipped, a field removed, a new
+//! key in an example response, a page for an operation the spec lacks, a
+//! prose rule reworded, a constraint this reader does not know) is reported
+//! exactly once, at the page line of the edit and the spec line it differs
+//! from. The unchanged pages: no finding.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::docs::{self, Finding, Kind};
+
+/// The workspace root: the spec and `spec/examples/` the pages are compared with.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The real pages.
+fn real_docs() -> PathBuf {
+    root().join(docs::DEFAULT_DOCS)
+}
+
+/// A copy of the real pages with each `(page, old, new)` edit applied; `old`
+/// must occur exactly once in its page. A page that does not exist is created
+/// with `new` as its text (`old` empty).
+fn edited(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(real_docs()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    for (page, old, new) in edits {
+        let path = dir.path().join(page);
+        if old.is_empty() {
+            fs::write(&path, new).unwrap();
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text.matches(old).count(),
+            1,
+            "{page}: the edit's old text must occur once: {old:?}"
+        );
+        fs::write(&path, text.replacen(old, new, 1)).unwrap();
+    }
+    dir
+}
+
+fn findings(folder: &Path) -> Vec<Finding> {
+    docs::check(&root(), folder, false).unwrap().findings
+}
+
+/// The one finding of `folder`, with its page line's text and its spec line's
+/// text; fails listing them all when there is not exactly one.
+fn only_finding(folder: &Path) -> (Finding, String, String) {
+    let found = findings(folder);
+    assert_eq!(found.len(), 1, "expected one finding, got {found:#?}");
+    let finding = found.into_iter().next().unwrap();
+    let page_line = line_of(&folder.join(&finding.page), finding.page_line);
+    let spec_line = line_of(&root().join(&finding.spec_at.file), finding.spec_at.line);
+    (finding, page_line, spec_line)
+}
+
+/// The text of 1-based `line` of `path`, trimmed; empty for line 0.
+fn line_of(path: &Path, line: usize) -> String {
+    if line == 0 {
+        return String::new();
+    }
+    let text = fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .nth(line - 1)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn the_real_pages_have_no_drift() {
+    let checked = docs::check(&root(), &real_docs(), false).unwrap();
+    assert_eq!(checked.pages, 5);
+    assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
+}
+
+#[test]
+fn a_field_added_with_a_limit() {
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "parentId\nstring\nMaximum string length: 150\n",
+        "parentId\nstring\nMaximum string length: 150\nthreadId\nstring\nMaximum string length: 60\n",
+    )]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::FieldMissingFromSpec);
+    assert_eq!(finding.operation, "createMessage");
+    assert_eq!(finding.path, "body.threadId");
+    assert_eq!(page_line, "threadId");
+    assert_eq!(finding.docs, "string, maxLength 60");
+    assert_eq!(finding.spec, "none");
+    assert_eq!(finding.spec_at.file, "spec/openapi.yaml");
+    assert_eq!(spec_line, "properties:", "the request schema's properties");
+}
+
+#[test]
+fn a_limit_changed() {
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "channelId\nstring\nrequired\nMaximum string length: 150",
+        "channelId\nstring\nrequired\nMaximum string length: 200",
+    )]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::LimitDiffers);
+    assert_eq!(finding.path, "body.channelId");
+    assert_eq!(page_line, "Maximum string length: 200");
+    assert_eq!(
+        finding.docs,
+        "maxLength 200 (\"Maximum string length: 200\")"
+    );
+    assert_eq!(finding.spec, "maxLength 150");
+    assert_eq!(spec_line, "maxLength: 150");
+}
+
+#[test]
+fn an_option_removed() {
+    let dir = edited(&[("create-message.v3.txt", "audio,\nimagemap\n", "audio\n")]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::OptionsDiffer);
+    assert_eq!(finding.path, "body.type");
+    assert_eq!(page_line, "Available options:");
+    assert_eq!(finding.docs, "text, image, file, custom, video, audio");
+    assert_eq!(
+        finding.spec,
+        "text, image, file, custom, video, audio, imagemap"
+    );
+    assert_eq!(spec_line, "enum:");
+}
+
+#[test]
+fn a_required_flag_flipped() {
+    let dir = edited(&[(
+        "create-story.v4.txt",
+        "referenceId\nstring\nrequired\n",
+        "referenceId\nstring\n",
+    )]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::RequiredDiffers);
+    assert_eq!(finding.operation, "createStory");
+    assert_eq!(finding.path, "body.referenceId");
+    assert_eq!(page_line, "referenceId");
+    assert_eq!(
+        (finding.docs.as_str(), finding.spec.as_str()),
+        ("optional", "required")
+    );
+    assert_eq!(spec_line, "referenceId:");
+}
+
+#[test]
+fn a_field_removed() {
+    // Gone from the Body and from the example request: once, not again as an
+    // example that differs from spec/examples/.
+    let dir = edited(&[
+        (
+            "create-message.v3.txt",
+            "parentId\nstring\nMaximum string length: 150\n",
+            "",
+        ),
+        (
+            "create-message.v3.txt",
+            "  \"parentId\": \"<string>\",\n  \"metadata\"",
+            "  \"metadata\"",
+        ),
+    ]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::FieldMissingFromDocs);
+    assert_eq!(finding.path, "body.parentId");
+    assert_eq!(page_line, "Body", "the Body section that lacks it");
+    assert_eq!(spec_line, "parentId:");
+}
+
+#[test]
+fn a_new_key_in_an_example_response() {
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "      \"isDeleted\": true,\n      \"createdAt\": \"2023-11-07T05:31:56Z\",\n      \"updatedAt\": \"2023-11-07T05:31:56Z\",\n      \"editedAt\"",
+        "      \"isDeleted\": true,\n      \"isPinned\": false,\n      \"createdAt\": \"2023-11-07T05:31:56Z\",\n      \"updatedAt\": \"2023-11-07T05:31:56Z\",\n      \"editedAt\"",
+    )]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::FieldMissingFromSpec);
+    assert_eq!(finding.path, "response.messages[].isPinned");
+    assert_eq!(page_line, "\"isPinned\": false,");
+    assert_eq!(finding.docs, "false in the example response");
+    assert_eq!(spec_line, "properties:", "Message's properties");
+}
+
+#[test]
+fn a_page_for_an_operation_the_spec_lacks() {
+    let text = fs::read_to_string(real_docs().join("create-message.v3.txt")).unwrap();
+    let text = text
+        .replace(
+            "/\nmessages\ncreate a message",
+            "/\ncomments\ncreate a comment",
+        )
+        .replace("/api/v3/messages", "/api/v3/comments");
+    let dir = edited(&[("create-comment.v3.txt", "", &text)]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::OperationMissing);
+    assert_eq!(finding.page, "create-comment.v3.txt");
+    assert_eq!(finding.docs, "POST /api/v3/comments");
+    assert_eq!(page_line, "POST");
+    assert_eq!(spec_line, "paths:");
+}
+
+#[test]
+fn a_reworded_prose_rule() {
+    let dir = edited(&[(
+        "create-channel.v3.txt",
+        "Maximum of 10 tags, each up to 100 characters long.",
+        "Maximum of 10 tags, each up to 120 characters long.",
+    )]);
+    let (finding, _, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::QuoteMissing);
+    assert_eq!(finding.page, "create-channel.v3.txt");
+    assert_eq!(
+        spec_line,
+        "quote: Maximum of 10 tags, each up to 100 characters long."
+    );
+}
+
+#[test]
+fn a_constraint_this_reader_does_not_know() {
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "messageId\nstring\nMaximum string length: 150\n",
+        "messageId\nstring\nMaximum string length: 150\nPattern: ^[a-z0-9-]+$\n",
+    )]);
+    let (finding, page_line, _) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::UnknownStructure);
+    assert_eq!(page_line, "Pattern: ^[a-z0-9-]+$");
+    assert!(finding.docs.contains("messageId"), "{}", finding.docs);
+}
+
+#[test]
+fn an_example_request_that_breaks_a_limit_does_not_validate() {
+    // 31 characters in a tag of at most 30, in the example only.
+    let long = "x".repeat(31);
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "  \"tags\": [\n    \"<string>\"\n  ],\n  \"mentionees\"",
+        &format!("  \"tags\": [\n    \"{long}\"\n  ],\n  \"mentionees\""),
+    )]);
+    let found = findings(dir.path());
+    let kinds: Vec<Kind> = found.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [Kind::ExampleInvalid, Kind::ExampleDiffers],
+        "{found:#?}"
+    );
+    for finding in &found {
+        assert_eq!(finding.path, "body.tags[]");
+        assert_eq!(
+            line_of(&dir.path().join(&finding.page), finding.page_line),
+            format!("\"{long}\"")
+        );
+    }
+    assert_eq!(
+        found[1].spec_at.file,
+        "spec/examples/createMessage.request.json"
+    );
+    assert_eq!(
+        line_of(&root().join(&found[1].spec_at.file), found[1].spec_at.line),
+        "\"<string>\""
+    );
+}
+
+/// `--write-examples` in a scratch project: the changed example is rewritten
+/// (keys in page order, two-space indent), then the check is clean; a second
+/// run writes nothing.
+#[test]
+fn write_examples_refreshes_spec_examples() {
+    let project = scratch_project();
+    let dir = edited(&[(
+        "create-message.v3.txt",
+        "      \"isDeleted\": true,\n      \"createdAt\"",
+        "      \"isDeleted\": false,\n      \"createdAt\"",
+    )]);
+    let before = docs::check(project.path(), dir.path(), false).unwrap();
+    assert_eq!(before.findings.len(), 1, "{:#?}", before.findings);
+    assert_eq!(before.findings[0].kind, Kind::ExampleDiffers);
+    let written = docs::check(project.path(), dir.path(), true).unwrap();
+    assert_eq!(
+        written.written,
+        ["spec/examples/createMessage.response.json"]
+    );
+    assert!(written.findings.is_empty(), "{:#?}", written.findings);
+    let text = fs::read_to_string(
+        project
+            .path()
+            .join("spec/examples/createMessage.response.json"),
+    )
+    .unwrap();
+    let old = fs::read_to_string(root().join("spec/examples/createMessage.response.json")).unwrap();
+    assert_eq!(
+        text,
+        old.replacen("\"isDeleted\": true", "\"isDeleted\": false", 1),
+        "only the changed value differs, byte for byte"
+    );
+    let again = docs::check(project.path(), dir.path(), true).unwrap();
+    assert!(again.written.is_empty());
+}
+
+/// A failure while writing leaves every example as it was: the second file's
+/// temporary path is taken by a folder, so nothing is renamed into place.
+#[test]
+fn write_examples_is_all_or_nothing() {
+    let project = scratch_project();
+    let dir = edited(&[
+        (
+            "create-message.v3.txt",
+            "      \"isDeleted\": true,\n      \"createdAt\"",
+            "      \"isDeleted\": false,\n      \"createdAt\"",
+        ),
+        (
+            "create-message.v3.txt",
+            "\"type\": \"text\",\n  \"data\"",
+            "\"type\": \"image\",\n  \"data\"",
+        ),
+    ]);
+    let examples = project.path().join("spec/examples");
+    fs::create_dir(examples.join(".createMessage.response.json.tmp")).unwrap();
+    let before = snapshot(&examples);
+    let error = docs::check(project.path(), dir.path(), true).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("spec/examples left as it was"),
+        "{message}"
+    );
+    assert!(
+        message.contains(".createMessage.response.json.tmp"),
+        "{message}"
+    );
+    assert_eq!(snapshot(&examples), before);
+}
+
+/// The binary: `--fail-on drift` exits 1 with drift and 0 without; an
+/// unreadable folder or page exits 2 with a message naming it; JSON output
+/// has the documented keys.
+#[test]
+fn the_command_exit_codes_and_json() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("docs")
+            .args(args)
+            .env("XTASK_PROJECT_ROOT", root())
+            .output()
+            .unwrap()
+    };
+    let clean = run(&[
+        "--fail-on",
+        "drift",
+        "--docs",
+        real_docs().to_str().unwrap(),
+    ]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&clean.stdout),
+        "no drift over 5 pages\n"
+    );
+
+    let dir = edited(&[("create-message.v3.txt", "audio,\nimagemap\n", "audio\n")]);
+    let folder = dir.path().to_str().unwrap();
+    let drift = run(&["--fail-on", "drift", "--docs", folder, "--format", "json"]);
+    assert_eq!(drift.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&drift.stdout).unwrap();
+    let rows = json["drift"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    for key in [
+        "page",
+        "operation",
+        "path",
+        "kind",
+        "docs",
+        "spec",
+        "page_line",
+        "spec_file",
+        "spec_line",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key} in {}", rows[0]);
+    }
+    assert_eq!(rows[0]["kind"], "options-differ");
+    assert_eq!(rows[0]["page"], "create-message.v3.txt");
+    let without_fail_on = run(&["--docs", folder]);
+    assert_eq!(without_fail_on.status.code(), Some(0));
+
+    let missing = run(&["--docs", "/nonexistent/docs"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("/nonexistent/docs"), "{stderr}");
+
+    let dir = edited(&[]);
+    fs::write(dir.path().join("broken.v1.txt"), [0xff, 0xfe, b'P']).unwrap();
+    let broken = run(&["--docs", dir.path().to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("broken.v1.txt") && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+}
+
+/// A project root with a copy of `spec/` (the spec and its examples).
+fn scratch_project() -> tempfile::TempDir {
+    let project = tempfile::tempdir().unwrap();
+    let spec = project.path().join("spec");
+    fs::create_dir_all(spec.join("examples")).unwrap();
+    fs::copy(root().join("spec/openapi.yaml"), spec.join("openapi.yaml")).unwrap();
+    for entry in fs::read_dir(root().join("spec/examples")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, spec.join("examples").join(path.file_name().unwrap())).unwrap();
+    }
+    project
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}

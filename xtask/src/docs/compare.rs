@@ -599,8 +599,8 @@ impl<'a> Comparison<'a> {
             let Some(example) = example else {
                 continue;
             };
-            if let Some((schema, _)) = *schema {
-                self.validate(page, operation, part, example, schema);
+            if let Some((schema, at)) = schema {
+                self.validate(page, operation, part, example, schema, at);
             }
             self.stored(
                 page,
@@ -979,7 +979,8 @@ impl<'a> Comparison<'a> {
         operation: &Operation,
         part: Part,
         example: &Example,
-        schema: &Value,
+        schema: &'a Value,
+        schema_at: &str,
     ) {
         use codegen::json_schema::{Objects, document, validator};
         let converted = document(self.document(), schema, Objects::AsWritten);
@@ -1004,12 +1005,17 @@ impl<'a> Comparison<'a> {
                 return;
             }
         };
-        let errors: Vec<(String, String)> = validator
+        let errors: Vec<(String, String, String)> = validator
             .iter_errors(&example.value)
-            .map(|e| (e.instance_path().to_string(), e.to_string()))
+            .map(|e| {
+                let keyword = e.schema_path().to_string();
+                let keyword = keyword.rsplit('/').next().unwrap_or_default().to_owned();
+                (e.instance_path().to_string(), e.to_string(), keyword)
+            })
             .collect();
-        for (at, message) in errors {
+        for (at, message, keyword) in errors {
             let value = example.value.pointer(&at).unwrap_or(&Value::Null);
+            let spec_pointer = self.schema_for(schema, schema_at, &at, &keyword);
             self.finding(
                 page,
                 operation,
@@ -1019,9 +1025,39 @@ impl<'a> Comparison<'a> {
                     kind: Kind::ExampleInvalid,
                     docs: short(value),
                     spec: message,
-                    spec_pointer: operation.pointer.clone(),
+                    spec_pointer,
                 },
             );
+        }
+    }
+
+    /// The pointer of the schema that stands for the node at `instance` (a
+    /// pointer into a value of `schema`), followed through properties and
+    /// items; with `/<keyword>` when that schema has the keyword a validation
+    /// error names. As deep as the structure goes.
+    fn schema_for(&self, schema: &'a Value, at: &str, instance: &str, keyword: &str) -> String {
+        let mut current = self.shape(schema, at);
+        for segment in instance.split('/').skip(1) {
+            let segment = codegen::document::unescape(segment);
+            let next = if segment.bytes().all(|b| b.is_ascii_digit()) {
+                current
+                    .schema
+                    .get("items")
+                    .map(|items| (items, format!("{}/items", current.pointer)))
+            } else {
+                current
+                    .properties
+                    .iter()
+                    .find(|(name, _, _)| *name == segment)
+                    .map(|(_, pointer, property)| (*property, pointer.clone()))
+            };
+            let Some((next, next_at)) = next else { break };
+            current = self.shape(next, &next_at);
+        }
+        if current.schema.get(keyword).is_some() {
+            format!("{}/{keyword}", current.pointer)
+        } else {
+            current.pointer
         }
     }
 

@@ -55,6 +55,10 @@ pub fn summary(checked: &Checked) -> String {
 }
 
 fn page_place(finding: &Finding) -> String {
+    if finding.page == "none" {
+        // An operation or a quote no page stands for: the spec's place leads.
+        return spec_place(finding);
+    }
     if finding.page_line > 0 {
         format!("{}:{}", finding.page, finding.page_line)
     } else {

@@ -120,7 +120,13 @@ pub fn regen_summary(root: &Path) -> Option<String> {
         return None;
     }
     Some(match check(root, &folder, false) {
-        Ok(checked) => format!("docs ({DEFAULT_DOCS}): {}\n", report::summary(&checked)),
+        Ok(checked) if checked.findings.is_empty() => {
+            format!("docs ({DEFAULT_DOCS}): {}\n", report::summary(&checked))
+        }
+        Ok(checked) => format!(
+            "docs ({DEFAULT_DOCS}): {}: run `cargo xtask docs` for each with its page and spec lines\n",
+            report::summary(&checked)
+        ),
         Err(error) => format!("docs ({DEFAULT_DOCS}): not checked: {error:#}\n"),
     })
 }

@@ -32,7 +32,7 @@ pub fn render(checked: &Checked, format: Format) -> String {
 }
 
 /// `no drift over 5 pages`, or `3 findings over 5 pages (2 limit-differs, 1
-/// options-differ): run `cargo xtask docs``.
+/// options-differ)`.
 pub fn summary(checked: &Checked) -> String {
     if checked.findings.is_empty() {
         return format!("no drift over {} pages", checked.pages);
@@ -46,7 +46,7 @@ pub fn summary(checked: &Checked) -> String {
         .map(|(kind, count)| format!("{count} {kind}"))
         .collect();
     format!(
-        "{} finding{} over {} pages ({}): run `cargo xtask docs` for each with its page and spec lines",
+        "{} finding{} over {} pages ({})",
         checked.findings.len(),
         if checked.findings.len() == 1 { "" } else { "s" },
         checked.pages,

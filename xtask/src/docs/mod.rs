@@ -200,6 +200,8 @@ fn read_page(path: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         )
     })?;
+    // A byte order mark and CRLF line endings are how some editors save text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     Ok(text.replace("\r\n", "\n"))
 }
 

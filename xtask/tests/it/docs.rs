@@ -650,3 +650,13 @@ proptest::proptest! {
         }
     }
 }
+
+/// A page saved with CRLF line endings and a byte order mark reads the same.
+#[test]
+fn crlf_and_a_byte_order_mark_change_nothing() {
+    let dir = edited(&[]);
+    let path = dir.path().join("create-post.v4.txt");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    assert_eq!(findings(dir.path()), []);
+}

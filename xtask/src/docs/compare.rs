@@ -28,7 +28,7 @@ use codegen::Place;
 use codegen::document::{escape, resolve};
 use serde_json::Value;
 
-use super::page::{Example, Field, Page};
+use super::page::{Example, Field, Page, Section};
 
 /// The extension on a property known only from a page's prose: `{page,
 /// quote}`, the sentence that states it. Such a property is not missing from
@@ -190,6 +190,15 @@ pub fn operations(spec: &codegen::Spec) -> Vec<Operation> {
     out
 }
 
+/// The operation of `operations` a page documents: the same method and path
+/// (parameter names aside); `None` when the page shows no method or path.
+pub fn operation_of<'o>(operations: &'o [Operation], page: &Page) -> Option<&'o Operation> {
+    let (method, path) = (page.method.as_ref()?, page.path.as_ref()?);
+    operations
+        .iter()
+        .find(|op| op.method == method.value && same_path(&op.path, &path.value))
+}
+
 /// `/a/{x}/b` and `/a/{y}/b` name one path: parameter names do not matter.
 pub fn same_path(a: &str, b: &str) -> bool {
     let shape = |path: &str| -> Vec<String> {
@@ -237,10 +246,7 @@ pub fn compare(spec: &codegen::Spec, pages: &[Page], examples: ExampleReader<'_>
         let (Some(method), Some(path)) = (&page.method, &page.path) else {
             continue;
         };
-        let Some(operation) = operations
-            .iter()
-            .find(|op| op.method == method.value && same_path(&op.path, &path.value))
-        else {
+        let Some(operation) = operation_of(&operations, page) else {
             let place = spec.place("/paths");
             comparison.findings.push(Finding {
                 page: page.file.clone(),
@@ -454,39 +460,9 @@ impl<'a> Comparison<'a> {
             (Some(body), Some((schema, at))) => {
                 let shape = self.shape(schema, &at);
                 let example = page.request_example.as_ref();
-                for field in &body.fields {
-                    let path = format!("body.{}", field.name);
-                    match shape.properties.iter().find(|(n, _, _)| *n == field.name) {
-                        Some((_, pointer, property)) => {
-                            let required = shape.required.contains(&field.name);
-                            self.field(page, operation, &path, field, property, pointer, required);
-                        }
-                        None => self.finding(
-                            page,
-                            operation,
-                            Difference {
-                                line: field.line,
-                                path: path.to_owned(),
-                                kind: Kind::FieldMissingFromSpec,
-                                docs: describe_field(field),
-                                spec: "none".to_owned(),
-                                spec_pointer: format!("{}/properties", shape.pointer),
-                            },
-                        ),
-                    }
-                }
                 // The Body is the page's list of request fields; a field only in
                 // the example request is typed from it (the spec's convention).
-                let walked = self.seen.entry(shape.pointer.clone()).or_insert(Walked {
-                    page: page.file.clone(),
-                    line: body.line,
-                    operation: operation.id.clone(),
-                    path: "body".to_owned(),
-                    shown: BTreeSet::new(),
-                });
-                walked
-                    .shown
-                    .extend(body.fields.iter().map(|f| f.name.clone()));
+                self.section(page, operation, "body", body, &shape, true);
                 if let Some(example) = example {
                     let listed: BTreeSet<&str> =
                         body.fields.iter().map(|f| f.name.as_str()).collect();
@@ -532,52 +508,8 @@ impl<'a> Comparison<'a> {
         let response = response_schema(document, op, &operation.pointer);
         if let (Some(section), Some((schema, at))) = (&page.response, response.clone()) {
             let shape = self.shape(schema, &at);
-            for field in &section.fields {
-                let path = format!("response.{}", field.name);
-                match shape.properties.iter().find(|(n, _, _)| *n == field.name) {
-                    Some((_, pointer, property)) => {
-                        if let Some(ty) = &field.ty {
-                            let spec_type = notation(document, property, pointer);
-                            if spec_type != ty.value {
-                                self.finding(
-                                    page,
-                                    operation,
-                                    Difference {
-                                        line: ty.line,
-                                        path: path.to_owned(),
-                                        kind: Kind::TypeDiffers,
-                                        docs: ty.value.clone(),
-                                        spec: spec_type,
-                                        spec_pointer: pointer.to_owned(),
-                                    },
-                                );
-                            }
-                        }
-                    }
-                    None => self.finding(
-                        page,
-                        operation,
-                        Difference {
-                            line: field.line,
-                            path: path.to_owned(),
-                            kind: Kind::FieldMissingFromSpec,
-                            docs: describe_field(field),
-                            spec: "none".to_owned(),
-                            spec_pointer: format!("{}/properties", shape.pointer),
-                        },
-                    ),
-                }
-            }
-            let walked = self.seen.entry(shape.pointer.clone()).or_insert(Walked {
-                page: page.file.clone(),
-                line: section.line,
-                operation: operation.id.clone(),
-                path: "response".to_owned(),
-                shown: BTreeSet::new(),
-            });
-            walked
-                .shown
-                .extend(section.fields.iter().map(|f| f.name.clone()));
+            // The Response section shows names and types only.
+            self.section(page, operation, "response", section, &shape, false);
         }
         if let (Some(example), Some((schema, at))) = (&page.response_example, response.clone()) {
             self.walk(
@@ -610,6 +542,71 @@ impl<'a> Comparison<'a> {
                 examples(&operation.id, part),
             );
         }
+    }
+
+    /// A Body or Response section's fields against the properties of `shape`:
+    /// each field's presence, and its type (`everything`: also its required
+    /// flag, default, options and limits). The fields count as shown for the
+    /// schema's unseen properties.
+    fn section(
+        &mut self,
+        page: &Page,
+        operation: &Operation,
+        prefix: &str,
+        section: &Section,
+        shape: &Shape<'a>,
+        everything: bool,
+    ) {
+        let document = self.document();
+        for field in &section.fields {
+            let path = format!("{prefix}.{}", field.name);
+            match shape.properties.iter().find(|(n, _, _)| *n == field.name) {
+                Some((_, pointer, property)) if everything => {
+                    let required = shape.required.contains(&field.name);
+                    self.field(page, operation, &path, field, property, pointer, required);
+                }
+                Some((_, pointer, property)) => {
+                    let Some(ty) = &field.ty else { continue };
+                    let spec_type = notation(document, property, pointer);
+                    if spec_type != ty.value {
+                        self.finding(
+                            page,
+                            operation,
+                            Difference {
+                                line: ty.line,
+                                path,
+                                kind: Kind::TypeDiffers,
+                                docs: ty.value.clone(),
+                                spec: spec_type,
+                                spec_pointer: pointer.clone(),
+                            },
+                        );
+                    }
+                }
+                None => self.finding(
+                    page,
+                    operation,
+                    Difference {
+                        line: field.line,
+                        path,
+                        kind: Kind::FieldMissingFromSpec,
+                        docs: describe_field(field),
+                        spec: "none".to_owned(),
+                        spec_pointer: format!("{}/properties", shape.pointer),
+                    },
+                ),
+            }
+        }
+        let walked = self.seen.entry(shape.pointer.clone()).or_insert(Walked {
+            page: page.file.clone(),
+            line: section.line,
+            operation: operation.id.clone(),
+            path: prefix.to_owned(),
+            shown: BTreeSet::new(),
+        });
+        walked
+            .shown
+            .extend(section.fields.iter().map(|f| f.name.clone()));
     }
 
     /// The page's parameters against the operation's (path-item ones included).

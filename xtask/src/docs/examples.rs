@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::EXAMPLES_DIR;
-use super::compare::{Part, StoredExample, operations, same_path};
+use super::compare::{Part, StoredExample, operation_of, operations};
 use super::page::Page;
 
 /// Reads `<dir>/<operation>.<part>.json`.
@@ -59,13 +59,7 @@ pub(super) fn write(root: &Path, spec: &codegen::Spec, pages: &[Page]) -> Result
     let operations = operations(spec);
     let mut planned: Vec<(String, String)> = Vec::new();
     for page in pages {
-        let (Some(method), Some(path)) = (&page.method, &page.path) else {
-            continue;
-        };
-        let Some(operation) = operations
-            .iter()
-            .find(|op| op.method == method.value && same_path(&op.path, &path.value))
-        else {
+        let Some(operation) = operation_of(&operations, page) else {
             continue;
         };
         for (part, example) in [

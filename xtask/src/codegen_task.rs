@@ -1,4 +1,4 @@
-//! `regen` and `check`: one function, [`ensure_file_contents`], decides whether to
+//! `regen` and `check`: one function, `ensure_file_contents`, decides whether to
 //! write or to compare.
 
 use std::fs;

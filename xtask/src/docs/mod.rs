@@ -4,7 +4,7 @@
 //! [`page`] reads each page of the folder (`../shared/docs` unless `--docs`
 //! names another) into its parts; [`compare`] matches each page to its
 //! operation by method and path and lists every difference with the spec as a
-//! [`Finding`]; [`report`] prints them (text, markdown or JSON). `--write-examples`
+//! [`Finding`]; `report` prints them (text, markdown or JSON). `--write-examples`
 //! refreshes `spec/examples/` from the pages first, and `--draft PAGE` prints an
 //! OpenAPI fragment for a page the spec has no operation for ([`draft`]).
 //!

@@ -154,3 +154,25 @@ async fn inline_success_and_error_bodies_decode_as_distinct_types() {
     refused.assert_async().await;
     created.assert_async().await;
 }
+
+/// The spec with create-message replaced by `cargo xtask docs --draft`'s
+/// fragment: the drafted types read the page's examples (the request both
+/// ways).
+#[test]
+fn the_drafted_operation_reads_the_page_examples() {
+    use crate::docs_draft_create_message::types::{CreateMessageRequest, CreateMessageResponse};
+    let request: Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/examples/createMessage.request.json"
+    )))
+    .unwrap();
+    let decoded = round_trip::<CreateMessageRequest>(request);
+    assert_eq!(decoded.channel_id, "<string>");
+    let response: CreateMessageResponse = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/examples/createMessage.response.json"
+    )))
+    .unwrap();
+    let message = &response.messages.as_ref().unwrap()[0];
+    assert_eq!(message.message_id.as_deref(), Some("<string>"));
+}

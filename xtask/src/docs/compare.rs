@@ -1328,7 +1328,7 @@ fn value_kind(value: &Value) -> &'static str {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` followed by anything (fraction, zone).
-fn is_timestamp(text: &str) -> bool {
+pub(super) fn is_timestamp(text: &str) -> bool {
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| {
         bytes

@@ -493,12 +493,9 @@ fn regen_mentions_drift() {
     );
 }
 
-/// Reading format variants the five pages do not use today but the page
-/// format allows: query and header parameters, `integer`, `enum<integer>`,
-/// one-sided and exclusive ranges, minimum lengths, and an unknown type.
-#[test]
-fn the_reader_knows_the_format_variants() {
-    let text = "\
+/// A page in the pages' format with what the five do not use (see
+/// `the_reader_knows_the_format_variants`).
+const VARIANTS: &str = "\
 GET
 /
 api
@@ -543,6 +540,13 @@ object[]
 size
 map<string>
 ";
+
+/// Reading format variants the five pages do not use today but the page
+/// format allows: query and header parameters, `integer`, `enum<integer>`,
+/// one-sided and exclusive ranges, minimum lengths, and an unknown type.
+#[test]
+fn the_reader_knows_the_format_variants() {
+    let text = VARIANTS;
     let page = docs::page::parse("list-things.v1.txt", text);
     assert_eq!(page.method.as_ref().unwrap().value, "GET");
     assert_eq!(page.path.as_ref().unwrap().value, "/api/v1/things");
@@ -659,4 +663,144 @@ fn crlf_and_a_byte_order_mark_change_nothing() {
     let text = fs::read_to_string(&path).unwrap();
     fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
     assert_eq!(findings(dir.path()), []);
+}
+
+/// The corpus case that holds the spec with the create-message operation
+/// replaced by its draft: codegen-corpus generates and compiles it.
+const DRAFT_CASE: &str = "codegen/tests/corpus/docs-draft-create-message/openapi.yaml";
+
+/// The real spec without the create-message operation and the schemas only it
+/// uses, as YAML.
+fn spec_without_create_message() -> serde_yaml::Value {
+    let text = fs::read_to_string(root().join(codegen::SPEC_PATH)).unwrap();
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    spec["paths"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("/api/v3/messages")
+        .unwrap();
+    let schemas = spec["components"]["schemas"].as_mapping_mut().unwrap();
+    for name in [
+        "CreateMessageRequest",
+        "CreateMessageData",
+        "CreateMessageResponse",
+    ] {
+        schemas.remove(name).unwrap();
+    }
+    spec
+}
+
+/// A page for an operation the spec lacks: its draft, merged into a copy of
+/// the spec, is accepted by codegen, generates (and compiles: the corpus case
+/// `docs-draft-create-message`, kept equal to what the draft makes now), and
+/// the page then has no drift against that spec.
+#[test]
+fn a_draft_merged_into_the_spec_generates_and_has_no_drift() {
+    let reduced = spec_without_create_message();
+    let reduced_text = serde_yaml::to_string(&reduced).unwrap();
+    let reduced_spec = codegen::Spec::parse(&reduced_text, "reduced.yaml").unwrap();
+    let page_path = real_docs().join("create-message.v3.txt");
+    let page = docs::page::parse(
+        "create-message.v3.txt",
+        &fs::read_to_string(&page_path).unwrap(),
+    );
+    let draft = docs::draft::draft(&page, &reduced_spec).unwrap();
+    assert!(draft.starts_with("# Draft from create-message.v3.txt (POST /api/v3/messages)"));
+    assert!(!draft.contains("already has this operation"), "{draft}");
+    let fragment: serde_yaml::Value = serde_yaml::from_str(&draft).unwrap();
+
+    let mut merged = reduced;
+    for (path, item) in fragment["paths"].as_mapping().unwrap() {
+        merged["paths"]
+            .as_mapping_mut()
+            .unwrap()
+            .insert(path.clone(), item.clone());
+    }
+    for (name, schema) in fragment["components"]["schemas"].as_mapping().unwrap() {
+        merged["components"]["schemas"]
+            .as_mapping_mut()
+            .unwrap()
+            .insert(name.clone(), schema.clone());
+    }
+    let merged_text = format!(
+        "# spec/openapi.yaml with POST /api/v3/messages replaced by `cargo xtask docs --draft\n\
+         # create-message.v3.txt`; kept up to date by xtask's test\n\
+         # a_draft_merged_into_the_spec_generates_and_has_no_drift (EXPECTORATE=overwrite).\n{}",
+        serde_yaml::to_string(&merged).unwrap()
+    );
+    expectorate::assert_contents(root().join(DRAFT_CASE), &merged_text);
+
+    let merged_spec = codegen::Spec::parse(&merged_text, DRAFT_CASE).unwrap();
+    let generated = codegen::generate(&merged_spec).unwrap();
+    assert!(
+        generated.operations.iter().any(|o| o == "createMessage"),
+        "{:?}",
+        generated.operations
+    );
+
+    let pages = docs::read_pages(&real_docs()).unwrap().pages;
+    let examples = root().join(docs::EXAMPLES_DIR);
+    let stored = |operation: &str, part: docs::Part| {
+        let name = format!("{operation}.{}.json", part.name());
+        let text = fs::read_to_string(examples.join(&name)).unwrap();
+        docs::StoredExample {
+            label: name,
+            value: Some(serde_json::from_str(&text).unwrap()),
+            error: None,
+            lines: Default::default(),
+        }
+    };
+    let found = docs::compare::compare(&merged_spec, &pages, &stored);
+    assert_eq!(found, [], "the draft agrees with its page");
+}
+
+#[test]
+fn draft_operation_ids_come_from_the_file_name() {
+    for (file, id) in [
+        ("create-message.v3.txt", "createMessage"),
+        ("approve-post.v3.txt", "approvePost"),
+        ("list-things.txt", "listThings"),
+        ("get-user_by-id.v12.txt", "getUserById"),
+    ] {
+        assert_eq!(docs::draft::operation_id(file), id);
+    }
+}
+
+/// The draft of a page carries every constraint its fields state, typed.
+#[test]
+fn a_draft_keeps_every_constraint() {
+    let page = docs::page::parse("list-things.v1.txt", VARIANTS);
+    let spec = codegen::Spec::load(&root().join(codegen::SPEC_PATH), codegen::SPEC_PATH).unwrap();
+    let draft: serde_yaml::Value =
+        serde_yaml::from_str(&docs::draft::draft(&page, &spec).unwrap()).unwrap();
+    let operation = &draft["paths"]["/api/v1/things"]["get"];
+    assert_eq!(operation["operationId"], "listThings");
+    let parameters = operation["parameters"].as_sequence().unwrap();
+    let limit = &parameters[0];
+    assert_eq!(
+        (&limit["name"], &limit["in"]),
+        (&"limit".into(), &"query".into())
+    );
+    let schema = &limit["schema"];
+    assert_eq!(schema["type"], "integer");
+    assert_eq!(schema["default"], serde_yaml::Value::from(20));
+    assert_eq!(schema["minimum"], serde_yaml::Value::from(1));
+    assert_eq!(schema["maximum"], serde_yaml::Value::from(100));
+    assert_eq!(schema["exclusiveMaximum"], serde_yaml::Value::from(true));
+    let order = &parameters[1]["schema"];
+    assert_eq!(
+        order["enum"],
+        serde_yaml::from_str::<serde_yaml::Value>("[1, -1]").unwrap()
+    );
+    assert_eq!(
+        parameters[2]["schema"]["minLength"],
+        serde_yaml::Value::from(2)
+    );
+    assert_eq!(parameters[3]["in"], "header");
+    assert!(
+        operation.get("requestBody").is_none(),
+        "no Body, no curl data"
+    );
+    let response = &draft["components"]["schemas"]["ListThingsResponse"];
+    assert_eq!(response["properties"]["things"]["type"], "array");
 }

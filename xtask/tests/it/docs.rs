@@ -804,3 +804,28 @@ fn a_draft_keeps_every_constraint() {
     let response = &draft["components"]["schemas"]["ListThingsResponse"];
     assert_eq!(response["properties"]["things"]["type"], "array");
 }
+
+/// `--write-examples` into an empty `spec/examples/` writes every example of
+/// the real pages byte for byte as committed (the create-channel page prints
+/// its response unindented: it is re-indented, not copied).
+#[test]
+fn write_examples_from_the_real_pages_reproduces_spec_examples() {
+    let project = scratch_project();
+    let examples = project.path().join("spec/examples");
+    for entry in fs::read_dir(&examples).unwrap() {
+        fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let checked = docs::check(project.path(), &real_docs(), true).unwrap();
+    assert_eq!(checked.written.len(), 9, "{:?}", checked.written);
+    assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
+    assert_eq!(
+        snapshot(&examples)
+            .into_iter()
+            .map(|(path, bytes)| (path.file_name().unwrap().to_owned(), bytes))
+            .collect::<Vec<_>>(),
+        snapshot(&root().join("spec/examples"))
+            .into_iter()
+            .map(|(path, bytes)| (path.file_name().unwrap().to_owned(), bytes))
+            .collect::<Vec<_>>()
+    );
+}

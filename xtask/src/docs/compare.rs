@@ -290,8 +290,10 @@ fn page_operation_name(page: &Page) -> String {
     }
 }
 
-/// One finding per (page, operation, path, kind): a field the Body lists and
-/// the example shows is reported once. A finding about an example (it does
+/// A field missing on one side, or its type, is one finding however many
+/// places show it (the Response section and the example response both list
+/// a response field); every other finding is one per line and value (two
+/// limits of one field, two unknown lines of one page). A finding about an example (it does
 /// not validate, it differs from `spec/examples/`) is dropped when another
 /// finding of the page already names that field or one above it: a key added
 /// to an example response is one finding, not three.
@@ -299,7 +301,21 @@ fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
     let mut seen = BTreeSet::new();
     let findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| seen.insert((f.page.clone(), f.operation.clone(), f.path.clone(), f.kind)))
+        .filter(|f| {
+            let detail = match f.kind {
+                Kind::FieldMissingFromSpec | Kind::FieldMissingFromDocs | Kind::TypeDiffers => {
+                    String::new()
+                }
+                _ => format!("{}\n{}\n{}", f.page_line, f.docs, f.spec),
+            };
+            seen.insert((
+                f.page.clone(),
+                f.operation.clone(),
+                f.path.clone(),
+                f.kind,
+                detail,
+            ))
+        })
         .collect();
     let named: BTreeSet<(String, String, String)> = findings
         .iter()

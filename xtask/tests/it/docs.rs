@@ -829,3 +829,51 @@ fn write_examples_from_the_real_pages_reproduces_spec_examples() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Two differences on one field, or two unknown lines on one page, are two
+/// findings.
+#[test]
+fn two_differences_in_one_place_are_two_findings() {
+    let dir = edited(&[
+        (
+            "create-message.v3.txt",
+            "Maximum array length: 10\nMaximum string length: 30",
+            "Maximum array length: 12\nMaximum string length: 40",
+        ),
+        (
+            "create-message.v3.txt",
+            "messageId\nstring\nMaximum string length: 150\n",
+            "messageId\nstring\nMaximum string length: 150\nPattern: ^[a-z]+$\nFormat: slug\n",
+        ),
+    ]);
+    let found = findings(dir.path());
+    let summary: Vec<(Kind, &str, &str)> = found
+        .iter()
+        .map(|f| (f.kind, f.path.as_str(), f.docs.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                Kind::UnknownStructure,
+                "page",
+                "a constraint of field messageId this reader does not know: \"Pattern: ^[a-z]+$\""
+            ),
+            (
+                Kind::UnknownStructure,
+                "page",
+                "a constraint of field messageId this reader does not know: \"Format: slug\""
+            ),
+            (
+                Kind::LimitDiffers,
+                "body.tags",
+                "items.maxLength 40 (\"Maximum string length: 40\")"
+            ),
+            (
+                Kind::LimitDiffers,
+                "body.tags",
+                "maxItems 12 (\"Maximum array length: 12\")"
+            ),
+        ]
+    );
+}

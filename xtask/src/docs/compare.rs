@@ -279,7 +279,23 @@ pub fn compare(spec: &codegen::Spec, pages: &[Page], examples: ExampleReader<'_>
     }
     comparison.unseen_properties();
     comparison.quotes(pages);
-    dedupe(comparison.findings)
+    let mut findings = dedupe(comparison.findings);
+    // Page order, then line order; what no page line locates by its spec line.
+    let position = |page: &str| {
+        pages
+            .iter()
+            .position(|p| p.file == page)
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by_cached_key(|f| {
+        (
+            position(&f.page),
+            f.page_line,
+            f.spec_at.file.clone(),
+            f.spec_at.line,
+        )
+    });
+    findings
 }
 
 /// `POST /api/v4/posts`, or the file name when the page shows no method or path.
@@ -1165,7 +1181,15 @@ impl Comparison<'_> {
     /// A rule or prose field whose sentence changed on the page is drift the
     /// field comparison cannot see.
     fn quotes(&mut self, pages: &[Page]) {
-        let mut quoted: Vec<(String, &'static str, Option<String>, Option<String>)> = Vec::new();
+        // (pointer, extension, rule name, page, quote)
+        type Quoted = (
+            String,
+            &'static str,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut quoted: Vec<Quoted> = Vec::new();
         codegen::document::walk(self.document(), &mut |pointer, _, value| {
             for extension in [codegen::RULE, PROSE] {
                 let Some(quote) = value.get(extension) else {
@@ -1175,11 +1199,18 @@ impl Comparison<'_> {
                     continue;
                 }
                 let text = |key: &str| quote.get(key).and_then(Value::as_str).map(str::to_owned);
-                quoted.push((pointer.to_owned(), extension, text("page"), text("quote")));
+                quoted.push((
+                    pointer.to_owned(),
+                    extension,
+                    text("name"),
+                    text("page"),
+                    text("quote"),
+                ));
             }
         });
         let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        for (pointer, extension, page_name, quote) in quoted {
+        let operations = operations(self.spec);
+        for (pointer, extension, name, page_name, quote) in quoted {
             let at = format!("{pointer}/{extension}");
             let (Some(page_name), Some(quote)) = (page_name, quote) else {
                 let spec_at = self.place(&at);
@@ -1204,8 +1235,13 @@ impl Comparison<'_> {
             self.findings.push(Finding {
                 page: page_name.clone(),
                 page_line: 0,
-                operation: page.map_or_else(|| "none".to_owned(), page_operation_name),
-                path: schema_label(&pointer),
+                operation: page
+                    .and_then(|page| operation_of(&operations, page))
+                    .map_or_else(|| "none".to_owned(), |op| op.id.clone()),
+                path: match name {
+                    Some(name) => format!("rule {name}"),
+                    None => property_label(&pointer),
+                },
                 kind: Kind::QuoteMissing,
                 docs: match page {
                     Some(_) => "the sentence is not on the page".to_owned(),
@@ -1231,6 +1267,19 @@ fn schema_label(pointer: &str) -> String {
     match pointer.strip_prefix("/components/schemas/") {
         Some(name) if !name.contains('/') => codegen::document::unescape(name).into_owned(),
         _ => pointer.to_owned(),
+    }
+}
+
+/// `PostData.isMuted` for `/components/schemas/PostData/properties/isMuted`;
+/// other pointers as they are.
+fn property_label(pointer: &str) -> String {
+    match pointer.strip_prefix("/components/schemas/") {
+        Some(rest) => rest
+            .split("/properties/")
+            .map(|part| codegen::document::unescape(part).into_owned())
+            .collect::<Vec<_>>()
+            .join("."),
+        None => pointer.to_owned(),
     }
 }
 

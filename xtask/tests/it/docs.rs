@@ -223,6 +223,8 @@ fn a_reworded_prose_rule() {
     let (finding, _, spec_line) = only_finding(dir.path());
     assert_eq!(finding.kind, Kind::QuoteMissing);
     assert_eq!(finding.page, "create-channel.v3.txt");
+    assert_eq!(finding.operation, "createChannel");
+    assert_eq!(finding.path, "rule channel-tag-length");
     assert_eq!(
         spec_line,
         "quote: Maximum of 10 tags, each up to 100 characters long."
@@ -255,7 +257,7 @@ fn an_example_request_that_breaks_a_limit_does_not_validate() {
     let kinds: Vec<Kind> = found.iter().map(|f| f.kind).collect();
     assert_eq!(
         kinds,
-        [Kind::ExampleInvalid, Kind::ExampleDiffers],
+        [Kind::ExampleDiffers, Kind::ExampleInvalid],
         "{found:#?}"
     );
     for finding in &found {
@@ -265,18 +267,18 @@ fn an_example_request_that_breaks_a_limit_does_not_validate() {
             format!("\"{long}\"")
         );
     }
-    assert_eq!(found[0].spec_at.file, "spec/openapi.yaml");
+    assert_eq!(found[1].spec_at.file, "spec/openapi.yaml");
     assert_eq!(
-        line_of(&root().join(&found[0].spec_at.file), found[0].spec_at.line),
+        line_of(&root().join(&found[1].spec_at.file), found[1].spec_at.line),
         "maxLength: 30",
         "the limit the example breaks"
     );
     assert_eq!(
-        found[1].spec_at.file,
+        found[0].spec_at.file,
         "spec/examples/createMessage.request.json"
     );
     assert_eq!(
-        line_of(&root().join(&found[1].spec_at.file), found[1].spec_at.line),
+        line_of(&root().join(&found[0].spec_at.file), found[0].spec_at.line),
         "\"<string>\""
     );
 }
@@ -867,13 +869,35 @@ fn two_differences_in_one_place_are_two_findings() {
             (
                 Kind::LimitDiffers,
                 "body.tags",
-                "items.maxLength 40 (\"Maximum string length: 40\")"
+                "maxItems 12 (\"Maximum array length: 12\")"
             ),
             (
                 Kind::LimitDiffers,
                 "body.tags",
-                "maxItems 12 (\"Maximum array length: 12\")"
+                "items.maxLength 40 (\"Maximum string length: 40\")"
             ),
+        ]
+    );
+}
+
+/// A field known only from prose (`x-prose`) whose sentence changed.
+#[test]
+fn a_reworded_sentence_behind_a_prose_field() {
+    let dir = edited(&[(
+        "create-post.v4.txt",
+        "fileId, isMuted, displayMode will be in data object in child post",
+        "fileId and isMuted will be in data object in child post",
+    )]);
+    let found = findings(dir.path());
+    let summary: Vec<(Kind, &str, &str)> = found
+        .iter()
+        .map(|f| (f.kind, f.operation.as_str(), f.path.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Kind::QuoteMissing, "createPost", "PostData.isMuted"),
+            (Kind::QuoteMissing, "createPost", "PostData.displayMode"),
         ]
     );
 }

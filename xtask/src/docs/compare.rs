@@ -589,7 +589,6 @@ impl<'a> Comparison<'a> {
         shape: &Shape<'a>,
         everything: bool,
     ) {
-        let document = self.document();
         for field in &section.fields {
             let path = format!("{prefix}.{}", field.name);
             match shape.properties.iter().find(|(n, _, _)| *n == field.name) {
@@ -598,22 +597,7 @@ impl<'a> Comparison<'a> {
                     self.field(page, operation, &path, field, property, pointer, required);
                 }
                 Some((_, pointer, property)) => {
-                    let Some(ty) = &field.ty else { continue };
-                    let spec_type = notation(document, property, pointer);
-                    if spec_type != ty.value {
-                        self.finding(
-                            page,
-                            operation,
-                            Difference {
-                                line: ty.line,
-                                path,
-                                kind: Kind::TypeDiffers,
-                                docs: ty.value.clone(),
-                                spec: spec_type,
-                                spec_pointer: pointer.clone(),
-                            },
-                        );
-                    }
+                    self.field_type(page, operation, &path, field, property, pointer);
                 }
                 None => self.finding(
                     page,
@@ -742,6 +726,35 @@ impl<'a> Comparison<'a> {
         }
     }
 
+    /// The type of a field of the page against the property's, in the pages'
+    /// notation.
+    fn field_type(
+        &mut self,
+        page: &Page,
+        operation: &Operation,
+        path: &str,
+        field: &Field,
+        property: &Value,
+        pointer: &str,
+    ) {
+        let Some(ty) = &field.ty else { return };
+        let spec_type = notation(self.document(), property, pointer);
+        if spec_type != ty.value {
+            self.finding(
+                page,
+                operation,
+                Difference {
+                    line: ty.line,
+                    path: path.to_owned(),
+                    kind: Kind::TypeDiffers,
+                    docs: ty.value.clone(),
+                    spec: spec_type,
+                    spec_pointer: pointer.to_owned(),
+                },
+            );
+        }
+    }
+
     /// One field of the page against one property (or parameter schema) of the
     /// spec: type, required flag, default, options, limits.
     #[allow(clippy::too_many_arguments)]
@@ -758,23 +771,7 @@ impl<'a> Comparison<'a> {
         let document = self.document();
         let resolved = resolve(document, property, pointer);
         let schema = resolved.value;
-        if let Some(ty) = &field.ty {
-            let spec_type = notation(document, property, pointer);
-            if spec_type != ty.value {
-                self.finding(
-                    page,
-                    operation,
-                    Difference {
-                        line: ty.line,
-                        path: path.to_owned(),
-                        kind: Kind::TypeDiffers,
-                        docs: ty.value.clone(),
-                        spec: spec_type,
-                        spec_pointer: pointer.to_owned(),
-                    },
-                );
-            }
-        }
+        self.field_type(page, operation, path, field, property, pointer);
         let page_required = field.required.is_some();
         if page_required != spec_required {
             let yes_no = |b: bool| if b { "required" } else { "optional" }.to_owned();

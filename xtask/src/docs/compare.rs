@@ -406,6 +406,24 @@ struct Difference {
     spec_pointer: String,
 }
 
+/// What a walk over one example shares at every node.
+#[derive(Clone, Copy)]
+struct Walk<'p> {
+    page: &'p Page,
+    operation: &'p Operation,
+    example: &'p Example,
+    /// The top-level keys the Body section lists (compared there, not again).
+    listed: &'p BTreeSet<&'p str>,
+}
+
+/// The spec's side of a field: its schema, where it is, and whether the
+/// object that holds it requires it.
+struct SpecField<'a, 'p> {
+    schema: &'a Value,
+    pointer: &'p str,
+    required: bool,
+}
+
 /// A schema's structure: its own keywords, and properties and `required`
 /// merged over its `allOf` members that are not documented rules.
 struct Shape<'a> {
@@ -498,17 +516,13 @@ impl<'a> Comparison<'a> {
                 if let Some(example) = example {
                     let listed: BTreeSet<&str> =
                         body.fields.iter().map(|f| f.name.as_str()).collect();
-                    self.walk(
+                    let walk = Walk {
                         page,
                         operation,
                         example,
-                        &example.value,
-                        "",
-                        "body",
-                        schema,
-                        &at,
-                        &listed,
-                    );
+                        listed: &listed,
+                    };
+                    self.walk(&walk, &example.value, "", "body", schema, &at);
                 }
             }
             (Some(body), None) => self.finding(
@@ -544,17 +558,13 @@ impl<'a> Comparison<'a> {
             self.section(page, operation, "response", section, &shape, false);
         }
         if let (Some(example), Some((schema, at))) = (&page.response_example, response.clone()) {
-            self.walk(
+            let walk = Walk {
                 page,
                 operation,
                 example,
-                &example.value,
-                "",
-                "response",
-                schema,
-                &at,
-                &BTreeSet::new(),
-            );
+                listed: &BTreeSet::new(),
+            };
+            self.walk(&walk, &example.value, "", "response", schema, &at);
         }
         for (part, example, schema) in [
             (Part::Request, &page.request_example, &request),
@@ -594,7 +604,12 @@ impl<'a> Comparison<'a> {
             match shape.properties.iter().find(|(n, _, _)| *n == field.name) {
                 Some((_, pointer, property)) if everything => {
                     let required = shape.required.contains(&field.name);
-                    self.field(page, operation, &path, field, property, pointer, required);
+                    let spec = SpecField {
+                        schema: property,
+                        pointer,
+                        required,
+                    };
+                    self.field(page, operation, &path, field, spec);
                 }
                 Some((_, pointer, property)) => {
                     self.field_type(page, operation, &path, field, property, pointer);
@@ -673,15 +688,12 @@ impl<'a> Comparison<'a> {
                     let required = value.get("required").and_then(Value::as_bool) == Some(true);
                     let schema = value.get("schema").unwrap_or(&Value::Null);
                     let schema_pointer = format!("{pointer}/schema");
-                    self.field(
-                        page,
-                        operation,
-                        &path,
-                        field,
+                    let spec = SpecField {
                         schema,
-                        &schema_pointer,
+                        pointer: &schema_pointer,
                         required,
-                    );
+                    };
+                    self.field(page, operation, &path, field, spec);
                 }
                 None => self.finding(
                     page,
@@ -757,17 +769,19 @@ impl<'a> Comparison<'a> {
 
     /// One field of the page against one property (or parameter schema) of the
     /// spec: type, required flag, default, options, limits.
-    #[allow(clippy::too_many_arguments)]
     fn field(
         &mut self,
         page: &Page,
         operation: &Operation,
         path: &str,
         field: &Field,
-        property: &'a Value,
-        pointer: &str,
-        spec_required: bool,
+        spec: SpecField<'a, '_>,
     ) {
+        let SpecField {
+            schema: property,
+            pointer,
+            required: spec_required,
+        } = spec;
         let document = self.document();
         let resolved = resolve(document, property, pointer);
         let schema = resolved.value;
@@ -882,19 +896,21 @@ impl<'a> Comparison<'a> {
     /// types that differ, and which properties of each object schema it shows.
     /// `listed` holds the top-level keys the Body section lists (compared
     /// there).
-    #[allow(clippy::too_many_arguments)]
     fn walk(
         &mut self,
-        page: &Page,
-        operation: &Operation,
-        example: &Example,
+        walk: &Walk<'_>,
         value: &Value,
         at: &str,
         path: &str,
         schema: &'a Value,
         schema_at: &str,
-        listed: &BTreeSet<&str>,
     ) {
+        let Walk {
+            page,
+            operation,
+            example,
+            listed,
+        } = *walk;
         let document = self.document();
         let shape = self.shape(schema, schema_at);
         let spec_kind = kind(document, shape.schema, shape.properties.is_empty());
@@ -943,17 +959,7 @@ impl<'a> Comparison<'a> {
                     match shape.properties.iter().find(|(n, _, _)| n == key) {
                         Some((_, pointer, property)) => {
                             let pointer = pointer.clone();
-                            self.walk(
-                                page,
-                                operation,
-                                example,
-                                child,
-                                &child_at,
-                                &child_path,
-                                property,
-                                &pointer,
-                                &BTreeSet::new(),
-                            );
+                            self.walk(walk, child, &child_at, &child_path, property, &pointer);
                         }
                         None => self.finding(
                             page,
@@ -981,15 +987,12 @@ impl<'a> Comparison<'a> {
                 let item_at = format!("{}/items", shape.pointer);
                 for (index, item) in items.iter().enumerate() {
                     self.walk(
-                        page,
-                        operation,
-                        example,
+                        walk,
                         item,
                         &format!("{at}/{index}"),
                         &format!("{path}[]"),
                         item_schema,
                         &item_at,
-                        &BTreeSet::new(),
                     );
                 }
             }

@@ -5,3 +5,16 @@ pub mod codegen_task;
 pub mod diff;
 pub mod docs;
 mod summary;
+
+/// How a report command (`cargo xtask diff`, `cargo xtask docs`) prints what
+/// it found. Each command's `render` documents its own layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For a terminal: one block per entry, then a summary line.
+    #[default]
+    Text,
+    /// One table, for a pull request description or comment.
+    Markdown,
+    /// One JSON object, for tools.
+    Json,
+}

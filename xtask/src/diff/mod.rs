@@ -17,8 +17,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, anyhow, bail};
 
+pub use crate::Format;
 pub use change::{Change, Kind, Report, Severity};
-pub use report::{Format, render, summary};
+pub use report::{render, summary};
 
 /// The spec's path relative to the project root.
 const SPEC_PATH: &str = codegen::SPEC_PATH;

@@ -6,20 +6,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::change::{Change, Kind, Report, Severity};
+use crate::Format;
 
-/// How `cargo xtask diff` prints its report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// Grouped by operation, breaking first, then a summary line.
-    #[default]
-    Text,
-    /// One table, for a pull request description or comment.
-    Markdown,
-    /// `{"changes": [...]}`, one object per change.
-    Json,
-}
-
-/// The report in `format`, ending with a newline.
+/// The report in `format`, ending with a newline: as text, grouped by
+/// operation, breaking first, then a summary line; as markdown, one table; as
+/// JSON, `{"changes": [...]}`, one object per change.
 pub fn render(report: &Report, format: Format) -> String {
     match format {
         Format::Text => text(report),

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 
+pub use crate::Format;
 pub use compare::{Finding, Kind, Part, StoredExample};
-pub use report::{Format, render};
+pub use report::render;
 
 /// Where the pages are, relative to the project root, when `--docs` is not given.
 pub const DEFAULT_DOCS: &str = "../shared/docs";

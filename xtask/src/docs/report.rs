@@ -8,21 +8,12 @@ use serde::Serialize;
 
 use super::Checked;
 use super::compare::Finding;
+use crate::Format;
 
-/// How `cargo xtask docs` prints its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// One block a finding (page:line, kind, operation and path, both values,
-    /// the spec's place), then a summary line.
-    #[default]
-    Text,
-    /// One table.
-    Markdown,
-    /// `{"drift": [{"page", "operation", "path", "kind", "docs", "spec", ...}]}`.
-    Json,
-}
-
-/// The findings in `format`, ending with a newline.
+/// The findings in `format`, ending with a newline: as text, one block a
+/// finding (page:line, kind, operation and path, both values, the spec's
+/// place), then a summary line; as markdown, one table; as JSON,
+/// `{"drift": [{"page", "operation", "path", "kind", "docs", "spec", ...}]}`.
 pub fn render(checked: &Checked, format: Format) -> String {
     match format {
         Format::Text => text(checked),

@@ -10,7 +10,7 @@ mod summary;
 /// it found. Each command's `render` documents its own layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// For a terminal: one block per entry, then a summary line.
+    /// For a terminal: what was found, then a summary line.
     #[default]
     Text,
     /// One table, for a pull request description or comment.

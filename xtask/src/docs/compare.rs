@@ -64,6 +64,9 @@ pub enum Kind {
     ExampleDiffers,
     /// The sentence an `x-rule` or `x-prose` quotes is not on its page.
     QuoteMissing,
+    /// A page `spec/pending-pages.txt` lists that is transcribed already, or
+    /// that the docs folder does not have.
+    PendingStale,
 }
 
 impl Kind {
@@ -83,6 +86,7 @@ impl Kind {
             Kind::ExampleInvalid => "example-invalid",
             Kind::ExampleDiffers => "example-differs",
             Kind::QuoteMissing => "quote-missing",
+            Kind::PendingStale => "pending-stale",
         }
     }
 }

@@ -31,6 +31,11 @@ pub const DEFAULT_DOCS: &str = "../shared/docs";
 /// The folder of the example payloads, relative to the project root.
 pub const EXAMPLES_DIR: &str = "spec/examples";
 
+/// The pages not yet transcribed into the spec, relative to the project root:
+/// one file name a line, `#` starts a comment. Their findings are reported as
+/// pending, not as drift, while the spec grows page by page.
+pub const PENDING_PAGES: &str = "spec/pending-pages.txt";
+
 /// Arguments of `cargo xtask docs`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DocsArgs {
@@ -73,8 +78,11 @@ pub struct Pages {
 /// The result of a check: the findings, and what was compared.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    /// Every finding, in page order.
+    /// Every finding, in page order, but those of pending pages.
     pub findings: Vec<Finding>,
+    /// The pages of [`PENDING_PAGES`] and how many findings each has; they
+    /// are not drift.
+    pub pending: Vec<(String, usize)>,
     /// How many pages were read.
     pub pages: usize,
     /// Example files `--write-examples` rewrote, relative to the project root.
@@ -144,12 +152,87 @@ pub fn check(root: &Path, folder: &Path, write_examples: bool) -> Result<Checked
     };
     let examples_dir = root.join(EXAMPLES_DIR);
     let reader = |operation: &str, part: Part| examples::read(&examples_dir, operation, part);
-    let findings = compare::compare(&spec, &pages.pages, &reader);
+    let all = compare::compare(&spec, &pages.pages, &reader);
+    let listed = read_pending(root)?;
+    let (findings, pending) = set_pending_apart(all, &listed, &pages.pages);
     Ok(Checked {
         findings,
+        pending,
         pages: pages.pages.len(),
         written,
     })
+}
+
+/// The pages [`PENDING_PAGES`] lists (none when the file does not exist),
+/// each with its line in the file.
+pub fn read_pending(root: &Path) -> Result<Vec<(String, usize)>> {
+    let path = root.join(PENDING_PAGES);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(anyhow!("cannot read {PENDING_PAGES}: {e}")),
+    };
+    Ok(parse_pending(&text))
+}
+
+/// The page names of a pending list's text, each with its 1-based line:
+/// blank lines and `#` comments (whole or trailing) aside.
+pub fn parse_pending(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let name = line.split('#').next().unwrap_or_default().trim();
+            (!name.is_empty()).then(|| (name.to_owned(), index + 1))
+        })
+        .collect()
+}
+
+/// Splits `all` into drift and the pending pages' counts. A listed page that
+/// is not in the folder, or whose page has no finding left (it is
+/// transcribed: the list is stale), is itself drift, at its line of the list.
+pub fn set_pending_apart(
+    all: Vec<Finding>,
+    listed: &[(String, usize)],
+    pages: &[page::Page],
+) -> (Vec<Finding>, Vec<(String, usize)>) {
+    let mut pending: Vec<(String, usize)> = Vec::new();
+    let mut findings = Vec::new();
+    let is_listed = |page: &str| listed.iter().any(|(name, _)| name == page);
+    for finding in all {
+        if is_listed(&finding.page) {
+            match pending.iter_mut().find(|(name, _)| *name == finding.page) {
+                Some((_, count)) => *count += 1,
+                None => pending.push((finding.page.clone(), 1)),
+            }
+        } else {
+            findings.push(finding);
+        }
+    }
+    for (name, line) in listed {
+        let place = codegen::Place {
+            file: PENDING_PAGES.to_owned(),
+            line: *line,
+            column: 1,
+            pointer: String::new(),
+        };
+        let stale = |docs: &str| Finding {
+            page: name.clone(),
+            page_line: 0,
+            operation: "none".to_owned(),
+            path: "pending list".to_owned(),
+            kind: Kind::PendingStale,
+            docs: docs.to_owned(),
+            spec: format!("listed as pending: remove the line from {PENDING_PAGES}"),
+            spec_at: place.clone(),
+        };
+        if !pages.iter().any(|p| p.file == *name) {
+            findings.push(stale("no such page in the docs folder"));
+        } else if !pending.iter().any(|(p, _)| p == name) {
+            findings.push(stale("transcribed: no finding left on the page"));
+        }
+    }
+    pending.sort();
+    (findings, pending)
 }
 
 /// Reads and parses every `*.txt` page of `folder`, in file name order.

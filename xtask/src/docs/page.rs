@@ -68,8 +68,14 @@ pub struct Page {
     pub title: Option<String>,
     /// The JSON the `curl` example sends, when it sends one.
     pub request_example: Option<Example>,
+    /// The names of the curl example's `--form` fields (a multipart body), in
+    /// order, each with its line.
+    pub request_form: Vec<Located<String>>,
     /// The example 200 response.
     pub response_example: Option<Example>,
+    /// The example 200 response when it is one line of plain text (the
+    /// page's answer "is of type string"), not JSON.
+    pub response_text: Option<Located<String>>,
     /// Path, query and header parameters, in page order.
     pub parameters: Vec<Parameter>,
     /// The `Body` section.
@@ -345,6 +351,23 @@ impl Reader<'_> {
                 "--header" | "-H" => {
                     words.next();
                 }
+                "--form" | "-F" => {
+                    if let Some((field, offset)) = words.next() {
+                        let line = self.line_of_offset(start + offset) + 1;
+                        match field.split_once('=') {
+                            Some((name, _)) if is_name(name) => {
+                                self.page.request_form.push(Located {
+                                    value: name.to_owned(),
+                                    line,
+                                });
+                            }
+                            _ => self.unknown(
+                                line - 1,
+                                format!("the curl example's --form is not name=value: {field}"),
+                            ),
+                        }
+                    }
+                }
                 "--data" | "--data-raw" | "-d" => {
                     if let Some((data, offset)) = words.next() {
                         let skipped = data.len() - data.trim_start().len();
@@ -375,6 +398,18 @@ impl Reader<'_> {
         self.skip_blank();
         let Some(line) = self.line() else { return };
         if !(line.starts_with('{') || line.starts_with('[')) {
+            // One line of text before the first heading: a plain-text answer.
+            let next = self.lines.get(self.at + 1).map(|l| l.trim());
+            if !HEADINGS.contains(&line)
+                && !line.contains(char::is_whitespace)
+                && next.is_none_or(str::is_empty)
+            {
+                self.page.response_text = Some(Located {
+                    value: line.to_owned(),
+                    line: self.at + 1,
+                });
+                self.at += 1;
+            }
             return;
         }
         let start = self.offset_of_line(self.at);
@@ -681,6 +716,30 @@ enum Constraint {
 fn constraint(line: &str, is_array: bool) -> Constraint {
     if let Some(expression) = line.strip_prefix("Required range:") {
         return range(expression.trim()).map_or(Constraint::Unknown, Constraint::Limits);
+    }
+    // `Required string length: 1 - 50`, `Required array length: 1 - 4 elements`:
+    // both bounds of one measure.
+    for (label, (min, max)) in [
+        (
+            "Required string length:",
+            if is_array {
+                ("items.minLength", "items.maxLength")
+            } else {
+                ("minLength", "maxLength")
+            },
+        ),
+        ("Required array length:", ("minItems", "maxItems")),
+    ] {
+        if let Some(expression) = line.strip_prefix(label) {
+            let expression = expression.trim();
+            let expression = expression.strip_suffix("elements").unwrap_or(expression);
+            let bounds = expression
+                .split_once(" - ")
+                .and_then(|(a, b)| Some((number(a.trim())?, number(b.trim())?)));
+            return bounds.map_or(Constraint::Unknown, |(a, b)| {
+                Constraint::Limits(vec![(min, a), (max, b)])
+            });
+        }
     }
     let Some((label, value)) = line.split_once(':') else {
         return Constraint::None;

@@ -24,9 +24,20 @@ pub fn render(checked: &Checked, format: Format) -> String {
 
 /// `no drift over 5 pages`, or `3 findings over 5 pages (2 limit-differs, 1
 /// options-differ)`.
+/// Pages listed as pending add `; 3 pages pending (spec/pending-pages.txt)`.
 pub fn summary(checked: &Checked) -> String {
+    let pending = if checked.pending.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} page{} pending ({})",
+            checked.pending.len(),
+            if checked.pending.len() == 1 { "" } else { "s" },
+            super::PENDING_PAGES
+        )
+    };
     if checked.findings.is_empty() {
-        return format!("no drift over {} pages", checked.pages);
+        return format!("no drift over {} pages{pending}", checked.pages);
     }
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in &checked.findings {
@@ -37,7 +48,7 @@ pub fn summary(checked: &Checked) -> String {
         .map(|(kind, count)| format!("{count} {kind}"))
         .collect();
     format!(
-        "{} finding{} over {} pages ({})",
+        "{} finding{} over {} pages ({}){pending}",
         checked.findings.len(),
         if checked.findings.len() == 1 { "" } else { "s" },
         checked.pages,
@@ -79,6 +90,13 @@ fn text(checked: &Checked) -> String {
         );
         let _ = writeln!(out, "  docs: {}", finding.docs);
         let _ = writeln!(out, "  spec: {} ({})", finding.spec, spec_place(finding));
+    }
+    for (page, count) in &checked.pending {
+        let _ = writeln!(
+            out,
+            "{page}: pending: not yet transcribed ({count} finding{} set apart)",
+            if *count == 1 { "" } else { "s" }
+        );
     }
     let _ = writeln!(out, "{}", summary(checked));
     out
@@ -123,10 +141,18 @@ struct Row<'a> {
     spec_line: usize,
 }
 
+/// A page not yet transcribed, in the JSON output.
+#[derive(Serialize)]
+struct Pending<'a> {
+    page: &'a str,
+    findings: usize,
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     drift: Vec<Row<'a>>,
     pages: usize,
+    pending: Vec<Pending<'a>>,
 }
 
 fn json(checked: &Checked) -> String {
@@ -145,9 +171,18 @@ fn json(checked: &Checked) -> String {
             spec_line: f.spec_at.line,
         })
         .collect();
+    let pending = checked
+        .pending
+        .iter()
+        .map(|(page, findings)| Pending {
+            page,
+            findings: *findings,
+        })
+        .collect();
     let document = Document {
         drift,
         pages: checked.pages,
+        pending,
     };
     let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
     out.push('\n');

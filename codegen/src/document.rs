@@ -406,7 +406,7 @@ pub enum NamedKind {
     Other,
 }
 
-const METHODS: [&str; 8] = [
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -18,7 +18,14 @@
 //!   adds those two, inside a named rule. Generated: the rule tables of the
 //!   `validation` module; the transform keeps rule members out of the types.
 //!
-//! All three are checked when the spec is read ([`check`]), each fault located
+//! - `x-retry: idempotent | client-chosen-id | not-after-send` on an
+//!   operation says whether it may be repeated after a failure that may have
+//!   reached the service. Without it, RFC 9110 §9.2.2 decides: GET, PUT,
+//!   DELETE, HEAD and OPTIONS are idempotent; any other method is
+//!   `client-chosen-id` when it has `x-client-chosen-id`, else
+//!   `not-after-send`. Generated: the `operations` module.
+//!
+//! All of them are checked when the spec is read ([`check`]), each fault located
 //! at the key at fault.
 
 use std::collections::BTreeMap;
@@ -37,6 +44,10 @@ pub const CLIENT_CHOSEN_ID: &str = "x-client-chosen-id";
 /// The extension, on one schema property, listing the documented error codes
 /// (`code`, `name`, `description`, optional `status`).
 pub const ERROR_CODES: &str = "x-error-codes";
+
+/// The operation extension stating its retry class (`idempotent`,
+/// `client-chosen-id`, `not-after-send`).
+pub const RETRY: &str = "x-retry";
 
 /// The extension, on an `allOf` member, that makes it a documented rule.
 pub const RULE: &str = "x-rule";
@@ -65,20 +76,121 @@ pub(crate) struct ErrorCode {
     pub(crate) status: Option<u16>,
 }
 
+/// Whether an operation may be repeated after a failure that may have
+/// reached the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryClass {
+    /// Repeating it has the effect of sending it once (RFC 9110 §9.2.2).
+    Idempotent,
+    /// Safe to repeat when the request carries its client-chosen id.
+    ClientChosenId,
+    /// Never repeated once it may have reached the service.
+    NotAfterSend,
+}
+
+impl RetryClass {
+    const NAMES: [(&'static str, RetryClass); 3] = [
+        ("idempotent", RetryClass::Idempotent),
+        ("client-chosen-id", RetryClass::ClientChosenId),
+        ("not-after-send", RetryClass::NotAfterSend),
+    ];
+}
+
+/// One operation's facts for the runtime: its method and retry class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OperationFacts {
+    pub(crate) operation_id: String,
+    /// `GET`, `POST`, ...
+    pub(crate) http_method: String,
+    pub(crate) retry: RetryClass,
+}
+
 /// What the extensions say, checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Facts {
     pub(crate) client_ids: Vec<ClientChosenId>,
     pub(crate) error_codes: Vec<ErrorCode>,
+    pub(crate) operations: Vec<OperationFacts>,
 }
 
 /// Reads and checks both extensions of `document` (the spec as JSON).
 pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error> {
     rules(document, sources)?;
+    let client_ids = client_ids(document, sources)?;
     Ok(Facts {
-        client_ids: client_ids(document, sources)?,
+        operations: retry_classes(document, sources, &client_ids)?,
+        client_ids,
         error_codes: error_codes(document, sources)?,
     })
+}
+
+/// Every operation's retry class: `x-retry` where stated (checked against
+/// `x-client-chosen-id`), else implied by the method.
+fn retry_classes(
+    document: &Value,
+    sources: &Sources,
+    client_ids: &[ClientChosenId],
+) -> Result<Vec<OperationFacts>, Error> {
+    let mut found = Vec::new();
+    let Some(Value::Object(paths)) = document.get("paths") else {
+        return Ok(found);
+    };
+    for (route, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item {
+            if !crate::document::METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let has_id = client_ids.iter().any(|id| id.operation_id == operation_id);
+            let implied = match method.as_str() {
+                "get" | "put" | "delete" | "head" | "options" => RetryClass::Idempotent,
+                _ if has_id => RetryClass::ClientChosenId,
+                _ => RetryClass::NotAfterSend,
+            };
+            let retry = match operation.get(RETRY) {
+                None => implied,
+                Some(value) => {
+                    let at = format!("/paths/{}/{method}/{RETRY}", escape(route));
+                    let fail = |message: String| fault(sources, &at, RETRY, message);
+                    let names: Vec<&str> = RetryClass::NAMES.iter().map(|(n, _)| *n).collect();
+                    let Some(class) = value.as_str().and_then(|text| {
+                        RetryClass::NAMES
+                            .iter()
+                            .find(|(name, _)| *name == text)
+                            .map(|(_, class)| *class)
+                    }) else {
+                        return Err(fail(format!(
+                            "must be one of {}, found {value}",
+                            names.join(", ")
+                        )));
+                    };
+                    if class == RetryClass::ClientChosenId && !has_id {
+                        return Err(fail(format!(
+                            "is `client-chosen-id`, but operation {operation_id} has no `{CLIENT_CHOSEN_ID}` naming the body property that holds the id"
+                        )));
+                    }
+                    if class != RetryClass::ClientChosenId && has_id {
+                        return Err(fail(format!(
+                            "operation {operation_id} has `{CLIENT_CHOSEN_ID}`, so its class is `client-chosen-id`; remove one of the two"
+                        )));
+                    }
+                    class
+                }
+            };
+            found.push(OperationFacts {
+                operation_id,
+                http_method: method.to_ascii_uppercase(),
+                retry,
+            });
+        }
+    }
+    found.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+    Ok(found)
 }
 
 /// Whether `pointer` (of a schema) is an `allOf` member: `.../allOf/<n>`.
@@ -453,9 +565,73 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
 pub(crate) fn generate(facts: &Facts) -> TokenStream {
     let error_code = error_code(&facts.error_codes);
     let client_ids = client_id_table(&facts.client_ids);
+    let operations = operation_table(&facts.operations);
     quote! {
         #error_code
         #client_ids
+        #operations
+    }
+}
+
+fn operation_table(operations: &[OperationFacts]) -> TokenStream {
+    let entries = operations.iter().map(|op| {
+        let id = op.operation_id.as_str();
+        let method = crate::validation::snake_case(id);
+        let http_method = op.http_method.as_str();
+        let retry = match op.retry {
+            RetryClass::Idempotent => quote!(RetryClass::Idempotent),
+            RetryClass::ClientChosenId => quote!(RetryClass::ClientChosenId),
+            RetryClass::NotAfterSend => quote!(RetryClass::NotAfterSend),
+        };
+        quote! {
+            Operation { id: #id, method: #method, http_method: #http_method, retry: #retry },
+        }
+    });
+    quote! {
+        /// Every operation of the spec with what the runtime needs to know of
+        /// it beyond its types: its HTTP method and its retry class (the
+        /// spec's `x-retry`, or the one its method implies).
+        pub mod operations {
+            /// Whether an operation may be repeated after a failure that may
+            /// have reached the service.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum RetryClass {
+                /// Repeating it has the effect of sending it once (GET, PUT,
+                /// DELETE: RFC 9110 §9.2.2): retried.
+                Idempotent,
+                /// Retried only when the request carries the id the caller
+                /// chose for what it creates (see `client_ids`): the service
+                /// refuses a second create with that id.
+                ClientChosenId,
+                /// Never repeated once it may have reached the service.
+                NotAfterSend,
+            }
+
+            /// One operation.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub struct Operation {
+                /// The operationId, e.g. `getPost`.
+                pub id: &'static str,
+                /// The client method's name, e.g. `get_post`.
+                pub method: &'static str,
+                /// `GET`, `POST`, `PUT`, `DELETE`, ...
+                pub http_method: &'static str,
+                /// Its retry class.
+                pub retry: RetryClass,
+            }
+
+            /// Every operation, sorted by operationId.
+            pub const ALL: &[Operation] = &[#(#entries)*];
+
+            /// The operation `operation_id` (the spec's `getPost` or the
+            /// method's `get_post`).
+            pub fn for_operation(operation_id: &str) -> Option<&'static Operation> {
+                ALL.iter()
+                    .find(|op| op.id == operation_id || op.method == operation_id)
+            }
+        }
     }
 }
 

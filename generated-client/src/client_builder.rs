@@ -152,7 +152,7 @@ impl ClientBuilder {
     }
 
     /// Which failures that may have reached the service are retried (see
-    /// [`RetryPolicy`]); default [`AfterSend::WithClientChosenId`].
+    /// [`RetryPolicy`]); default [`AfterSend::WhenSafe`].
     /// [`AfterSend::Always`] opts in to retrying every create, at the risk
     /// of creating twice.
     pub fn retry_after_send(mut self, after_send: AfterSend) -> Self {
@@ -161,7 +161,7 @@ impl ClientBuilder {
     }
 
     /// Whether a create whose client-chosen id (`postId`, `messageId`,
-    /// `channelId`, a story's `referenceId`) is left out, `null` or empty
+    /// `channelId`) is left out, `null` or empty
     /// gets a new random one ([`new_client_chosen_id`](crate::new_client_chosen_id))
     /// before it is sent. Default `false`. With it every create is safe to
     /// retry after a failure that may have reached the service: the id stays

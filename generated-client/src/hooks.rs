@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::clock::{Clock, TokioClock};
+use crate::operations::{self, RetryClass};
 use crate::retry::Reach;
 use crate::{Client, RetryPolicy, client_ids, marks};
 
@@ -204,14 +205,17 @@ impl Client {
             };
             let spare = spare.filter(|_| retries < policy.max_retries);
             if let (Some(reach), Some(mut spare)) = (reach, spare) {
-                let chosen = (reach == Reach::MaybeApplied)
-                    .then(|| client_chosen_id(&spare, info.operation_id))
-                    .flatten();
+                let class = operations::for_operation(info.operation_id).map(|op| op.retry);
+                let chosen = (reach == Reach::MaybeApplied
+                    && class == Some(RetryClass::ClientChosenId))
+                .then(|| client_chosen_id(&spare, info.operation_id))
+                .flatten();
+                let safe_to_repeat = class == Some(RetryClass::Idempotent) || chosen.is_some();
                 let wait = policy.delay(retries, result.as_ref().ok().map(|r| r.headers()));
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
                 // The source is asked only for a retry that will be made.
-                let token_ok = policy.allows(reach, chosen.is_some())
+                let token_ok = policy.allows(reach, safe_to_repeat)
                     && in_time
                     && match source {
                         Some(source) => match fresh_token(source.as_ref(), false).await {

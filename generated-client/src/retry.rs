@@ -18,19 +18,27 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// | timeout, reset or broken connection after the request was written | [`MaybeApplied`](Reach::MaybeApplied) | only if safe (below) |
 /// | any other status (400, 401, 403, 404, 409, ...), an invalid request | — | never |
 ///
-/// All five operations create or change something, so repeating one whose
-/// first attempt was applied can apply it twice. A
-/// [`MaybeApplied`](Reach::MaybeApplied) failure is therefore retried only as
-/// [`after_send`](Self::after_send) says; by default
-/// ([`AfterSend::WithClientChosenId`]) only when the request body carries an
-/// id the caller chose for what it creates (`postId`, `messageId`,
-/// `channelId`, a story's `referenceId`: the spec's `x-client-chosen-id`,
-/// listed in [`client_ids`](crate::client_ids)). The service refuses a second
-/// create with the same id (code 400900), so a repeat cannot create twice; if
-/// the repeat answers 400900, the error says so:
+/// Repeating a request that was applied can apply it twice, so a
+/// [`MaybeApplied`](Reach::MaybeApplied) failure is retried only as
+/// [`after_send`](Self::after_send) says. By default
+/// ([`AfterSend::WhenSafe`]) that is when repeating is safe by the
+/// operation's retry class, stated in the spec (`x-retry`, listed in
+/// [`operations`](crate::operations)):
+///
+/// | class | operations | after a failure that may have reached the service |
+/// |---|---|---|
+/// | [`Idempotent`](crate::operations::RetryClass::Idempotent) | GET, PUT, DELETE (RFC 9110 §9.2.2) | retried |
+/// | [`ClientChosenId`](crate::operations::RetryClass::ClientChosenId) | createPost, createMessage, createChannel | retried when the body carries the id |
+/// | [`NotAfterSend`](crate::operations::RetryClass::NotAfterSend) | other POSTs (createStory, approvePost, ...) | not retried |
+///
+/// A create's client-chosen id (`postId`, `messageId`, `channelId`: the
+/// spec's `x-client-chosen-id`, listed in [`client_ids`](crate::client_ids))
+/// makes it safe: the service refuses a second create with the same id
+/// (code 400900), so a repeat cannot create twice; if the repeat answers
+/// 400900, the error says so:
 /// [`ErrorExt::earlier_attempt_landed`](crate::ErrorExt::earlier_attempt_landed).
 /// [`ClientBuilder::fill_client_ids`](crate::ClientBuilder::fill_client_ids)
-/// makes every create carry such an id.
+/// makes every such create carry one.
 ///
 /// The wait before retry `n` (0-based) is `initial_backoff * 2^n`, capped at
 /// `max_backoff`, with *equal jitter*: a random wait between half of that and
@@ -60,7 +68,7 @@ pub struct RetryPolicy {
     /// Default 60 s ([`DEFAULT_DEADLINE`]).
     pub deadline: Duration,
     /// Whether a failure that may have reached the service is retried.
-    /// Default [`AfterSend::WithClientChosenId`].
+    /// Default [`AfterSend::WhenSafe`].
     pub after_send: AfterSend,
 }
 
@@ -114,10 +122,11 @@ impl Reach {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AfterSend {
-    /// Only requests whose body carries a client-chosen id (non-empty), so
-    /// that a repeat cannot create twice. The default.
+    /// Only requests that are safe to repeat: an idempotent operation, or a
+    /// create whose body carries its client-chosen id (non-empty), so that a
+    /// repeat cannot create twice. The default.
     #[default]
-    WithClientChosenId,
+    WhenSafe,
     /// Every request: you accept that a create may be applied twice.
     Always,
     /// None.
@@ -132,7 +141,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
             deadline: DEFAULT_DEADLINE,
-            after_send: AfterSend::WithClientChosenId,
+            after_send: AfterSend::WhenSafe,
         }
     }
 }
@@ -190,13 +199,14 @@ impl RetryPolicy {
         Reach::of_error(error)
     }
 
-    /// Whether a failure of this kind is retried, given whether the request
-    /// carries a client-chosen id.
-    pub fn allows(&self, reach: Reach, carries_client_chosen_id: bool) -> bool {
+    /// Whether a failure of this kind is retried, given whether repeating
+    /// the request is safe (an idempotent operation, or a create carrying its
+    /// client-chosen id).
+    pub fn allows(&self, reach: Reach, safe_to_repeat: bool) -> bool {
         match (reach, self.after_send) {
             (Reach::NotSent | Reach::Refused, _) => true,
             (Reach::MaybeApplied, AfterSend::Always) => true,
-            (Reach::MaybeApplied, AfterSend::WithClientChosenId) => carries_client_chosen_id,
+            (Reach::MaybeApplied, AfterSend::WhenSafe) => safe_to_repeat,
             (Reach::MaybeApplied, AfterSend::Never) => false,
         }
     }

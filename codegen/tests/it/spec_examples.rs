@@ -732,3 +732,30 @@ fn every_rule_quotes_its_page() {
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
     assert_eq!(rules, 16, "the spec's documented rules");
 }
+
+/// The real spec states every operation's retry class (`x-retry`) instead of
+/// leaving it to the method: a maintainer adding a page decides it.
+#[test]
+fn every_operation_of_the_spec_states_its_retry_class() {
+    let text = std::fs::read_to_string(spec_path()).unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let mut operations = 0;
+    for (route, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            operations += 1;
+            let class = operation.get(codegen::RETRY).and_then(|v| v.as_str());
+            let expected: &[&str] = match method.as_str() {
+                "get" | "put" | "delete" => &["idempotent"],
+                _ => &["client-chosen-id", "not-after-send"],
+            };
+            assert!(
+                class.is_some_and(|c| expected.contains(&c)),
+                "{id} ({method} {route}): x-retry is {class:?}, expected one of {expected:?}"
+            );
+        }
+    }
+    assert!(operations >= 5);
+}

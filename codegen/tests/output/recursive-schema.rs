@@ -585,6 +585,53 @@ pub mod client_ids {
         ALL.iter().find(|id| id.operation == operation_id || id.method == operation_id)
     }
 }
+/// Every operation of the spec with what the runtime needs to know of
+/// it beyond its types: its HTTP method and its retry class (the
+/// spec's `x-retry`, or the one its method implies).
+pub mod operations {
+    /// Whether an operation may be repeated after a failure that may
+    /// have reached the service.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RetryClass {
+        /// Repeating it has the effect of sending it once (GET, PUT,
+        /// DELETE: RFC 9110 §9.2.2): retried.
+        Idempotent,
+        /// Retried only when the request carries the id the caller
+        /// chose for what it creates (see `client_ids`): the service
+        /// refuses a second create with that id.
+        ClientChosenId,
+        /// Never repeated once it may have reached the service.
+        NotAfterSend,
+    }
+    /// One operation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct Operation {
+        /// The operationId, e.g. `getPost`.
+        pub id: &'static str,
+        /// The client method's name, e.g. `get_post`.
+        pub method: &'static str,
+        /// `GET`, `POST`, `PUT`, `DELETE`, ...
+        pub http_method: &'static str,
+        /// Its retry class.
+        pub retry: RetryClass,
+    }
+    /// Every operation, sorted by operationId.
+    pub const ALL: &[Operation] = &[
+        Operation {
+            id: "createThing",
+            method: "create_thing",
+            http_method: "POST",
+            retry: RetryClass::NotAfterSend,
+        },
+    ];
+    /// The operation `operation_id` (the spec's `getPost` or the
+    /// method's `get_post`).
+    pub fn for_operation(operation_id: &str) -> Option<&'static Operation> {
+        ALL.iter().find(|op| op.id == operation_id || op.method == operation_id)
+    }
+}
 /// Typed httpmock helpers: one method per operation on
 /// [`httpmock::MockServer`], for tests of code that uses this client.
 #[cfg(feature = "mock")]

@@ -149,6 +149,9 @@ pub enum Kind {
     /// An operation's `x-client-chosen-id` was added, removed or renamed: which
     /// failures of it are retried changes.
     ClientChosenIdChanged,
+    /// An operation's `x-retry` class changed: which failures of it are
+    /// retried changes.
+    RetryClassChanged,
     /// A code was added to `x-error-codes` (a new `ErrorCode` variant).
     ErrorCodeAdded,
     /// A code left `x-error-codes`, or its variant was renamed.
@@ -159,7 +162,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 42] = [
+    pub const ALL: [Kind; 43] = [
         Kind::OperationAdded,
         Kind::OperationRemoved,
         Kind::OperationIdChanged,
@@ -199,6 +202,7 @@ impl Kind {
         Kind::DescriptionChanged,
         Kind::MetadataChanged,
         Kind::ClientChosenIdChanged,
+        Kind::RetryClassChanged,
         Kind::ErrorCodeAdded,
         Kind::ErrorCodeRemoved,
         Kind::UnclassifiedChange,
@@ -246,6 +250,7 @@ impl Kind {
             Kind::DescriptionChanged => "description_changed",
             Kind::MetadataChanged => "metadata_changed",
             Kind::ClientChosenIdChanged => "client_chosen_id_changed",
+            Kind::RetryClassChanged => "retry_class_changed",
             Kind::ErrorCodeAdded => "error_code_added",
             Kind::ErrorCodeRemoved => "error_code_removed",
             Kind::UnclassifiedChange => "unclassified_change",

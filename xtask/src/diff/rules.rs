@@ -212,6 +212,8 @@ pub static RULES: &[Rule] = &[
         "a client built before calls an address the service no longer serves"),
     rule(Kind::ClientChosenIdChanged, On::Any, Always, NonBreaking,
         "no signature changes; only which failures the retry policy repeats (the generated `client_ids` table)"),
+    rule(Kind::RetryClassChanged, On::Any, Always, NonBreaking,
+        "no signature changes; only which failures the retry policy repeats (the generated `operations` table)"),
     // Parameters: setters on the operation builder.
     rule(Kind::ParameterAdded, On::Request, Required, Breaking,
         "progenitor's operation builder refuses to send without a required parameter"),

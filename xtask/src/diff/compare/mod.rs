@@ -135,6 +135,23 @@ impl Walk<'_> {
                 self.client_chosen_id(at, b, n);
                 continue;
             }
+            if key == codegen::RETRY {
+                let class = |value: Option<&Value>| {
+                    value
+                        .and_then(Value::as_str)
+                        .map_or_else(|| "implied by the method".to_owned(), |v| format!("`{v}`"))
+                };
+                self.push_at(
+                    at,
+                    Kind::RetryClassChanged,
+                    format!(
+                        "the retry class is now {} (was {}): retries after a failure that may have reached the service follow it",
+                        class(n),
+                        class(b)
+                    ),
+                );
+                continue;
+            }
             let kind = match key {
                 "description" | "summary" => Kind::DescriptionChanged,
                 _ => Kind::MetadataChanged,

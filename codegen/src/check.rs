@@ -755,7 +755,7 @@ pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error>
                 &operation_pointer,
                 &unsupported,
             )?;
-            parameter_styles(&parameters, &unsupported)?;
+            parameter_styles(spec, &parameters, &unsupported)?;
             request_body(spec, operation, &operation_pointer, &unsupported)?;
             response_kinds(spec, operation, &operation_pointer, &unsupported)?;
         }
@@ -872,8 +872,12 @@ fn parameters<'a>(
 
 /// The parameter kinds and styles progenitor generates: `in: path` with
 /// `style: simple`, `in: query` with `style: form`, `in: header`. It refuses
-/// the others with a dump of the parameter and no place.
+/// the others with a dump of the parameter and no place. A `style:
+/// deepObject` query object whose properties are scalars or arrays of
+/// scalars is accepted: the transform sends each property as a parameter of
+/// its own, `name[property]`.
 fn parameter_styles(
+    spec: &OpenAPI,
     parameters: &[(&openapiv3::Parameter, String)],
     unsupported: &impl Fn(String, String) -> Error,
 ) -> Result<(), Error> {
@@ -887,6 +891,11 @@ fn parameter_styles(
                          leave it out of the spec and set the cookie on the reqwest client"
                 ),
             )),
+            openapiv3::Parameter::Query {
+                style: openapiv3::QueryStyle::DeepObject,
+                parameter_data,
+                ..
+            } => deep_object_refusal(spec, parameter_data).map(|reason| ("style", reason)),
             openapiv3::Parameter::Query { style, .. }
                 if !matches!(style, openapiv3::QueryStyle::Form) =>
             {
@@ -917,6 +926,86 @@ fn parameter_styles(
         }
     }
     Ok(())
+}
+
+/// Why a `style: deepObject` query parameter cannot be sent as one query
+/// parameter a property (`name[property]=value`), or `None` when it can: an
+/// object schema with properties, each a scalar or an array of scalars.
+fn deep_object_refusal(spec: &OpenAPI, parameter: &openapiv3::ParameterData) -> Option<String> {
+    let name = &parameter.name;
+    let resolve = |schema: &ReferenceOr<openapiv3::Schema>| -> Option<openapiv3::Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/schemas/")?;
+                match spec.components.as_ref()?.schemas.get(name)? {
+                    ReferenceOr::Item(schema) => Some(schema.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    };
+    let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter.format else {
+        return Some(format!(
+            "query parameter `{name}` has `style: deepObject` and `content`; give it a `schema` of type object"
+        ));
+    };
+    let object = resolve(schema).and_then(|schema| match schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))
+            if !object.properties.is_empty() =>
+        {
+            Some(object)
+        }
+        _ => None,
+    });
+    let Some(object) = object else {
+        return Some(format!(
+            "query parameter `{name}` has `style: deepObject`, which is generated for an object with `properties` only (one query parameter `{name}[property]` each)"
+        ));
+    };
+    let is_scalar = |schema: &openapiv3::Schema| {
+        matches!(
+            schema.schema_kind,
+            openapiv3::SchemaKind::Type(
+                openapiv3::Type::String(_)
+                    | openapiv3::Type::Number(_)
+                    | openapiv3::Type::Integer(_)
+                    | openapiv3::Type::Boolean(_)
+            )
+        )
+    };
+    for (property, schema) in &object.properties {
+        let schema = match schema {
+            ReferenceOr::Item(schema) => Some((**schema).clone()),
+            ReferenceOr::Reference { reference } => resolve(&ReferenceOr::Reference {
+                reference: reference.clone(),
+            }),
+        };
+        let fits = schema.as_ref().is_some_and(|schema| {
+            is_scalar(schema)
+                || match &schema.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => array
+                        .items
+                        .as_ref()
+                        .and_then(|items| match items {
+                            ReferenceOr::Item(items) => Some((**items).clone()),
+                            ReferenceOr::Reference { reference } => {
+                                resolve(&ReferenceOr::Reference {
+                                    reference: reference.clone(),
+                                })
+                            }
+                        })
+                        .is_some_and(|items| is_scalar(&items)),
+                    _ => false,
+                }
+        });
+        if !fits {
+            return Some(format!(
+                "query parameter `{name}` has `style: deepObject` and its property `{property}` is not a string, number, integer, boolean or an array of them; nested objects are not generated"
+            ));
+        }
+    }
+    None
 }
 
 fn query_style(style: &openapiv3::QueryStyle) -> &'static str {

@@ -73,6 +73,7 @@ pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
             }
         }
     }
+    flatten_deep_objects(&mut document);
     plain_path_parameters(&mut document);
     error_ranges(&mut document);
     success_range(&mut document);
@@ -518,7 +519,85 @@ fn plain_request_strings(schema: &mut Map<String, Value>) {
     }
 }
 
-/// Path parameters become plain strings too: typify would make a newtype
+/// A `style: deepObject` query object (`options`, with `limit` and `token`)
+/// becomes one `style: form` query parameter a property, named as the wire
+/// names it (`options[limit]`): progenitor sends `form` parameters only, and
+/// names the builder method `options_limit`. A property is required when the
+/// object is and the object's `required` lists it. `check.rs` has refused
+/// the objects this cannot express (nested objects).
+fn flatten_deep_objects(document: &mut Value) {
+    let snapshot = document.clone();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for (key, value) in item.iter_mut() {
+            let list = if key == "parameters" {
+                Some(value)
+            } else {
+                value.get_mut("parameters")
+            };
+            let Some(Value::Array(list)) = list else {
+                continue;
+            };
+            let mut flat = Vec::with_capacity(list.len());
+            for parameter in list.drain(..) {
+                let resolved = crate::document::target(&snapshot, &parameter).clone();
+                let is_deep = resolved.get("in").and_then(Value::as_str) == Some("query")
+                    && resolved.get("style").and_then(Value::as_str) == Some("deepObject");
+                let schema = resolved
+                    .get("schema")
+                    .map(|schema| crate::document::target(&snapshot, schema).clone());
+                let Some(Value::Object(properties)) = schema
+                    .as_ref()
+                    .and_then(|schema| schema.get("properties"))
+                    .filter(|_| is_deep)
+                else {
+                    flat.push(parameter);
+                    continue;
+                };
+                let name = resolved
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let object_required = resolved.get("required") == Some(&Value::Bool(true));
+                let required: Vec<&str> = schema
+                    .as_ref()
+                    .and_then(|schema| schema.get("required"))
+                    .and_then(Value::as_array)
+                    .map(|list| list.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                for (property, property_schema) in properties {
+                    let mut one = Map::new();
+                    one.insert(
+                        "name".to_owned(),
+                        Value::String(format!("{name}[{property}]")),
+                    );
+                    one.insert("in".to_owned(), Value::String("query".to_owned()));
+                    if let Some(description) = crate::document::target(&snapshot, property_schema)
+                        .get("description")
+                        .cloned()
+                    {
+                        one.insert("description".to_owned(), description);
+                    }
+                    one.insert(
+                        "required".to_owned(),
+                        Value::Bool(object_required && required.contains(&property.as_str())),
+                    );
+                    one.insert("style".to_owned(), Value::String("form".to_owned()));
+                    one.insert("explode".to_owned(), Value::Bool(true));
+                    one.insert("schema".to_owned(), property_schema.clone());
+                    flat.push(Value::Object(one));
+                }
+            }
+            *list = flat;
+        }
+    }
+}
+
+/// Path, query and header parameters become plain strings and numbers too
+/// ([`plain_parameter`]): typify would make a newtype
 /// whose conversion error the builder drops (`conversion to
 /// 'ApprovePostPostId' for post_id failed`). The generated validation checks
 /// their limits before sending instead, and names the limit broken.
@@ -557,12 +636,43 @@ fn plain_path_parameters(document: &mut Value) {
         let Some(Value::Object(parameter)) = document.pointer_mut(&pointer) else {
             continue;
         };
-        if parameter.get("in").and_then(Value::as_str) != Some("path") {
+        if !matches!(
+            parameter.get("in").and_then(Value::as_str),
+            Some("path" | "query" | "header")
+        ) {
             continue;
         }
         if let Some(Value::Object(schema)) = parameter.get_mut("schema") {
-            plain_request_strings(schema);
+            plain_parameter(schema);
+            if let Some(Value::Object(items)) = schema.get_mut("items") {
+                plain_parameter(items);
+            }
         }
+    }
+}
+
+/// A parameter's string limits and numeric bounds go to its description:
+/// typify would make a newtype or a `NonZeroU64` of them, whose conversion
+/// error names no limit; the generated validation checks them instead.
+fn plain_parameter(schema: &mut Map<String, Value>) {
+    plain_request_strings(schema);
+    if !matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    ) {
+        return;
+    }
+    let mut limits = Vec::new();
+    if let Some(min) = schema.remove("minimum") {
+        limits.push(format!("Minimum: {min}."));
+    }
+    if let Some(max) = schema.remove("maximum") {
+        limits.push(format!("Maximum: {max}."));
+    }
+    schema.remove("exclusiveMinimum");
+    schema.remove("exclusiveMaximum");
+    if !limits.is_empty() {
+        append_description(schema, &limits.join(" "));
     }
 }
 

@@ -110,8 +110,13 @@ impl ClientHooks<ClientState> for Client {
             return Ok(());
         }
         let body = request.body().and_then(reqwest::Body::as_bytes);
-        crate::validation::check_request_parts(info.operation_id, request.url().path(), body)
-            .map_err(|violations| Error::InvalidRequest(violations.to_string()))
+        crate::validation::check_request_parts(
+            info.operation_id,
+            request.url(),
+            request.headers(),
+            body,
+        )
+        .map_err(|violations| Error::InvalidRequest(violations.to_string()))
     }
 
     /// Sends the request, retrying as [`RetryPolicy`] allows, inside a

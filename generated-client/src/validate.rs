@@ -58,6 +58,11 @@ pub enum Location {
     Body,
     /// A parameter in the URL path.
     PathParameter,
+    /// A parameter in the URL's query (`options[limit]` for a property of
+    /// a `deepObject` one).
+    QueryParameter,
+    /// A request header.
+    Header,
 }
 
 /// A documented rule, as broken: the spec's limit and the request's value.
@@ -408,6 +413,8 @@ impl std::fmt::Display for Violation {
         let location = match self.location {
             Location::Body => "body",
             Location::PathParameter => "path parameter",
+            Location::QueryParameter => "query parameter",
+            Location::Header => "header",
         };
         if self.path.is_empty() {
             write!(f, "{location}: {}", self.rule)?;
@@ -438,14 +445,14 @@ impl Violation {
     /// Reads one violation from the start of `text` (as `Display` writes
     /// it), up to the `; ` before the next one; returns it and the rest.
     fn read(text: &str) -> Option<(Violation, &str)> {
-        let (location, rest) = if let Some(rest) = text.strip_prefix("body") {
-            (Location::Body, rest)
-        } else {
-            (
-                Location::PathParameter,
-                text.strip_prefix("path parameter")?,
-            )
-        };
+        let (location, rest) = [
+            ("body", Location::Body),
+            ("path parameter", Location::PathParameter),
+            ("query parameter", Location::QueryParameter),
+            ("header", Location::Header),
+        ]
+        .into_iter()
+        .find_map(|(word, location)| Some((location, text.strip_prefix(word)?)))?;
         let mut path = String::new();
         let rest = match rest.strip_prefix(": ") {
             Some(rest) => rest,
@@ -626,14 +633,19 @@ pub fn check_request_json(
 pub fn check_request_parts(
     tables: &Tables,
     operation_id: &str,
-    url_path: &str,
+    url: &reqwest::Url,
+    headers: &http::HeaderMap,
     body: Option<&[u8]>,
 ) -> Result<(), Violations> {
     let mut violations = Vec::new();
     let mut operation = None;
     if let Some((name, template, parameters)) = (tables.path_parameters)(operation_id) {
         operation = Some(name);
-        check_path(template, parameters, url_path, &mut violations);
+        check_path(template, parameters, url.path(), &mut violations);
+    }
+    if let Some((name, parameters)) = (tables.parameters)(operation_id) {
+        operation = Some(name);
+        check_query_and_headers(parameters, url, headers, &mut violations);
     }
     if let Some(body) = body {
         match check_request_json(tables, operation_id, body) {
@@ -694,6 +706,75 @@ fn check_path(
     }
 }
 
+/// The query parameters of `url` and the `headers` against their tables. A
+/// query value is read as the spec types it: a number where the table
+/// bounds it (`options[limit]`), every repeat of the name where it is an
+/// array (`tags=a&tags=b`), else text. An absent parameter passes: a required
+/// one is the builder's to refuse.
+fn check_query_and_headers(
+    parameters: Parameters,
+    url: &reqwest::Url,
+    headers: &http::HeaderMap,
+    out: &mut Vec<Violation>,
+) {
+    for (name, location, schema) in parameters {
+        let values: Vec<Cow<'_, str>> = match location {
+            Location::Header => headers
+                .get_all(*name)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .map(Cow::Borrowed)
+                .collect(),
+            _ => url
+                .query_pairs()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value)
+                .collect(),
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let is_array =
+            schema.items.is_some() || schema.max_items.is_some() || schema.min_items.is_some();
+        let value = if is_array {
+            Value::Array(
+                values
+                    .iter()
+                    .map(|v| parameter_value(schema.items, v))
+                    .collect(),
+            )
+        } else {
+            parameter_value(Some(schema), &values[0])
+        };
+        let mut report = Report::detailed();
+        let _ = walk_root(schema, &mut report, &value);
+        out.extend(report.found.into_iter().map(|(_, v)| Violation {
+            location: *location,
+            path: format!("{name}{}", v.path),
+            ..v
+        }));
+    }
+}
+
+/// A parameter's text as the JSON value its table checks: a number where
+/// the table has numeric bounds and the text is one, else the text.
+fn parameter_value(schema: Option<&Schema>, text: &str) -> Value {
+    let numeric = schema.is_some_and(|s| s.minimum.is_some() || s.maximum.is_some());
+    if numeric {
+        if let Ok(integer) = text.parse::<i64>() {
+            return Value::from(integer);
+        }
+        if let Some(number) = text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
+            return Value::Number(number);
+        }
+    }
+    Value::String(text.to_owned())
+}
+
 /// `%2F` -> `/`; invalid escapes and non-UTF-8 results are kept as they are.
 fn percent_decode(segment: &str) -> Cow<'_, str> {
     if !segment.contains('%') {
@@ -733,7 +814,15 @@ pub struct Tables {
     pub path_parameters: fn(&str) -> Option<(&'static str, &'static str, PathParameters)>,
     /// The spec's operationId.
     pub operation_name: fn(&str) -> Option<&'static str>,
+    /// The query and header parameters of an operation that have something
+    /// to check, with the spec's operationId.
+    pub parameters: fn(&str) -> Option<(&'static str, Parameters)>,
 }
+
+/// The query and header parameters of an operation that have something to
+/// check: each with its name on the wire (`options[limit]`), where it goes
+/// ([`Location::QueryParameter`] or [`Location::Header`]) and its table.
+pub type Parameters = &'static [(&'static str, Location, &'static Schema)];
 
 /// The path parameters of an operation that have something to check, each
 /// with its table.

@@ -44,6 +44,7 @@ pub(crate) fn generate(
     let mut statics = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
     let mut path_arms = Vec::new();
+    let mut parameter_arms = Vec::new();
     let mut names = Vec::new();
     for (route, method, operation) in spec.operations() {
         let Some(operation_id) = operation.operation_id.as_deref() else {
@@ -51,6 +52,19 @@ pub(crate) fn generate(
         };
         let snake = snake_case(operation_id);
         names.push(quote! { #operation_id | #snake => Some(#operation_id), });
+        let others =
+            tables.query_and_header_parameters(route, method, &mut wanted, operation_id)?;
+        if !others.is_empty() {
+            let name = format_ident!("{}_PARAMETERS", screaming(operation_id));
+            let doc = format!("The checked query and header parameters of `{operation_id}`.");
+            statics.push(quote! {
+                #[doc = #doc]
+                static #name: Parameters = &[#(#others),*];
+            });
+            parameter_arms.push(quote! {
+                #operation_id | #snake => Some((#operation_id, #name)),
+            });
+        }
         let parameters = tables.path_parameters(route, method, &mut wanted, operation_id)?;
         if !parameters.is_empty() {
             let name = format_ident!("{}_PATH_PARAMETERS", screaming(operation_id));
@@ -119,7 +133,9 @@ pub(crate) fn generate(
             pub use #runtime::{DocumentedRule, Location, Rule, Violation, Violations};
             // A spec without path parameters, object properties or rules uses fewer.
             #[allow(unused_imports)]
-            use #runtime::{CountedItems, Literal, PathParameters, Property, Schema, Tables};
+            use #runtime::{
+                CountedItems, Literal, Parameters, PathParameters, Property, Schema, Tables,
+            };
             #[allow(unused_imports)]
             use ::std::borrow::Cow;
 
@@ -146,20 +162,30 @@ pub(crate) fn generate(
             }
 
             /// Checks what the client is about to send to `operation_id`:
-            /// the path parameters in `url_path` (the URL's path,
-            /// percent-encoded as sent) and the encoded `body`. This is what
-            /// the client runs before sending.
+            /// the path and query parameters in `url` (percent-encoded as
+            /// sent), the `headers` the spec constrains, and the encoded
+            /// `body`. This is what the client runs before sending.
             pub fn check_request_parts(
                 operation_id: &str,
-                url_path: &str,
+                url: &::reqwest::Url,
+                headers: &::http::HeaderMap,
                 body: ::std::option::Option<&[u8]>,
             ) -> ::std::result::Result<(), Violations> {
-                #runtime::check_request_parts(tables(), operation_id, url_path, body)
+                #runtime::check_request_parts(tables(), operation_id, url, headers, body)
             }
 
             /// This spec's tables, as the runtime takes them.
             pub(crate) fn tables() -> &'static Tables {
-                &Tables { body_schema, path_parameters, operation_name }
+                &Tables { body_schema, path_parameters, operation_name, parameters }
+            }
+
+            /// The query and header parameters of `operation_id` that have
+            /// something to check.
+            fn parameters(operation_id: &str) -> Option<(&'static str, Parameters)> {
+                match operation_id {
+                    #(#parameter_arms)*
+                    _ => None,
+                }
             }
 
             /// The body schema of `operation_id`, with the spec's name for it.
@@ -240,6 +266,68 @@ impl Tables<'_> {
             if self.checks_anything(schema, &mut BTreeSet::new()) {
                 let table = self.sub_schema(schema, wanted, at)?;
                 tables.push(quote! { (#name, #table) });
+            }
+        }
+        Ok(tables)
+    }
+
+    /// The `(name on the wire, location, table)` of each query and header
+    /// parameter of the operation at `route`/`method` that has something to
+    /// check (its own or the path item's; the operation's wins). A
+    /// `style: deepObject` object gives one entry a property,
+    /// `name[property]`, as the client sends it.
+    fn query_and_header_parameters(
+        &self,
+        route: &str,
+        method: &str,
+        wanted: &mut Vec<String>,
+        at: &str,
+    ) -> Result<Vec<TokenStream>, Error> {
+        let item_pointer = format!("/paths/{}", escape(route));
+        let mut found: Vec<(String, &'static str, &Value)> = Vec::new();
+        for list in [
+            format!("{item_pointer}/parameters"),
+            format!("{item_pointer}/{method}/parameters"),
+        ] {
+            let Some(Value::Array(list)) = self.document.pointer(&list) else {
+                continue;
+            };
+            for parameter in list {
+                let parameter = target(self.document, parameter);
+                let location = match parameter.get("in").and_then(Value::as_str) {
+                    Some("query") => "query",
+                    Some("header") => "header",
+                    _ => continue,
+                };
+                let (Some(name), Some(schema)) = (
+                    parameter.get("name").and_then(Value::as_str),
+                    parameter.get("schema"),
+                ) else {
+                    continue;
+                };
+                found.retain(|(other, _, _)| {
+                    other != name && !other.starts_with(&format!("{name}["))
+                });
+                let deep = parameter.get("style").and_then(Value::as_str) == Some("deepObject");
+                match target(self.document, schema).get("properties") {
+                    Some(Value::Object(properties)) if deep => {
+                        for (property, schema) in properties {
+                            found.push((format!("{name}[{property}]"), location, schema));
+                        }
+                    }
+                    _ => found.push((name.to_owned(), location, schema)),
+                }
+            }
+        }
+        let mut tables = Vec::new();
+        for (name, location, schema) in found {
+            if self.checks_anything(schema, &mut BTreeSet::new()) {
+                let table = self.sub_schema(schema, wanted, at)?;
+                let location = match location {
+                    "header" => quote!(Location::Header),
+                    _ => quote!(Location::QueryParameter),
+                };
+                tables.push(quote! { (#name, #location, #table) });
             }
         }
         Ok(tables)

@@ -416,7 +416,7 @@ pub mod validation {
     pub use crate::validate::{DocumentedRule, Location, Rule, Violation, Violations};
     #[allow(unused_imports)]
     use crate::validate::{
-        CountedItems, Literal, PathParameters, Property, Schema, Tables,
+        CountedItems, Literal, Parameters, PathParameters, Property, Schema, Tables,
     };
     #[allow(unused_imports)]
     use ::std::borrow::Cow;
@@ -441,15 +441,16 @@ pub mod validation {
         crate::validate::check_request_json(tables(), operation_id, body)
     }
     /// Checks what the client is about to send to `operation_id`:
-    /// the path parameters in `url_path` (the URL's path,
-    /// percent-encoded as sent) and the encoded `body`. This is what
-    /// the client runs before sending.
+    /// the path and query parameters in `url` (percent-encoded as
+    /// sent), the `headers` the spec constrains, and the encoded
+    /// `body`. This is what the client runs before sending.
     pub fn check_request_parts(
         operation_id: &str,
-        url_path: &str,
+        url: &::reqwest::Url,
+        headers: &::http::HeaderMap,
         body: ::std::option::Option<&[u8]>,
     ) -> ::std::result::Result<(), Violations> {
-        crate::validate::check_request_parts(tables(), operation_id, url_path, body)
+        crate::validate::check_request_parts(tables(), operation_id, url, headers, body)
     }
     /// This spec's tables, as the runtime takes them.
     pub(crate) fn tables() -> &'static Tables {
@@ -457,6 +458,14 @@ pub mod validation {
             body_schema,
             path_parameters,
             operation_name,
+            parameters,
+        }
+    }
+    /// The query and header parameters of `operation_id` that have
+    /// something to check.
+    fn parameters(operation_id: &str) -> Option<(&'static str, Parameters)> {
+        match operation_id {
+            _ => None,
         }
     }
     /// The body schema of `operation_id`, with the spec's name for it.

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 
 use super::{
-    CountedItems, DocumentedRule, Literal, Location, PathParameters, Property, Rule, Schema,
-    Tables, Violation, Violations,
+    CountedItems, DocumentedRule, Literal, Location, Parameters, PathParameters, Property, Rule,
+    Schema, Tables, Violation, Violations,
 };
 
 /// The hand-written tables, as a generated module hands its own to the
@@ -19,7 +19,40 @@ static TABLES: Tables = Tables {
     body_schema,
     path_parameters,
     operation_name,
+    parameters,
 };
+
+/// `list`: `options[limit]` in 1..=100, `tags` at most 2 of at most 3
+/// characters, an `x-key` header of at most 4.
+fn parameters(operation_id: &str) -> Option<(&'static str, Parameters)> {
+    static LIMIT: Schema = Schema {
+        minimum: Some((1.0, false)),
+        maximum: Some((100.0, false)),
+        ..Schema::NONE
+    };
+    static TAG: Schema = Schema {
+        max_length: Some(3),
+        ..Schema::NONE
+    };
+    static TAGS: Schema = Schema {
+        max_items: Some(2),
+        items: Some(&TAG),
+        ..Schema::NONE
+    };
+    static KEY: Schema = Schema {
+        max_length: Some(4),
+        ..Schema::NONE
+    };
+    static LIST: Parameters = &[
+        ("options[limit]", Location::QueryParameter, &LIMIT),
+        ("tags", Location::QueryParameter, &TAGS),
+        ("x-key", Location::Header, &KEY),
+    ];
+    match operation_id {
+        "list" => Some(("list", LIST)),
+        _ => None,
+    }
+}
 
 /// The generated module's entry points, on [`TABLES`].
 fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
@@ -35,7 +68,54 @@ fn check_request_parts(
     url_path: &str,
     body: Option<&[u8]>,
 ) -> Result<(), Violations> {
-    super::check_request_parts(&TABLES, operation_id, url_path, body)
+    let url = reqwest::Url::parse("http://localhost")
+        .unwrap()
+        .join(url_path)
+        .unwrap();
+    super::check_request_parts(&TABLES, operation_id, &url, &http::HeaderMap::new(), body)
+}
+
+#[test]
+fn query_parameters_and_headers_are_checked_as_sent() {
+    let check = |query: &str, key: &str| {
+        let url = reqwest::Url::parse(&format!("http://localhost/list?{query}")).unwrap();
+        let mut headers = http::HeaderMap::new();
+        if !key.is_empty() {
+            headers.insert("x-key", key.parse().unwrap());
+        }
+        super::check_request_parts(&TABLES, "list", &url, &headers, None)
+    };
+    assert_eq!(
+        check("options%5Blimit%5D=100&tags=a&tags=bcd", "abcd"),
+        Ok(())
+    );
+    assert_eq!(check("options[limit]=1", ""), Ok(()));
+    assert_eq!(check("other=999", ""), Ok(()), "absent parameters pass");
+    let refused = check("options%5Blimit%5D=101&tags=a&tags=b&tags=toolong", "abcde").unwrap_err();
+    assert_eq!(refused.operation, "list");
+    let texts: Vec<String> = refused.violations.iter().map(|v| v.to_string()).collect();
+    assert_eq!(
+        texts,
+        [
+            "query parameter `options[limit]`: 101 is out of range: it must be at most 100",
+            "query parameter `tags[2]`: 7 characters, more than the maximum length of 3",
+            "query parameter `tags`: 3 items, more than the maximum of 2",
+            "header `x-key`: 5 characters, more than the maximum length of 4",
+        ]
+    );
+    assert_eq!(
+        refused.violations[0].rule,
+        Rule::Maximum {
+            max: 100.0,
+            exclusive: false,
+            actual: 101.0
+        }
+    );
+    let zero = check("options[limit]=0", "").unwrap_err();
+    assert_eq!(zero.violations[0].location, Location::QueryParameter);
+    assert_eq!(zero.violations[0].path, "options[limit]");
+    // The text reads back as the same violations.
+    assert_eq!(parse(&refused.to_string()), Some(refused));
 }
 
 /// `Violations::parse`, on [`TABLES`].
@@ -65,7 +145,7 @@ fn path_parameters(operation_id: &str) -> Option<(&'static str, &'static str, Pa
 
 fn operation_name(operation_id: &str) -> Option<&'static str> {
     [
-        "allOf", "alias", "object", "things", "rules", "oneOf", "enum", "size",
+        "allOf", "alias", "object", "things", "rules", "oneOf", "enum", "size", "list",
     ]
     .into_iter()
     .find(|name| *name == operation_id)

@@ -4,6 +4,7 @@ mod build_output;
 mod client;
 mod documented_rules;
 mod errors;
+mod everyday;
 mod fixtures;
 mod forward_compat;
 mod many_users;

@@ -652,7 +652,8 @@ impl<'a> Comparison<'a> {
             .rsplit_once('/')
             .map_or("", |(item, _)| item)
             .to_owned();
-        let mut spec_parameters: Vec<(String, String, String, &Value)> = Vec::new();
+        // (name, location, parameter pointer, schema pointer, schema, required)
+        let mut spec_parameters: Vec<(String, String, String, String, &Value, bool)> = Vec::new();
         for (holder, at) in [
             (document.pointer(&item_pointer), item_pointer.clone()),
             (Some(op), operation.pointer.clone()),
@@ -672,13 +673,44 @@ impl<'a> Comparison<'a> {
                     .get("in")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                spec_parameters.retain(|(n, l, _, _)| !(n == name && l == location));
+                let required =
+                    resolved.value.get("required").and_then(Value::as_bool) == Some(true);
+                let schema = resolved.value.get("schema").unwrap_or(&Value::Null);
+                let schema_pointer = format!("{}/schema", resolved.pointer);
+                spec_parameters.retain(|(n, l, ..)| !(n == name && l == location));
+                spec_parameters
+                    .retain(|(n, l, ..)| !(n.starts_with(&format!("{name}.")) && l == location));
                 spec_parameters.push((
                     name.to_owned(),
                     location.to_owned(),
-                    resolved.pointer,
-                    resolved.value,
+                    resolved.pointer.clone(),
+                    schema_pointer.clone(),
+                    schema,
+                    required,
                 ));
+                // A deepObject's properties are listed on the page as
+                // `options.limit`, `options.token`, ...
+                if resolved.value.get("style").and_then(Value::as_str) == Some("deepObject") {
+                    let object = resolve(document, schema, &schema_pointer);
+                    let required_children: Vec<&str> = object
+                        .value
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .map(|list| list.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    if let Some(Value::Object(properties)) = object.value.get("properties") {
+                        for (child, child_schema) in properties {
+                            spec_parameters.push((
+                                format!("{name}.{child}"),
+                                location.to_owned(),
+                                resolved.pointer.clone(),
+                                format!("{}/properties/{}", object.pointer, escape(child)),
+                                child_schema,
+                                required_children.contains(&child.as_str()),
+                            ));
+                        }
+                    }
+                }
             }
         }
         for parameter in &page.parameters {
@@ -686,16 +718,13 @@ impl<'a> Comparison<'a> {
             let path = format!("parameters.{}", field.name);
             match spec_parameters
                 .iter()
-                .find(|(n, l, _, _)| *n == field.name && l == parameter.location)
+                .find(|(n, l, ..)| *n == field.name && l == parameter.location)
             {
-                Some((_, _, pointer, value)) => {
-                    let required = value.get("required").and_then(Value::as_bool) == Some(true);
-                    let schema = value.get("schema").unwrap_or(&Value::Null);
-                    let schema_pointer = format!("{pointer}/schema");
+                Some((_, _, _, schema_pointer, schema, required)) => {
                     let spec = SpecField {
                         schema,
-                        pointer: &schema_pointer,
-                        required,
+                        pointer: schema_pointer,
+                        required: *required,
                     };
                     self.field(page, operation, &path, field, spec);
                 }
@@ -717,7 +746,7 @@ impl<'a> Comparison<'a> {
                 ),
             }
         }
-        for (name, location, pointer, _) in &spec_parameters {
+        for (name, location, pointer, ..) in &spec_parameters {
             if location == "header" && name.eq_ignore_ascii_case("authorization") {
                 continue;
             }

@@ -50,18 +50,26 @@ fn every_operation_becomes_a_builder_method_and_a_mock() {
         generated.operations,
         [
             "createPost",
+            "getPost",
+            "updatePost",
+            "deletePost",
             "createStory",
             "createMessage",
             "createChannel",
-            "approvePost"
+            "approvePost",
+            "declinePost",
         ]
     );
     for method in [
         "create_post",
+        "get_post",
+        "update_post",
+        "delete_post",
         "create_story",
         "create_message",
         "create_channel",
         "approve_post",
+        "decline_post",
     ] {
         assert!(
             generated
@@ -183,8 +191,8 @@ fn answer_types_decode_through_the_tolerant_runtime_and_request_types_keep_serde
     assert_eq!(
         code.matches("crate::decode::response(response, &info)")
             .count(),
-        5 * 10,
-        "every documented status of the five operations, 2XX/4XX/5XX included"
+        9 * 10,
+        "every documented status of the 9 operations, 2XX/4XX/5XX included"
     );
     // A request-only type keeps serde's derive.
     let request = code.find("pub struct CreatePostRequest {").unwrap();

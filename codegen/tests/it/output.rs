@@ -54,7 +54,12 @@ fn every_operation_becomes_a_builder_method_and_a_mock() {
             "updatePost",
             "deletePost",
             "createStory",
+            "getStory",
+            "deleteStory",
             "createMessage",
+            "getMessage",
+            "updateMessage",
+            "deleteMessage",
             "createChannel",
             "approvePost",
             "declinePost",
@@ -66,7 +71,12 @@ fn every_operation_becomes_a_builder_method_and_a_mock() {
         "update_post",
         "delete_post",
         "create_story",
+        "get_story",
+        "delete_story",
         "create_message",
+        "get_message",
+        "update_message",
+        "delete_message",
         "create_channel",
         "approve_post",
         "decline_post",
@@ -191,8 +201,8 @@ fn answer_types_decode_through_the_tolerant_runtime_and_request_types_keep_serde
     assert_eq!(
         code.matches("crate::decode::response(response, &info)")
             .count(),
-        9 * 10,
-        "every documented status of the 9 operations, 2XX/4XX/5XX included"
+        14 * 10,
+        "every documented status of the 14 operations, 2XX/4XX/5XX included"
     );
     // A request-only type keeps serde's derive.
     let request = code.find("pub struct CreatePostRequest {").unwrap();

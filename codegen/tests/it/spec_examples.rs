@@ -54,7 +54,7 @@ fn spec_json() -> &'static Value {
 }
 
 /// The operationIds of the documented endpoints.
-const OPERATIONS: [&str; 9] = [
+const OPERATIONS: [&str; 14] = [
     "createPost",
     "createStory",
     "createMessage",
@@ -64,6 +64,11 @@ const OPERATIONS: [&str; 9] = [
     "updatePost",
     "deletePost",
     "declinePost",
+    "getStory",
+    "deleteStory",
+    "getMessage",
+    "updateMessage",
+    "deleteMessage",
 ];
 
 #[test]
@@ -266,6 +271,7 @@ fn approve_post_examples() {
 fn older_pages_examples() {
     for op in [
         "updatePost",
+        "updateMessage",
     ] {
         check(op, Part::Request);
     }
@@ -273,6 +279,10 @@ fn older_pages_examples() {
         "getPost",
         "deletePost",
         "declinePost",
+        "getStory",
+        "deleteStory",
+        "getMessage",
+        "deleteMessage",
     ] {
         assert!(
             body_schema(op, Part::Request).is_none(),

@@ -54,7 +54,7 @@ fn spec_json() -> &'static Value {
 }
 
 /// The operationIds of the documented endpoints.
-const OPERATIONS: [&str; 14] = [
+const OPERATIONS: [&str; 19] = [
     "createPost",
     "createStory",
     "createMessage",
@@ -69,6 +69,11 @@ const OPERATIONS: [&str; 14] = [
     "getMessage",
     "updateMessage",
     "deleteMessage",
+    "getChannel",
+    "updateChannel",
+    "addChannelUsers",
+    "removeChannelUsers",
+    "banChannelUsers",
 ];
 
 #[test]
@@ -272,6 +277,9 @@ fn older_pages_examples() {
     for op in [
         "updatePost",
         "updateMessage",
+        "updateChannel",
+        "addChannelUsers",
+        "banChannelUsers",
     ] {
         check(op, Part::Request);
     }
@@ -283,6 +291,8 @@ fn older_pages_examples() {
         "deleteStory",
         "getMessage",
         "deleteMessage",
+        "getChannel",
+        "removeChannelUsers",
     ] {
         assert!(
             body_schema(op, Part::Request).is_none(),

@@ -54,7 +54,7 @@ fn spec_json() -> &'static Value {
 }
 
 /// The operationIds of the documented endpoints.
-const OPERATIONS: [&str; 19] = [
+const OPERATIONS: [&str; 22] = [
     "createPost",
     "createStory",
     "createMessage",
@@ -74,6 +74,9 @@ const OPERATIONS: [&str; 19] = [
     "addChannelUsers",
     "removeChannelUsers",
     "banChannelUsers",
+    "getFile",
+    "deleteFile",
+    "getUser",
 ];
 
 #[test]
@@ -293,6 +296,9 @@ fn older_pages_examples() {
         "deleteMessage",
         "getChannel",
         "removeChannelUsers",
+        "getFile",
+        "deleteFile",
+        "getUser",
     ] {
         assert!(
             body_schema(op, Part::Request).is_none(),

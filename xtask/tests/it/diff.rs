@@ -195,7 +195,7 @@ fn real_spec_with_several_edits() {
         .lines()
         .filter(|row| row.ends_with("error response .code"))
         .count();
-    assert_eq!(code_rows, 19, "{rows}");
+    assert_eq!(code_rows, 22, "{rows}");
     assert_eq!(
         report.summary(),
         format!(

@@ -13,6 +13,9 @@
 //! empty map is the natural default (no other keys), so:
 //! - the builders start `extra` as an empty map instead of an error;
 //! - the structs derive `Default` when every other field is an `Option`.
+//!
+//! progenitor's httpmock helper for an array query parameter does not
+//! compile (`to_string` on a `Vec`); it expects each item instead.
 
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
@@ -25,6 +28,56 @@ pub(crate) fn apply(file: &mut syn::File) {
     ExtraDefaults.visit_file_mut(file);
     NoApiVersion.visit_file_mut(file);
     LowLevelConstructors.visit_file_mut(file);
+    RepeatedQueryMocks.visit_file_mut(file);
+}
+
+/// progenitor's httpmock helper for an array query parameter calls
+/// `query_param(name, value.to_string())` on the whole `Vec`, which does
+/// not compile (a `Vec` has no `Display`). The wire form repeats the name for
+/// each item (`tags=a&tags=b`), so the mock expects each item as one
+/// `query_param(name, item)`.
+struct RepeatedQueryMocks;
+
+impl VisitMut for RepeatedQueryMocks {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        let takes_a_vec = function
+            .sig
+            .generics
+            .where_clause
+            .as_ref()
+            .is_some_and(|clause| {
+                let text = clause.to_token_stream().to_string();
+                text.contains("Into < Option < &") && text.contains("Vec <")
+            });
+        if takes_a_vec {
+            RepeatEachItem.visit_block_mut(&mut function.block);
+        }
+        visit_mut::visit_impl_item_fn_mut(self, function);
+    }
+}
+
+/// `self.0.query_param(name, value.to_string())` ->
+/// `value.iter().fold(self.0, |when, item| when.query_param(name, item.to_string()))`.
+struct RepeatEachItem;
+
+impl VisitMut for RepeatEachItem {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "query_param"
+            && call.args.len() == 2
+            && call.args[1].to_token_stream().to_string() == "value . to_string ()"
+        {
+            let receiver = &call.receiver;
+            let name = &call.args[0];
+            *expr = syn::parse_quote! {
+                value
+                    .iter()
+                    .fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
+            };
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 /// progenitor's `Client::new` and `Client::new_with_client` make a client

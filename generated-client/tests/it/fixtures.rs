@@ -55,6 +55,32 @@ fn every_example_response_round_trips() {
     check_round_trip::<types::CreateStoryResponse>("createStory.response.json");
     check_round_trip::<types::CreateMessageResponse>("createMessage.response.json");
     check_round_trip::<types::CreateChannelResponse>("createChannel.response.json");
+    check_round_trip::<types::QueryPostsResponse>("queryPosts.response.json");
+    check_round_trip::<types::ApprovePostResponse>("getPost.response.json");
+    check_round_trip::<types::ApprovePostResponse>("updatePost.response.json");
+    check_round_trip::<types::DeletePostResponse>("deletePost.response.json");
+    check_round_trip::<types::ApprovePostResponse>("declinePost.response.json");
+    check_round_trip::<types::QueryStoriesResponse>("queryStories.response.json");
+    check_round_trip::<types::GetStoryResponse>("getStory.response.json");
+    check_round_trip::<types::DeleteStoryResponse>("deleteStory.response.json");
+    check_round_trip::<types::QueryMessagesResponse>("queryMessages.response.json");
+    check_round_trip::<types::CreateMessageResponse>("getMessage.response.json");
+    check_round_trip::<types::CreateMessageResponse>("updateMessage.response.json");
+    check_round_trip::<types::DeletePostResponse>("deleteMessage.response.json");
+    check_round_trip::<types::QueryChannelsResponse>("queryChannels.response.json");
+    for name in [
+        "getChannel",
+        "updateChannel",
+        "addChannelUsers",
+        "removeChannelUsers",
+        "banChannelUsers",
+    ] {
+        check_round_trip::<types::CreateChannelResponse>(&format!("{name}.response.json"));
+    }
+    check_round_trip::<types::GetFileResponse>("getFile.response.json");
+    check_round_trip::<types::GetFileResponse>("deleteFile.response.json");
+    check_round_trip::<types::QueryUsersResponse>("queryUsers.response.json");
+    check_round_trip::<types::GetUserResponse>("getUser.response.json");
 }
 
 #[test]
@@ -63,6 +89,11 @@ fn every_example_request_round_trips() {
     check_round_trip::<types::CreateStoryRequest>("createStory.request.json");
     check_round_trip::<types::CreateMessageRequest>("createMessage.request.json");
     check_round_trip::<types::CreateChannelRequest>("createChannel.request.json");
+    check_round_trip::<types::UpdatePostRequest>("updatePost.request.json");
+    check_round_trip::<types::UpdateMessageRequest>("updateMessage.request.json");
+    check_round_trip::<types::UpdateChannelRequest>("updateChannel.request.json");
+    check_round_trip::<types::AddChannelUsersRequest>("addChannelUsers.request.json");
+    check_round_trip::<types::BanChannelUsersRequest>("banChannelUsers.request.json");
 }
 
 #[test]
@@ -76,7 +107,11 @@ fn every_fixture_is_covered() {
     assert_eq!(
         names,
         [
+            "addChannelUsers.request.json",
+            "addChannelUsers.response.json",
             "approvePost.response.json",
+            "banChannelUsers.request.json",
+            "banChannelUsers.response.json",
             "createChannel.request.json",
             "createChannel.response.json",
             "createMessage.request.json",
@@ -85,6 +120,29 @@ fn every_fixture_is_covered() {
             "createPost.response.json",
             "createStory.request.json",
             "createStory.response.json",
+            "declinePost.response.json",
+            "deleteFile.response.json",
+            "deleteMessage.response.json",
+            "deletePost.response.json",
+            "deleteStory.response.json",
+            "getChannel.response.json",
+            "getFile.response.json",
+            "getMessage.response.json",
+            "getPost.response.json",
+            "getStory.response.json",
+            "getUser.response.json",
+            "queryChannels.response.json",
+            "queryMessages.response.json",
+            "queryPosts.response.json",
+            "queryStories.response.json",
+            "queryUsers.response.json",
+            "removeChannelUsers.response.json",
+            "updateChannel.request.json",
+            "updateChannel.response.json",
+            "updateMessage.request.json",
+            "updateMessage.response.json",
+            "updatePost.request.json",
+            "updatePost.response.json",
         ],
         "a new fixture needs a round-trip check above"
     );

@@ -741,18 +741,22 @@ fn create_post_request() -> impl Strategy<Value = types::CreatePostRequest> {
         maybe(any_text()),
         maybe(any_text()),
         maybe(any_text()),
+        maybe(any_text()),
         // Sometimes around the custom post data limit (100 KB).
         prop_oneof![12 => custom_payload(), 1 => padded(102_380..=102_420)],
     )
         .prop_map(
-            |(file_id, poll_id, room_id, stream_id, text, title, extra)| types::CreatePostData {
-                file_id,
-                poll_id,
-                room_id,
-                stream_id,
-                text,
-                title,
-                extra,
+            |(file_id, poll_id, room_id, stream_id, text, thumbnail_file_id, title, extra)| {
+                types::CreatePostData {
+                    file_id,
+                    poll_id,
+                    room_id,
+                    stream_id,
+                    text,
+                    thumbnail_file_id,
+                    title,
+                    extra,
+                }
             },
         );
     let attachment = (

@@ -663,3 +663,23 @@ fn backoff_doubles_to_its_cap_with_equal_jitter() {
         );
     }
 }
+
+/// GET, PUT and DELETE are idempotent (`x-retry: idempotent`): a 502, which
+/// may have been applied, is retried; a POST without a client-chosen id
+/// (declinePost) is not.
+#[tokio::test]
+async fn idempotent_operations_are_retried_after_a_failure_that_may_have_reached_the_service() {
+    for (operation, expected_calls) in [("get", 3), ("delete", 3), ("decline", 1)] {
+        let server = MockServer::start_async().await;
+        let failing = answer_all(&server, 502, error_body(500000, "bad gateway")).await;
+        let client = builder(&server, &TestClock::new()).build().unwrap();
+        let error = match operation {
+            "get" => client.get_post().post_id("p").send().await.map(|_| ()),
+            "delete" => client.delete_post().post_id("p").send().await.map(|_| ()),
+            _ => client.decline_post().post_id("p").send().await.map(|_| ()),
+        }
+        .unwrap_err();
+        assert_eq!(failing.calls_async().await, expected_calls, "{operation}");
+        assert_eq!(error.attempts(), Some(expected_calls as u32), "{operation}");
+    }
+}

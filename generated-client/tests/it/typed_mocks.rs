@@ -116,3 +116,39 @@ async fn a_mock_answer_is_built_from_defaults() {
     assert_eq!(response.posts, Some(vec![post]));
     assert_eq!(response.users, None);
 }
+
+/// A list call's typed mock matches its query: a deepObject option, each item
+/// of a repeated array, a three-way boolean.
+#[tokio::test]
+async fn a_typed_mock_matches_list_query_parameters() {
+    let server = MockServer::start_async().await;
+    let answer: types::QueryPostsResponse = typed("queryPosts.response.json");
+    let tags = vec!["a".to_owned(), "b".to_owned()];
+    let mock = server.query_posts(|when, then| {
+        when.target_id("c1")
+            .options_limit(2)
+            .tags(&tags)
+            .has_flag(true);
+        then.ok(&answer);
+    });
+    let page = client(&server)
+        .query_posts()
+        .target_id("c1")
+        .options_limit(2)
+        .tags(tags.clone())
+        .has_flag(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.into_inner(), answer);
+    mock.assert();
+    let unmatched = client(&server)
+        .query_posts()
+        .target_id("c1")
+        .options_limit(2)
+        .tags(vec!["a".to_owned()])
+        .has_flag(true)
+        .send()
+        .await;
+    assert!(unmatched.is_err(), "tag b missing: the mock does not match");
+}

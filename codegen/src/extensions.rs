@@ -49,6 +49,10 @@ pub const ERROR_CODES: &str = "x-error-codes";
 /// `client-chosen-id`, `not-after-send`).
 pub const RETRY: &str = "x-retry";
 
+/// The parameter extension marking a header's value as a secret (an API
+/// key): the operation's builder redacts it in its `Debug` output.
+pub const SECRET: &str = "x-secret";
+
 /// The extension, on an `allOf` member, that makes it a documented rule.
 pub const RULE: &str = "x-rule";
 
@@ -111,6 +115,8 @@ pub(crate) struct Facts {
     pub(crate) client_ids: Vec<ClientChosenId>,
     pub(crate) error_codes: Vec<ErrorCode>,
     pub(crate) operations: Vec<OperationFacts>,
+    /// `(operationId, header name)` of every `x-secret: true` header.
+    pub(crate) secret_headers: Vec<(String, String)>,
 }
 
 /// Reads and checks both extensions of `document` (the spec as JSON).
@@ -118,10 +124,60 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error>
     rules(document, sources)?;
     let client_ids = client_ids(document, sources)?;
     Ok(Facts {
+        secret_headers: secret_headers(document, sources)?,
         operations: retry_classes(document, sources, &client_ids)?,
         client_ids,
         error_codes: error_codes(document, sources)?,
     })
+}
+
+/// Every `x-secret` of an operation's parameters: `true` on an `in: header`
+/// parameter, nothing else.
+fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
+    let mut found = Vec::new();
+    let Some(Value::Object(paths)) = document.get("paths") else {
+        return Ok(found);
+    };
+    for (route, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item {
+            let Some(Value::Array(parameters)) = operation.get("parameters") else {
+                continue;
+            };
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            for (index, parameter) in parameters.iter().enumerate() {
+                let parameter = target(document, parameter);
+                let Some(secret) = parameter.get(SECRET) else {
+                    continue;
+                };
+                let at = format!(
+                    "/paths/{}/{method}/parameters/{index}/{SECRET}",
+                    escape(route)
+                );
+                let fail = |message: String| fault(sources, &at, SECRET, message);
+                if secret != &Value::Bool(true) {
+                    return Err(fail(format!(
+                        "must be `true` (or left out), found {secret}"
+                    )));
+                }
+                if parameter.get("in").and_then(Value::as_str) != Some("header") {
+                    return Err(fail(
+                        "marks a header's value as secret; this parameter is not `in: header`"
+                            .to_owned(),
+                    ));
+                }
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                found.push((operation_id.to_owned(), name.to_owned()));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Every operation's retry class: `x-retry` where stated (checked against

@@ -32,7 +32,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 
 pub use error::{Error, Place};
-pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES, RETRY, RULE};
+pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES, RETRY, RULE, SECRET};
 pub use pipeline::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 
 /// The spec's path relative to the workspace root, as named in generated headers.

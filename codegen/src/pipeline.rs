@@ -130,9 +130,10 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     };
     distinct_type_names(spec, &file)?;
     verify::answer_types(&transformed.document, &file).map_err(refused)?;
-    postprocess::apply(&mut file);
+    postprocess::apply(&mut file, &spec.facts.secret_headers);
     let decode: syn::Path = parse_path(including_crate::DECODE);
-    tolerant::apply(&mut file, &decode).map_err(refused)?;
+    let text_answers = text_answers(&spec.document);
+    tolerant::apply(&mut file, &decode, &text_answers).map_err(refused)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);
@@ -311,7 +312,7 @@ pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
     let mut file: syn::File = syn::parse2(client).map_err(|e| {
         generator_error(Place::file(&spec.label), format!("unparsable output: {e}"))
     })?;
-    postprocess::apply(&mut file);
+    postprocess::apply(&mut file, &spec.facts.secret_headers);
     file.items
         .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
     Ok(format!(
@@ -469,6 +470,44 @@ fn type_names(file: &syn::File) -> Vec<String> {
     }
     names.sort();
     names
+}
+
+/// The operations (by [`transform::normalised_name`] of their operationId)
+/// whose success answers are all text (`text/plain`, ...): their `send`
+/// reads the answer as a `String` instead of handing back a byte stream.
+fn text_answers(document: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let Some(serde_json::Value::Object(paths)) = document.get("paths") else {
+        return found;
+    };
+    for item in paths.values() {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for operation in item.values() {
+            let (Some(id), Some(serde_json::Value::Object(responses))) = (
+                operation
+                    .get("operationId")
+                    .and_then(serde_json::Value::as_str),
+                operation.get("responses"),
+            ) else {
+                continue;
+            };
+            let mut media_types = responses
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .filter_map(|(_, response)| {
+                    crate::document::target(document, response).get("content")
+                })
+                .filter_map(serde_json::Value::as_object)
+                .flat_map(|content| content.keys())
+                .peekable();
+            if media_types.peek().is_some() && media_types.all(|m| m.starts_with("text/")) {
+                found.insert(transform::normalised_name(id));
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

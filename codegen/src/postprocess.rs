@@ -23,12 +23,78 @@ use syn::visit_mut::{self, VisitMut};
 /// The name typify gives the flattened map of other keys.
 const EXTRA: &str = "extra";
 
-/// Applies every edit to `file`.
-pub(crate) fn apply(file: &mut syn::File) {
+/// Applies every edit to `file`; `secret_headers` are the `(operationId,
+/// header)` pairs whose values the builders' `Debug` must not show.
+pub(crate) fn apply(file: &mut syn::File, secret_headers: &[(String, String)]) {
+    RedactedSecrets { secret_headers }.visit_file_mut(file);
     ExtraDefaults.visit_file_mut(file);
     NoApiVersion.visit_file_mut(file);
     LowLevelConstructors.visit_file_mut(file);
     RepeatedQueryMocks.visit_file_mut(file);
+}
+
+/// An operation builder holding a secret header (`x-secret`: the API key of
+/// registerSession) loses its derived `Debug` for one that prints every field
+/// but shows `"<redacted>"` for the secret's.
+struct RedactedSecrets<'a> {
+    secret_headers: &'a [(String, String)],
+}
+
+impl VisitMut for RedactedSecrets<'_> {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident != "builder" {
+            return visit_mut::visit_item_mod_mut(self, module);
+        }
+        let Some((_, items)) = &mut module.content else {
+            return;
+        };
+        let mut impls: Vec<syn::Item> = Vec::new();
+        for item in items.iter_mut() {
+            let syn::Item::Struct(builder) = item else {
+                continue;
+            };
+            let name = crate::transform::normalised_name(&builder.ident.to_string());
+            let secrets: Vec<String> = self
+                .secret_headers
+                .iter()
+                .filter(|(operation, _)| crate::transform::normalised_name(operation) == name)
+                .map(|(_, header)| crate::validation::snake_case(header))
+                .collect();
+            if secrets.is_empty() {
+                continue;
+            }
+            for attr in &mut builder.attrs {
+                if attr.path().is_ident("derive") {
+                    let kept: Vec<syn::Path> = attr
+                        .parse_args_with(
+                            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                        )
+                        .map(|list| list.into_iter().filter(|p| !p.is_ident("Debug")).collect())
+                        .unwrap_or_default();
+                    *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                }
+            }
+            let ident = &builder.ident;
+            let label = ident.to_string();
+            let fields = builder.fields.iter().filter_map(|field| {
+                let field = field.ident.as_ref()?;
+                let text = field.to_string();
+                Some(if secrets.contains(&text) {
+                    quote::quote!(.field(#text, &"<redacted>"))
+                } else {
+                    quote::quote!(.field(#text, &self.#field))
+                })
+            });
+            impls.push(syn::parse_quote! {
+                impl ::std::fmt::Debug for #ident<'_> {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label)#(#fields)*.finish()
+                    }
+                }
+            });
+        }
+        items.extend(impls);
+    }
 }
 
 /// progenitor's httpmock helper for an array query parameter calls

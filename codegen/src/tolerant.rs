@@ -38,7 +38,11 @@ const EXTRA: &str = "extra";
 
 /// Applies the pass to `file`; `decode` is the path of the runtime module in
 /// the including crate (`crate::decode`).
-pub(crate) fn apply(file: &mut syn::File, decode: &syn::Path) -> Result<(), Refusal> {
+pub(crate) fn apply(
+    file: &mut syn::File,
+    decode: &syn::Path,
+    text_answers: &std::collections::BTreeSet<String>,
+) -> Result<(), Refusal> {
     answers_are_objects(file)?;
     let roots = answer_roots(file);
     let Some(types) = types_module(file) else {
@@ -69,6 +73,11 @@ pub(crate) fn apply(file: &mut syn::File, decode: &syn::Path) -> Result<(), Refu
         types.extend(parsed.items);
     }
     ResponseDecoding { decode }.visit_file_mut(file);
+    TextAnswers {
+        decode,
+        operations: text_answers,
+    }
+    .visit_file_mut(file);
     Ok(())
 }
 
@@ -477,6 +486,72 @@ fn add_unfit_field(item: &mut syn::ItemStruct, decode: &syn::Path) -> Result<(),
     });
     fields.named.extend(field.named);
     Ok(())
+}
+
+/// In the builder of an operation whose answer is text:
+/// `ResponseValue<ByteStream>` → `ResponseValue<String>`, and
+/// `Ok(ResponseValue::stream(response))` → `decode::text(response, &info).await`.
+struct TextAnswers<'a> {
+    decode: &'a syn::Path,
+    /// Normalised operationIds (`createauthtoken`).
+    operations: &'a std::collections::BTreeSet<String>,
+}
+
+impl VisitMut for TextAnswers<'_> {
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        if matches!(item, syn::Item::Mod(m) if m.ident == "mock" || m.ident == "types") {
+            return;
+        }
+        visit_mut::visit_item_mut(self, item);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let syn::Type::Path(path) = &*item.self_ty else {
+            return;
+        };
+        let Some(last) = path.path.segments.last() else {
+            return;
+        };
+        let name = crate::transform::normalised_name(&last.ident.to_string());
+        if item.trait_.is_none() && self.operations.contains(&name) {
+            TextSend {
+                decode: self.decode,
+            }
+            .visit_item_impl_mut(item);
+        }
+    }
+}
+
+struct TextSend<'a> {
+    decode: &'a syn::Path,
+}
+
+impl VisitMut for TextSend<'_> {
+    fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+        if segment.ident == "ByteStream" {
+            *segment = syn::parse_quote!(String);
+        }
+        visit_mut::visit_path_segment_mut(self, segment);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Call(call) = expr
+            && call.args.len() == 1
+            && let syn::Expr::Call(inner) = &call.args[0]
+            && let syn::Expr::Path(function) = &*inner.func
+            && function
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "stream")
+        {
+            let decode = self.decode;
+            let args = &inner.args;
+            *expr = syn::parse_quote!(#decode::text(#args, &info).await);
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 /// `ResponseValue::from_response(response)` → `decode::response(response, &info)`.

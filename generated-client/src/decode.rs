@@ -133,6 +133,50 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
     excerpt.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Reads a text answer (`text/plain`: createAuthToken's token) whole as a
+/// `String`. A body that is not UTF-8 is `Error::UnexpectedResponse`, with
+/// an [`UnreadableBody`] as for a JSON answer that does not decode.
+pub(crate) async fn text<E>(
+    response: reqwest::Response,
+    info: &OperationInfo,
+) -> Result<ResponseValue<String>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let url = response.url().clone();
+    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    match std::str::from_utf8(&body) {
+        Ok(text) => Ok(ResponseValue::new(text.to_owned(), status, headers)),
+        Err(error) => {
+            let unreadable = UnreadableBody {
+                status: status.as_u16(),
+                content_type: headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                excerpt: excerpt(&body),
+                reason: format!("not UTF-8 text: {error}"),
+            };
+            tracing::warn!(
+                operation = info.operation_id,
+                status = status.as_u16(),
+                reason = %unreadable.reason,
+                "the answer's body is not UTF-8 text",
+            );
+            Err(Error::UnexpectedResponse(rebuild(
+                Parts {
+                    status,
+                    version,
+                    url,
+                    headers,
+                },
+                body,
+                unreadable,
+            )))
+        }
+    }
+}
+
 /// Decodes the body of an answer the operation documents (a 2xx, or an error
 /// status with the error body) into `T`, tolerantly, and logs a warning for
 /// each value that did not fit.

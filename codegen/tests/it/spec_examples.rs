@@ -54,7 +54,7 @@ fn spec_json() -> &'static Value {
 }
 
 /// The operationIds of the documented endpoints.
-const OPERATIONS: [&str; 27] = [
+const OPERATIONS: [&str; 29] = [
     "createPost",
     "createStory",
     "createMessage",
@@ -82,6 +82,8 @@ const OPERATIONS: [&str; 27] = [
     "queryMessages",
     "queryChannels",
     "queryUsers",
+    "createAuthToken",
+    "registerSession",
 ];
 
 #[test]
@@ -288,6 +290,8 @@ fn older_pages_examples() {
         "updateChannel",
         "addChannelUsers",
         "banChannelUsers",
+        "createAuthToken",
+        "registerSession",
     ] {
         check(op, Part::Request);
     }
@@ -315,10 +319,17 @@ fn older_pages_examples() {
             "{op} has no request body"
         );
     }
-    for op in &OPERATIONS[5..] {
+    for op in OPERATIONS[5..]
+        .iter()
+        .filter(|op| !TEXT_ANSWERS.contains(op))
+    {
         check(op, Part::Response);
     }
 }
+
+/// Operations whose answer is plain text, not JSON: no response fixture (the
+/// spec's text schema holds the page's example, compared by `cargo xtask docs`).
+const TEXT_ANSWERS: [&str; 1] = ["createAuthToken"];
 
 /// Every operation with a request body has a request fixture, every operation has a
 /// response fixture, and there is no fixture for anything else.
@@ -329,7 +340,9 @@ fn fixtures_cover_exactly_the_operations() {
         if body_schema(op, Part::Request).is_some() {
             expected.insert(fixture_name(op, Part::Request));
         }
-        expected.insert(fixture_name(op, Part::Response));
+        if !TEXT_ANSWERS.contains(&op) {
+            expected.insert(fixture_name(op, Part::Response));
+        }
     }
     let present: BTreeSet<String> = std::fs::read_dir(examples_dir())
         .expect("spec/examples exists")

@@ -180,3 +180,79 @@ async fn limits_of_query_parameters_are_refused_before_sending() {
     );
     assert_eq!(mock.calls_async().await, 0, "nothing was sent");
 }
+
+/// createAuthToken: the server key goes in `x-server-key`, the answer is the
+/// token as text; registerSession: the API key goes in `x-api-key`. Neither
+/// key shows in the builder's Debug output.
+#[tokio::test]
+async fn key_headers_are_sent_text_answers_read_and_keys_redacted() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path("/api/v4/authentication/token")
+                .header("x-server-key", "server-key-s3cr3t")
+                .json_body(serde_json::json!({ "userId": "u1" }));
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("s9qne0wEqVb2e05271177748659f574a4e8ab85e08");
+        })
+        .await;
+    let session = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path("/api/v4/sessions")
+                .header("x-api-key", "api-key-s3cr3t");
+            then.status(200)
+                .json_body(fixture("registerSession.response.json"));
+        })
+        .await;
+    let client = client(&server);
+    let auth_token = client
+        .create_auth_token()
+        .x_server_key("server-key-s3cr3t")
+        .body(types::CreateAuthTokenRequest::builder().user_id("u1".to_owned()))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(auth_token, "s9qne0wEqVb2e05271177748659f574a4e8ab85e08");
+    token.assert_async().await;
+
+    let call = client.register_session().x_api_key("api-key-s3cr3t").body(
+        types::RegisterSessionRequest::builder()
+            .user_id("u1".to_owned())
+            .device_id("d1".to_owned())
+            .auth_token(Some(auth_token)),
+    );
+    let debug = format!("{call:?}");
+    assert!(!debug.contains("api-key-s3cr3t"), "{debug}");
+    assert!(debug.contains("x_api_key: \"<redacted>\""), "{debug}");
+    let answer = call.send().await.unwrap().into_inner();
+    session.assert_async().await;
+    assert_eq!(answer.access_token.as_deref(), Some("<string>"));
+    let builder = client.create_auth_token().x_server_key("server-key-s3cr3t");
+    assert!(!format!("{builder:?}").contains("server-key-s3cr3t"));
+}
+
+/// A text answer that is not UTF-8 is an error with an excerpt, as a JSON
+/// answer that does not decode.
+#[tokio::test]
+async fn a_text_answer_that_is_not_utf8_is_an_unreadable_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body([0xff, 0xfe, b'a']);
+        })
+        .await;
+    let error = client(&server)
+        .create_auth_token()
+        .x_server_key("k")
+        .body(types::CreateAuthTokenRequest::builder().user_id("u1".to_owned()))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+}

@@ -81,6 +81,7 @@ fn every_example_response_round_trips() {
     check_round_trip::<types::GetFileResponse>("deleteFile.response.json");
     check_round_trip::<types::QueryUsersResponse>("queryUsers.response.json");
     check_round_trip::<types::GetUserResponse>("getUser.response.json");
+    check_round_trip::<types::RegisterSessionResponse>("registerSession.response.json");
 }
 
 #[test]
@@ -94,6 +95,8 @@ fn every_example_request_round_trips() {
     check_round_trip::<types::UpdateChannelRequest>("updateChannel.request.json");
     check_round_trip::<types::AddChannelUsersRequest>("addChannelUsers.request.json");
     check_round_trip::<types::BanChannelUsersRequest>("banChannelUsers.request.json");
+    check_round_trip::<types::CreateAuthTokenRequest>("createAuthToken.request.json");
+    check_round_trip::<types::RegisterSessionRequest>("registerSession.request.json");
 }
 
 #[test]
@@ -112,6 +115,7 @@ fn every_fixture_is_covered() {
             "approvePost.response.json",
             "banChannelUsers.request.json",
             "banChannelUsers.response.json",
+            "createAuthToken.request.json",
             "createChannel.request.json",
             "createChannel.response.json",
             "createMessage.request.json",
@@ -136,6 +140,8 @@ fn every_fixture_is_covered() {
             "queryPosts.response.json",
             "queryStories.response.json",
             "queryUsers.response.json",
+            "registerSession.request.json",
+            "registerSession.response.json",
             "removeChannelUsers.response.json",
             "updateChannel.request.json",
             "updateChannel.response.json",

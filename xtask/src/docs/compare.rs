@@ -588,6 +588,61 @@ impl<'a> Comparison<'a> {
                 examples(&operation.id, part),
             );
         }
+        if let Some(text) = &page.response_text {
+            self.text_answer(page, operation, op, text);
+        }
+    }
+
+    /// A plain-text example answer (createAuthToken's token): the spec's
+    /// success answer is `text/*`, and its schema's `example` is the page's text.
+    fn text_answer(
+        &mut self,
+        page: &Page,
+        operation: &Operation,
+        op: &Value,
+        text: &super::page::Located<String>,
+    ) {
+        let document = self.document();
+        let success = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .and_then(|responses| {
+                responses
+                    .iter()
+                    .find(|(status, _)| status.starts_with('2'))
+                    .map(|(status, response)| {
+                        let at = format!("{}/responses/{}", operation.pointer, escape(status));
+                        resolve(document, response, &at)
+                    })
+            });
+        let media = success.as_ref().and_then(|response| {
+            let content = response.value.get("content")?.as_object()?;
+            let (media, value) = content.iter().find(|(m, _)| m.starts_with("text/"))?;
+            Some((
+                format!("{}/content/{}/schema", response.pointer, escape(media)),
+                value.pointer("/schema/example").cloned(),
+            ))
+        });
+        let difference = match media {
+            None => Difference {
+                line: text.line,
+                path: "response".to_owned(),
+                kind: Kind::TypeDiffers,
+                docs: "a plain-text answer".to_owned(),
+                spec: "no text/* success answer".to_owned(),
+                spec_pointer: success.map_or_else(|| operation.pointer.clone(), |s| s.pointer),
+            },
+            Some((_, Some(Value::String(example)))) if example == text.value => return,
+            Some((pointer, example)) => Difference {
+                line: text.line,
+                path: "example response".to_owned(),
+                kind: Kind::ExampleDiffers,
+                docs: format!("{:?}", text.value),
+                spec: example.map_or_else(|| "no example".to_owned(), |e| e.to_string()),
+                spec_pointer: pointer,
+            },
+        };
+        self.finding(page, operation, difference);
     }
 
     /// A Body or Response section's fields against the properties of `shape`:

@@ -22,11 +22,13 @@ use serde_json::Value;
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// The section headings the pages use, in no particular order.
-const HEADINGS: [&str; 7] = [
+const HEADINGS: [&str; 8] = [
     "Authorizations",
     "Path Parameters",
     "Query Parameters",
     "Header Parameters",
+    // The later pages' name for "Header Parameters".
+    "Headers",
     "Cookie Parameters",
     "Body",
     "Response",
@@ -501,7 +503,7 @@ impl Reader<'_> {
                     let location = match parameters {
                         "Path Parameters" => "path",
                         "Query Parameters" => "query",
-                        "Header Parameters" => "header",
+                        "Header Parameters" | "Headers" => "header",
                         _ => "cookie",
                     };
                     let (description, fields) = self.fields(body.start, end);

@@ -1,10 +1,15 @@
-//! The client half of `cargo xtask conformance`: sends each of the five
-//! operations [`ROUNDS`] times through `generated_client` to a server that
-//! mocks `spec/openapi.yaml` (Stoplight Prism, started by xtask), with the
-//! request of its fixture in `spec/examples/` (approvePost uses the `postId` of
-//! createPost's fixture). A round passes when the server reports no violation
-//! (neither an `sl-violations` header nor a problem body with a `validation`
-//! list) and the client decodes the answer.
+//! The client half of `cargo xtask conformance`: sends each operation of the
+//! spec ([`OPERATIONS`], which must list every one of
+//! `generated_client::operations::ALL`) [`ROUNDS`] times through
+//! `generated_client` to a server that mocks `spec/openapi.yaml` (Stoplight
+//! Prism, started by xtask). Bodies are the fixtures in `spec/examples/`; path
+//! ids are those the create fixtures name (createPost's `postId`,
+//! createMessage's `messageId`, createChannel's `channelId`) or fixed ones
+//! (stories, files, users); list operations send a few query parameters taken
+//! from the create fixtures (e.g. queryPosts: createPost's `targetId`,
+//! `targetType` and `tags`, `options[limit]=10`). A round passes when the
+//! server reports no violation (neither an `sl-violations` header nor a
+//! problem body with a `validation` list) and the client decodes the answer.
 //!
 //! It is its own crate so that xtask does not depend on generated-client: a
 //! change that leaves the generated code unable to compile must not stop
@@ -18,15 +23,18 @@
 //!
 //! Usage: `conformance --base-url http://127.0.0.1:PORT --root <workspace> [--answers fit|decode]`.
 //! Exit status: 0 when every round passed, 1 when some failed, 2 when it could
-//! not run.
+//! not run (among others: a fixture that does not decode, or an operation of
+//! the spec that [`OPERATIONS`] does not drive, named).
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
+use generated_client::operations;
 use generated_client::types::{self, ErrorBody};
 use generated_client::{Answer, Client, Error, ErrorExt, ResponseValue, UnfitValue};
 use serde::de::DeserializeOwned;
@@ -45,6 +53,7 @@ const FAILURES_DIR: &str = ".tools/prism/failures";
 
 fn main() -> ExitCode {
     match arguments().and_then(|(base_url, root, answers)| {
+        check_coverage()?;
         let requests = Requests::load(&root)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -102,22 +111,67 @@ fn arguments() -> Result<(String, PathBuf, Answers)> {
     }
 }
 
-/// The five operations, in the order they are driven and reported.
-const OPERATIONS: [Operation; 5] = [
+/// Every operation, in the order they are driven and reported: by resource,
+/// the create first. [`check_coverage`] holds it to the spec's list.
+const OPERATIONS: [Operation; 27] = [
     Operation::CreatePost,
-    Operation::CreateStory,
-    Operation::CreateMessage,
-    Operation::CreateChannel,
+    Operation::QueryPosts,
+    Operation::GetPost,
+    Operation::UpdatePost,
     Operation::ApprovePost,
+    Operation::DeclinePost,
+    Operation::DeletePost,
+    Operation::CreateStory,
+    Operation::QueryStories,
+    Operation::GetStory,
+    Operation::DeleteStory,
+    Operation::CreateMessage,
+    Operation::QueryMessages,
+    Operation::GetMessage,
+    Operation::UpdateMessage,
+    Operation::DeleteMessage,
+    Operation::CreateChannel,
+    Operation::QueryChannels,
+    Operation::GetChannel,
+    Operation::UpdateChannel,
+    Operation::AddChannelUsers,
+    Operation::RemoveChannelUsers,
+    Operation::BanChannelUsers,
+    Operation::GetFile,
+    Operation::DeleteFile,
+    Operation::QueryUsers,
+    Operation::GetUser,
 ];
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Operation {
     CreatePost,
-    CreateStory,
-    CreateMessage,
-    CreateChannel,
+    QueryPosts,
+    GetPost,
+    UpdatePost,
     ApprovePost,
+    DeclinePost,
+    DeletePost,
+    CreateStory,
+    QueryStories,
+    GetStory,
+    DeleteStory,
+    CreateMessage,
+    QueryMessages,
+    GetMessage,
+    UpdateMessage,
+    DeleteMessage,
+    CreateChannel,
+    QueryChannels,
+    GetChannel,
+    UpdateChannel,
+    AddChannelUsers,
+    RemoveChannelUsers,
+    BanChannelUsers,
+    GetFile,
+    DeleteFile,
+    QueryUsers,
+    GetUser,
 }
 
 impl Operation {
@@ -125,41 +179,239 @@ impl Operation {
     fn id(self) -> &'static str {
         match self {
             Operation::CreatePost => "createPost",
-            Operation::CreateStory => "createStory",
-            Operation::CreateMessage => "createMessage",
-            Operation::CreateChannel => "createChannel",
+            Operation::QueryPosts => "queryPosts",
+            Operation::GetPost => "getPost",
+            Operation::UpdatePost => "updatePost",
             Operation::ApprovePost => "approvePost",
+            Operation::DeclinePost => "declinePost",
+            Operation::DeletePost => "deletePost",
+            Operation::CreateStory => "createStory",
+            Operation::QueryStories => "queryStories",
+            Operation::GetStory => "getStory",
+            Operation::DeleteStory => "deleteStory",
+            Operation::CreateMessage => "createMessage",
+            Operation::QueryMessages => "queryMessages",
+            Operation::GetMessage => "getMessage",
+            Operation::UpdateMessage => "updateMessage",
+            Operation::DeleteMessage => "deleteMessage",
+            Operation::CreateChannel => "createChannel",
+            Operation::QueryChannels => "queryChannels",
+            Operation::GetChannel => "getChannel",
+            Operation::UpdateChannel => "updateChannel",
+            Operation::AddChannelUsers => "addChannelUsers",
+            Operation::RemoveChannelUsers => "removeChannelUsers",
+            Operation::BanChannelUsers => "banChannelUsers",
+            Operation::GetFile => "getFile",
+            Operation::DeleteFile => "deleteFile",
+            Operation::QueryUsers => "queryUsers",
+            Operation::GetUser => "getUser",
         }
     }
 }
 
-/// The valid requests sent, from `spec/examples/<operationId>.request.json`.
+/// Fails, naming them, when the spec has operations [`OPERATIONS`] does not
+/// drive (`generated_client::operations::ALL`, generated from the spec, is
+/// the list), or when it drives one twice or one the spec does not have: a
+/// new operation must not go untested without anyone noticing.
+fn check_coverage() -> Result<()> {
+    let driven: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id()).collect();
+    let spec: Vec<&str> = operations::ALL
+        .iter()
+        .map(|operation| operation.id)
+        .collect();
+    let problems = coverage_problems(&driven, &spec);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", problems.join("; "))
+    }
+}
+
+/// What [`check_coverage`] reports of the `driven` operation ids against the
+/// `spec`'s.
+fn coverage_problems(driven: &[&str], spec: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let missing: Vec<&str> = spec
+        .iter()
+        .copied()
+        .filter(|id| !driven.contains(id))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "the spec has operations conformance does not drive: {}: add each to `Operation` and `OPERATIONS` in conformance/src/main.rs, with its request in `Requests` and its call in `send`",
+            missing.join(", ")
+        ));
+    }
+    let unknown: Vec<&str> = driven
+        .iter()
+        .copied()
+        .filter(|id| !spec.contains(id))
+        .collect();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "conformance drives operations the spec does not have: {}: remove them from conformance/src/main.rs or fix their ids",
+            unknown.join(", ")
+        ));
+    }
+    let mut twice: Vec<&str> = driven
+        .iter()
+        .enumerate()
+        .filter(|(at, id)| driven[..*at].contains(id))
+        .map(|(_, id)| *id)
+        .collect();
+    twice.sort_unstable();
+    twice.dedup();
+    if !twice.is_empty() {
+        problems.push(format!(
+            "`OPERATIONS` in conformance/src/main.rs lists these more than once: {}",
+            twice.join(", ")
+        ));
+    }
+    problems
+}
+
+/// The story getStory and deleteStory ask for: createStory's fixture names
+/// none (the service chooses story ids).
+const STORY_ID: &str = "conformance-story";
+/// The file getFile and deleteFile ask for (no fixture creates files).
+const FILE_ID: &str = "conformance-file";
+/// The user getUser asks for (no fixture creates users).
+const USER_ID: &str = "conformance-user";
+/// The page size list operations ask for (`options[limit]`, `options[first]`).
+const PAGE_LIMIT: i64 = 10;
+
+/// The valid requests sent: bodies from
+/// `spec/examples/<operationId>.request.json`, and the path ids and query
+/// parameters the other operations take from those fixtures.
 struct Requests {
     create_post: types::CreatePostRequest,
+    update_post: types::UpdatePostRequest,
     create_story: types::CreateStoryRequest,
     create_message: types::CreateMessageRequest,
+    update_message: types::UpdateMessageRequest,
     create_channel: types::CreateChannelRequest,
-    /// approvePost has no body: it approves the post createPost's fixture names.
-    approve_post_id: String,
+    update_channel: types::UpdateChannelRequest,
+    add_channel_users: types::AddChannelUsersRequest,
+    ban_channel_users: types::BanChannelUsersRequest,
+    /// The post createPost's fixture names: getPost, updatePost, approvePost,
+    /// declinePost and deletePost act on it.
+    post_id: String,
+    /// The message createMessage's fixture names: getMessage, updateMessage
+    /// and deleteMessage act on it.
+    message_id: String,
+    /// The channel createChannel's fixture names: getChannel, updateChannel
+    /// and the channel member operations act on it.
+    channel_id: String,
+    /// queryPosts asks for the posts of createPost's target, with its tags.
+    post_target_id: String,
+    post_target_type: types::QueryPostsTargetType,
+    post_tags: Vec<String>,
+    /// queryStories asks for the stories of createStory's target.
+    story_target_type: types::QueryStoriesTargetType,
+    /// queryMessages asks for createMessage's channel, with its tags.
+    message_tags: Vec<String>,
+    /// queryChannels asks for createChannel's type and tags.
+    channel_types: Vec<types::QueryChannelsTypesItem>,
+    channel_tags: Vec<String>,
 }
 
 impl Requests {
     fn load(root: &Path) -> Result<Requests> {
         let create_post: types::CreatePostRequest = fixture(root, "createPost")?;
-        let approve_post_id = create_post.post_id.clone().with_context(|| {
-            format!(
-                "{} has no `postId`; conformance sends it as approvePost's postId: add one",
-                fixture_path("createPost")
-            )
-        })?;
+        let create_story: types::CreateStoryRequest = fixture(root, "createStory")?;
+        let create_message: types::CreateMessageRequest = fixture(root, "createMessage")?;
+        let create_channel: types::CreateChannelRequest = fixture(root, "createChannel")?;
+        let post_id = taken(
+            "createPost",
+            "postId",
+            "the postId of getPost, updatePost, approvePost, declinePost and deletePost",
+            &create_post.post_id,
+        )?;
+        let post_target_id = taken(
+            "createPost",
+            "targetId",
+            "queryPosts's targetId",
+            &create_post.target_id,
+        )?;
+        let post_tags = taken("createPost", "tags", "queryPosts's tags", &create_post.tags)?;
+        let message_id = taken(
+            "createMessage",
+            "messageId",
+            "the messageId of getMessage, updateMessage and deleteMessage",
+            &create_message.message_id,
+        )?;
+        let message_tags = taken(
+            "createMessage",
+            "tags",
+            "queryMessages's tags",
+            &create_message.tags,
+        )?;
+        let channel_id = taken(
+            "createChannel",
+            "channelId",
+            "the channelId of getChannel, updateChannel and the channel member operations",
+            &create_channel.channel_id,
+        )?;
+        let channel_tags = taken(
+            "createChannel",
+            "tags",
+            "queryChannels's tags",
+            &create_channel.tags,
+        )?;
         Ok(Requests {
+            post_target_type: same_value("createPost", "targetType", &create_post.target_type)?,
+            story_target_type: same_value("createStory", "targetType", &create_story.target_type)?,
+            channel_types: vec![same_value("createChannel", "type", &create_channel.type_)?],
+            update_post: fixture(root, "updatePost")?,
+            update_message: fixture(root, "updateMessage")?,
+            update_channel: fixture(root, "updateChannel")?,
+            add_channel_users: fixture(root, "addChannelUsers")?,
+            ban_channel_users: fixture(root, "banChannelUsers")?,
             create_post,
-            create_story: fixture(root, "createStory")?,
-            create_message: fixture(root, "createMessage")?,
-            create_channel: fixture(root, "createChannel")?,
-            approve_post_id,
+            create_story,
+            create_message,
+            create_channel,
+            post_id,
+            message_id,
+            channel_id,
+            post_target_id,
+            post_tags,
+            message_tags,
+            channel_tags,
         })
     }
+}
+
+/// The value of the optional `property` of `operation_id`'s fixture, which
+/// conformance sends as `used_as`.
+fn taken<T: Clone>(
+    operation_id: &str,
+    property: &str,
+    used_as: &str,
+    value: &Option<T>,
+) -> Result<T> {
+    value.clone().with_context(|| {
+        format!(
+            "{} has no `{property}`; conformance sends it as {used_as}: add one",
+            fixture_path(operation_id)
+        )
+    })
+}
+
+/// `value`, of one generated enum, as the same value of another (e.g.
+/// createPost's `targetType` as queryPosts's).
+fn same_value<A: std::fmt::Display, B: FromStr>(
+    operation_id: &str,
+    property: &str,
+    value: &A,
+) -> Result<B> {
+    value.to_string().parse().map_err(|_| {
+        anyhow!(
+            "{}'s `{property}` is `{value}`, which {} does not have; conformance sends it to the matching list operation: change the fixture or conformance/src/main.rs",
+            fixture_path(operation_id),
+            std::any::type_name::<B>()
+        )
+    })
 }
 
 fn fixture_path(operation_id: &str) -> String {
@@ -348,10 +600,86 @@ async fn send(
                 .await;
             judge(answer).await
         }
+        Operation::QueryPosts => {
+            let answer = client
+                .query_posts()
+                .target_id(requests.post_target_id.as_str())
+                .target_type(requests.post_target_type)
+                .tags(requests.post_tags.clone())
+                .options_limit(PAGE_LIMIT)
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetPost => {
+            let answer = client
+                .get_post()
+                .post_id(requests.post_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::UpdatePost => {
+            let answer = client
+                .update_post()
+                .post_id(requests.post_id.as_str())
+                .body(requests.update_post.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::ApprovePost => {
+            let answer = client
+                .approve_post()
+                .post_id(requests.post_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::DeclinePost => {
+            let answer = client
+                .decline_post()
+                .post_id(requests.post_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::DeletePost => {
+            let answer = client
+                .delete_post()
+                .post_id(requests.post_id.as_str())
+                .permanent(false)
+                .send()
+                .await;
+            judge(answer).await
+        }
         Operation::CreateStory => {
             let answer = client
                 .create_story()
                 .body(requests.create_story.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::QueryStories => {
+            let answer = client
+                .query_stories()
+                .target_id(requests.create_story.target_id.as_str())
+                .target_type(requests.story_target_type)
+                .options_limit(PAGE_LIMIT)
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetStory => {
+            let answer = client.get_story().story_id(STORY_ID).send().await;
+            judge(answer).await
+        }
+        Operation::DeleteStory => {
+            let answer = client
+                .delete_story()
+                .story_id(STORY_ID)
+                .permanent(false)
                 .send()
                 .await;
             judge(answer).await
@@ -364,6 +692,41 @@ async fn send(
                 .await;
             judge(answer).await
         }
+        Operation::QueryMessages => {
+            let answer = client
+                .query_messages()
+                .channel_id(requests.create_message.channel_id.as_str())
+                .tags(requests.message_tags.clone())
+                .options_first(PAGE_LIMIT)
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetMessage => {
+            let answer = client
+                .get_message()
+                .message_id(requests.message_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::UpdateMessage => {
+            let answer = client
+                .update_message()
+                .message_id(requests.message_id.as_str())
+                .body(requests.update_message.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::DeleteMessage => {
+            let answer = client
+                .delete_message()
+                .message_id(requests.message_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
         Operation::CreateChannel => {
             let answer = client
                 .create_channel()
@@ -372,10 +735,83 @@ async fn send(
                 .await;
             judge(answer).await
         }
-        Operation::ApprovePost => {
+        Operation::QueryChannels => {
             let answer = client
-                .approve_post()
-                .post_id(requests.approve_post_id.as_str())
+                .query_channels()
+                .types(requests.channel_types.clone())
+                .tags(requests.channel_tags.clone())
+                .options_limit(PAGE_LIMIT)
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetChannel => {
+            let answer = client
+                .get_channel()
+                .channel_id(requests.channel_id.as_str())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::UpdateChannel => {
+            let answer = client
+                .update_channel()
+                .channel_id(requests.channel_id.as_str())
+                .body(requests.update_channel.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::AddChannelUsers => {
+            let answer = client
+                .add_channel_users()
+                .channel_id(requests.channel_id.as_str())
+                .body(requests.add_channel_users.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::RemoveChannelUsers => {
+            // The users addChannelUsers's fixture adds.
+            let answer = client
+                .remove_channel_users()
+                .channel_id(requests.channel_id.as_str())
+                .user_ids(requests.add_channel_users.user_ids.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::BanChannelUsers => {
+            let answer = client
+                .ban_channel_users()
+                .channel_id(requests.channel_id.as_str())
+                .body(requests.ban_channel_users.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetFile => {
+            let answer = client.get_file().file_id(FILE_ID).send().await;
+            judge(answer).await
+        }
+        Operation::DeleteFile => {
+            let answer = client.delete_file().file_id(FILE_ID).send().await;
+            judge(answer).await
+        }
+        Operation::QueryUsers => {
+            let answer = client
+                .query_users()
+                .sort_by(types::QueryUsersSortBy::DisplayName)
+                .options_limit(PAGE_LIMIT)
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::GetUser => {
+            let answer = client
+                .get_user()
+                .user_id(USER_ID)
+                .type_(types::GetUserType::Public)
                 .send()
                 .await;
             judge(answer).await
@@ -546,6 +982,43 @@ mod tests {
     #[track_caller]
     fn check(actual: &str, expected: &str) {
         assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn every_operation_of_the_spec_is_driven_once() {
+        if let Err(error) = check_coverage() {
+            panic!("{error:#}");
+        }
+        assert_eq!(OPERATIONS.len(), operations::ALL.len());
+    }
+
+    #[test]
+    fn an_operation_left_out_is_named() {
+        let spec = ["createPost", "getPost", "pinPost"];
+        check(
+            &coverage_problems(&["createPost", "getPost"], &spec).join("; "),
+            "the spec has operations conformance does not drive: pinPost: add each to `Operation` and `OPERATIONS` in conformance/src/main.rs, with its request in `Requests` and its call in `send`",
+        );
+        check(
+            &coverage_problems(
+                &["createPost", "getPost", "pinPost", "getPost", "oldPost"],
+                &spec,
+            )
+            .join("; "),
+            "conformance drives operations the spec does not have: oldPost: remove them from conformance/src/main.rs or fix their ids; \
+             `OPERATIONS` in conformance/src/main.rs lists these more than once: getPost",
+        );
+        assert!(coverage_problems(&spec, &spec).is_empty());
+    }
+
+    #[test]
+    fn the_requests_load_from_the_fixtures() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("conformance/ is in the workspace");
+        if let Err(error) = Requests::load(root) {
+            panic!("{error:#}");
+        }
     }
 
     #[test]

@@ -1,0 +1,397 @@
+//! Every operation the everyday-API issue added, called as a user would,
+//! against a loopback server that records each request (method, target,
+//! headers, body) and answers with the page's example (spec/examples). The
+//! wire is checked against the docs README's facts (deepObject `options[...]`,
+//! repeated arrays, percent-encoded ids, key headers, Bearer token) and every
+//! example must decode with nothing left out.
+
+use std::sync::{Arc, Mutex};
+
+use generated_client::{Client, types};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+/// One request as the server read it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A loopback server answering every request with `answer` (content type,
+/// body), recording what it saw.
+async fn server(content_type: &'static str, answer: String) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let record = record.clone();
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(stream);
+                let mut first = String::new();
+                if reader.read_line(&mut first).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                let mut parts = first.trim_end().splitn(3, ' ');
+                let method = parts.next().unwrap_or_default().to_owned();
+                let target = parts.next().unwrap_or_default().to_owned();
+                let mut headers = Vec::new();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).await.unwrap();
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (name, value) = line.split_once(':').unwrap();
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap();
+                    }
+                    headers.push((name.to_owned(), value.trim().to_owned()));
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).await.unwrap();
+                record.lock().unwrap().push(Seen {
+                    method,
+                    target,
+                    headers,
+                    body,
+                });
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = reader.get_mut().write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (base, seen)
+}
+
+fn example(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec/examples")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn request<T: serde::de::DeserializeOwned>(operation: &str) -> T {
+    serde_json::from_str(&example(&format!("{operation}.request.json"))).unwrap()
+}
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .base_url(base)
+        .bearer_token("outsider-token")
+        .build()
+        .unwrap()
+}
+
+/// Calls `$call` against a server answering `$operation`'s example; returns
+/// the one request seen, after checking the answer decoded whole.
+macro_rules! call {
+    ($operation:expr, |$client:ident| $call:expr) => {{
+        let (base, seen) = server(
+            "application/json",
+            example(&format!("{}.response.json", $operation)),
+        )
+        .await;
+        let $client = client(&base);
+        let answer = $call
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", $operation));
+        assert!(
+            answer.unfit.is_empty(),
+            "{}: {:?}",
+            $operation,
+            answer.unfit
+        );
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1, "{}", $operation);
+        let one = seen.into_iter().next().unwrap();
+        assert_eq!(
+            one.header("authorization"),
+            Some("Bearer outsider-token"),
+            "{}",
+            $operation
+        );
+        one
+    }};
+}
+
+#[tokio::test]
+async fn posts() {
+    let seen = call!("queryPosts", |c| c
+        .query_posts()
+        .target_id("community 1")
+        .target_type(types::QueryPostsTargetType::Community)
+        .options_limit(10)
+        .options_token("next/page?")
+        .feed_type(vec![types::QueryPostsFeedTypeItem::Published])
+        .tags(vec!["a".to_owned(), "b".to_owned()])
+        .is_deleted(false)
+        .send());
+    assert_eq!(seen.method, "GET");
+    assert_eq!(
+        seen.target,
+        "/api/v4/posts?feedType=published&isDeleted=false&options%5Blimit%5D=10&options%5Btoken%5D=next%2Fpage%3F&tags=a&tags=b&targetId=community+1&targetType=community"
+    );
+
+    let seen = call!("getPost", |c| c.get_post().post_id("p/1 é").send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("GET", "/api/v3/posts/p%2F1%20%C3%A9")
+    );
+
+    let seen = call!("updatePost", |c| c
+        .update_post()
+        .post_id("p1")
+        .preserve_edited_at(true)
+        .body(request::<types::UpdatePostRequest>("updatePost"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PUT", "/api/v4/posts/p1")
+    );
+    assert_eq!(seen.header("preserve-edited-at"), Some("true"));
+    let sent: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&example("updatePost.request.json")).unwrap();
+    assert_eq!(sent, expected, "the body is the page's example request");
+
+    let seen = call!("deletePost", |c| c
+        .delete_post()
+        .post_id("p1")
+        .permanent(true)
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("DELETE", "/api/v4/posts/p1?permanent=true")
+    );
+
+    let seen = call!("declinePost", |c| c.decline_post().post_id("p1").send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("POST", "/api/v3/posts/p1/decline")
+    );
+}
+
+#[tokio::test]
+async fn stories() {
+    let seen = call!("queryStories", |c| c
+        .query_stories()
+        .target_id("t1")
+        .target_type(types::QueryStoriesTargetType::User)
+        .options_order_by(types::QueryStoriesOptionsOrderBy::Asc)
+        .send());
+    assert_eq!(
+        seen.target,
+        "/api/v4/stories?options%5BorderBy%5D=asc&targetId=t1&targetType=user"
+    );
+    let seen = call!("getStory", |c| c.get_story().story_id("s1").send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("GET", "/api/v4/stories/s1")
+    );
+    let seen = call!("deleteStory", |c| c.delete_story().story_id("s1").send());
+    assert_eq!(seen.method, "DELETE");
+    assert!(
+        seen.target.starts_with("/api/v4/stories/s1"),
+        "{}",
+        seen.target
+    );
+}
+
+#[tokio::test]
+async fn messages() {
+    let seen = call!("queryMessages", |c| c
+        .query_messages()
+        .channel_id("ch1")
+        .options_first(5)
+        .tags(vec!["x".to_owned()])
+        .send());
+    assert_eq!(
+        seen.target,
+        "/api/v3/messages?channelId=ch1&options%5Bfirst%5D=5&tags=x"
+    );
+    let seen = call!("getMessage", |c| c.get_message().message_id("m1").send());
+    assert_eq!(seen.target, "/api/v3/messages/m1");
+    let seen = call!("updateMessage", |c| c
+        .update_message()
+        .message_id("m1")
+        .body(request::<types::UpdateMessageRequest>("updateMessage"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PUT", "/api/v3/messages/m1")
+    );
+    let seen = call!("deleteMessage", |c| c
+        .delete_message()
+        .message_id("m1")
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("DELETE", "/api/v3/messages/m1")
+    );
+}
+
+#[tokio::test]
+async fn channels() {
+    let seen = call!("queryChannels", |c| c
+        .query_channels()
+        .keyword("rust")
+        .types(vec![types::QueryChannelsTypesItem::Community])
+        .options_limit(100)
+        .send());
+    assert_eq!(
+        seen.target,
+        "/api/v3/channels?keyword=rust&options%5Blimit%5D=100&types=community"
+    );
+    let seen = call!("getChannel", |c| c.get_channel().channel_id("c#1").send());
+    assert_eq!(seen.target, "/api/v3/channels/c%231");
+    let seen = call!("updateChannel", |c| c
+        .update_channel()
+        .channel_id("c1")
+        .body(request::<types::UpdateChannelRequest>("updateChannel"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PUT", "/api/v3/channels/c1")
+    );
+    let seen = call!("addChannelUsers", |c| c
+        .add_channel_users()
+        .channel_id("c1")
+        .body(request::<types::AddChannelUsersRequest>("addChannelUsers"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("POST", "/api/v3/channels/c1/users")
+    );
+    let seen = call!("removeChannelUsers", |c| c
+        .remove_channel_users()
+        .channel_id("c1")
+        .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("DELETE", "/api/v3/channels/c1/users?userIds=u1&userIds=u2")
+    );
+    let seen = call!("banChannelUsers", |c| c
+        .ban_channel_users()
+        .channel_id("c1")
+        .body(request::<types::BanChannelUsersRequest>("banChannelUsers"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PUT", "/api/v3/channels/c1/users/ban")
+    );
+}
+
+#[tokio::test]
+async fn files_and_users() {
+    let seen = call!("getFile", |c| c.get_file().file_id("f1").send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("GET", "/api/v3/files/f1")
+    );
+    let seen = call!("deleteFile", |c| c.delete_file().file_id("f1").send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("DELETE", "/api/v3/files/f1")
+    );
+    let seen = call!("queryUsers", |c| c
+        .query_users()
+        .keyword("ann")
+        .exact_match_keyword(true)
+        .send());
+    assert_eq!(
+        seen.target,
+        "/api/v3/users?exactMatchKeyword=true&keyword=ann"
+    );
+    let seen = call!("getUser", |c| c.get_user().user_id("u1").send());
+    assert!(
+        seen.target.starts_with("/api/v3/users/u1"),
+        "{}",
+        seen.target
+    );
+}
+
+#[tokio::test]
+async fn sessions() {
+    let seen = call!("registerSession", |c| c
+        .register_session()
+        .x_api_key("the-api-key")
+        .body(request::<types::RegisterSessionRequest>("registerSession"))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("POST", "/api/v4/sessions")
+    );
+    assert_eq!(seen.header("x-api-key"), Some("the-api-key"));
+
+    let (base, seen) = server(
+        "text/plain",
+        "s9qne0wEqVb2e05271177748659f574a4e8ab85e08".to_owned(),
+    )
+    .await;
+    let token = client(&base)
+        .create_auth_token()
+        .x_server_key("the-server-key")
+        .body(request::<types::CreateAuthTokenRequest>("createAuthToken"))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(token, "s9qne0wEqVb2e05271177748659f574a4e8ab85e08");
+    let seen = seen.lock().unwrap()[0].clone();
+    assert_eq!(seen.target, "/api/v4/authentication/token");
+    assert_eq!(seen.header("x-server-key"), Some("the-server-key"));
+}
+
+/// Limits of parameters are refused before anything is sent.
+#[tokio::test]
+async fn limits_are_refused_before_sending() {
+    let (base, seen) = server("application/json", "{}".to_owned()).await;
+    let c = client(&base);
+    for limit in [0, 101] {
+        let error = c
+            .query_posts()
+            .target_id("t")
+            .options_limit(limit)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("options[limit]"), "{error}");
+    }
+    let error = c
+        .query_posts()
+        .target_id("t")
+        .tags((0..11).map(|i| i.to_string()).collect::<Vec<_>>())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("query parameter `tags`: 11 items"),
+        "{error}"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -42,6 +42,8 @@ mod strict {
 
 const REQUEST_EXAMPLE: &str = include_str!("../../spec/examples/createPost.request.json");
 const RESPONSE_EXAMPLE: &str = include_str!("../../spec/examples/createPost.response.json");
+/// The queryPosts page's example answer (one page of posts with their includes).
+const QUERY_POSTS_EXAMPLE: &str = include_str!("../../spec/examples/queryPosts.response.json");
 
 /// Entries per side-loaded list in the large envelope.
 const ENVELOPE_ENTRIES: usize = 1_000;
@@ -147,6 +149,88 @@ fn paired_comparison(rounds: usize, calls: usize) {
         println!(
             "  {:<24} {:>14.1} {:>18.3} {:>20.3}",
             arm.name(),
+            arm_median,
+            arm_median / raw_median,
+            median(ratios),
+        );
+    }
+}
+
+/// queryPosts with three query parameters (a filter, a deepObject option and
+/// a repeated array), the client with its defaults against the same request
+/// built on raw reqwest and decoded with serde_json, interleaved as
+/// [`paired_comparison`]: prints each arm's median per call and the median of
+/// the per-round ratios.
+fn paired_query_posts(rounds: usize, calls: usize) {
+    let server = LoopbackServer::start(QUERY_POSTS_EXAMPLE.as_bytes());
+    let client = Client::builder()
+        .base_url(&server.url)
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid settings");
+    let raw = raw_client();
+    let url = format!(
+        "{}/api/v4/posts?options%5Blimit%5D=20&tags=rust&tags=news&targetId=community-1",
+        server.url
+    );
+    let runtime = current_thread_runtime();
+    let arms = ["raw_reqwest", "client_default"];
+    let mut per_call: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); arms.len()];
+    let call = |arm: usize| {
+        let client = &client;
+        let raw = &raw;
+        let url = &url;
+        async move {
+            if arm == 0 {
+                let response = raw
+                    .get(url)
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .send()
+                    .await
+                    .expect("the raw call succeeds");
+                let bytes = response.bytes().await.expect("the raw answer is read");
+                let page: types::QueryPostsResponse =
+                    serde_json::from_slice(&bytes).expect("the raw answer decodes");
+                page
+            } else {
+                client
+                    .query_posts()
+                    .target_id("community-1")
+                    .options_limit(20)
+                    .tags(vec!["rust".to_owned(), "news".to_owned()])
+                    .send()
+                    .await
+                    .expect("the client call succeeds")
+                    .into_inner()
+            }
+        }
+    };
+    runtime.block_on(async {
+        for _ in 0..calls {
+            for arm in 0..arms.len() {
+                black_box(call(arm).await);
+            }
+        }
+        for round in 0..rounds {
+            for offset in 0..arms.len() {
+                let index = (round + offset) % arms.len();
+                let started = Instant::now();
+                for _ in 0..calls {
+                    black_box(call(index).await);
+                }
+                per_call[index].push(started.elapsed().as_secs_f64() * 1e6 / calls as f64);
+            }
+        }
+    });
+    println!("client/query_posts_paired: {rounds} rounds x {calls} calls per arm, interleaved");
+    let raw_times = &per_call[0];
+    let raw_median = median(raw_times.clone());
+    for (arm, times) in arms.iter().zip(&per_call) {
+        let ratios: Vec<f64> = times.iter().zip(raw_times).map(|(t, r)| t / r).collect();
+        let arm_median = median(times.clone());
+        println!(
+            "  {:<24} {:>10.1} us/call {:>8.3} ratio of medians {:>8.3} median round ratio",
+            arm,
             arm_median,
             arm_median / raw_median,
             median(ratios),
@@ -621,6 +705,13 @@ fn main() {
             paired_comparison(paired_rounds(), PAIRED_CALLS);
         } else {
             paired_comparison(1, 1);
+        }
+    }
+    if wanted("client/query_posts_paired") && !listing {
+        if benchmarking {
+            paired_query_posts(paired_rounds(), PAIRED_CALLS);
+        } else {
+            paired_query_posts(1, 1);
         }
     }
     if wanted("client/decode_paired") && !listing {

@@ -130,6 +130,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     };
     distinct_type_names(spec, &file)?;
     verify::answer_types(&transformed.document, &file).map_err(refused)?;
+    method_names(&spec.openapi, &file).map_err(refused)?;
     postprocess::apply(&mut file, &spec.facts.secret_headers);
     let decode: syn::Path = parse_path(including_crate::DECODE);
     let text_answers = text_answers(&spec.document);
@@ -447,6 +448,41 @@ fn operation_ids(openapi: &openapiv3::OpenAPI) -> Vec<String> {
         .operations()
         .filter_map(|(_, _, op)| op.operation_id.clone())
         .collect()
+}
+
+/// Every operation's method is named as codegen's tables name it
+/// ([`crate::validation::snake_case`]): a table keyed by another spelling
+/// would silently not apply (no validation, no retry class) to that method.
+fn method_names(openapi: &openapiv3::OpenAPI, file: &syn::File) -> Result<(), Refusal> {
+    let mut methods = std::collections::BTreeSet::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client {
+            continue;
+        }
+        for member in &block.items {
+            if let syn::ImplItem::Fn(function) = member {
+                methods.insert(function.sig.ident.to_string());
+            }
+        }
+    }
+    for id in operation_ids(openapi) {
+        let name = crate::validation::snake_case(&id);
+        if !methods.contains(&name) {
+            return Err(Refusal {
+                location: format!("operation {id}"),
+                reason: format!(
+                    "codegen names its method `{name}`, but progenitor generated no such method; \
+                     the validation and retry tables would not apply to it"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The items declared directly in `pub mod types`.

@@ -607,22 +607,46 @@ fn screaming(name: &str) -> String {
     snake_case(name).to_uppercase()
 }
 
-/// `createPost` → `create_post`, `CreatePostRequest` → `create_post_request`.
+/// `createPost` → `create_post`, `CreatePostRequest` → `create_post_request`,
+/// `getURLInfo` → `get_url_info`: progenitor's conversion of an operationId
+/// to its method's name (heck's snake case after the same clean-up, `_`
+/// before a leading digit, `_` after a keyword), so that every table keyed by
+/// method name finds the method progenitor generated. `pipeline.rs` checks
+/// that each operation's method exists under this name.
 pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous: Option<char> = None;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push('_');
-        }
-        previous = Some(c);
+    use heck::ToSnakeCase;
+    let cleaned = name
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-");
+    let mut out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => out = "x".to_owned(),
+        Some(c) if !(c.is_alphabetic() || c == '_') => out.insert(0, '_'),
+        Some(_) => {}
+    }
+    if syn::parse_str::<syn::Ident>(&out).is_err() {
+        out.push('_');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn operation_ids_become_progenitors_method_names() {
+        for (id, method) in [
+            ("createPost", "create_post"),
+            ("getURLInfo", "get_url_info"),
+            ("createURLThing", "create_url_thing"),
+            ("CreatePostRequest", "create_post_request"),
+            ("x-api-key", "x_api_key"),
+            ("options[limit]", "options_limit"),
+            ("type", "type_"),
+            ("2fa", "_2fa"),
+        ] {
+            assert_eq!(snake_case(id), method, "{id}");
+        }
+    }
 }

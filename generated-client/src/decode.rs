@@ -140,41 +140,62 @@ pub(crate) async fn text<E>(
     response: reqwest::Response,
     info: &OperationInfo,
 ) -> Result<ResponseValue<String>, Error<E>> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let url = response.url().clone();
-    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let (parts, body) = read_whole(response).await?;
     match std::str::from_utf8(&body) {
-        Ok(text) => Ok(ResponseValue::new(text.to_owned(), status, headers)),
-        Err(error) => {
-            let unreadable = UnreadableBody {
-                status: status.as_u16(),
-                content_type: headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                excerpt: excerpt(&body),
-                reason: format!("not UTF-8 text: {error}"),
-            };
-            tracing::warn!(
-                operation = info.operation_id,
-                status = status.as_u16(),
-                reason = %unreadable.reason,
-                "the answer's body is not UTF-8 text",
-            );
-            Err(Error::UnexpectedResponse(rebuild(
-                Parts {
-                    status,
-                    version,
-                    url,
-                    headers,
-                },
-                body,
-                unreadable,
-            )))
-        }
+        Ok(text) => Ok(ResponseValue::new(
+            text.to_owned(),
+            parts.status,
+            parts.headers,
+        )),
+        Err(error) => Err(unreadable(
+            info,
+            parts,
+            body,
+            format!("not UTF-8 text: {error}"),
+            "the answer's body is not UTF-8 text",
+        )),
     }
+}
+
+/// The answer's status, version, URL and headers, and its whole body.
+async fn read_whole<E>(response: reqwest::Response) -> Result<(Parts, Bytes), Error<E>> {
+    let parts = Parts {
+        status: response.status(),
+        version: response.version(),
+        url: response.url().clone(),
+        headers: response.headers().clone(),
+    };
+    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    Ok((parts, body))
+}
+
+/// An answer whose body cannot be read as documented: logged with `what`,
+/// and returned as `Error::UnexpectedResponse` carrying the status, the
+/// headers, the body and an [`UnreadableBody`] saying `reason`.
+fn unreadable<E>(
+    info: &OperationInfo,
+    parts: Parts,
+    body: Bytes,
+    reason: String,
+    what: &'static str,
+) -> Error<E> {
+    let unreadable = UnreadableBody {
+        status: parts.status.as_u16(),
+        content_type: parts
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        excerpt: excerpt(&body),
+        reason,
+    };
+    tracing::warn!(
+        operation = info.operation_id,
+        status = parts.status.as_u16(),
+        reason = %unreadable.reason,
+        "{what}",
+    );
+    Error::UnexpectedResponse(rebuild(parts, body, unreadable))
 }
 
 /// Decodes the body of an answer the operation documents (a 2xx, or an error
@@ -190,11 +211,7 @@ pub(crate) async fn response<T, E>(
 where
     T: Object + Answer,
 {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let url = response.url().clone();
-    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let (parts, body) = read_whole(response).await?;
     let mut parser = serde_json::Deserializer::from_slice(&body);
     let decoded = deserialize::<_, T>(&mut parser).and_then(|value| parser.end().map(|()| value));
     match decoded {
@@ -202,7 +219,7 @@ where
             for unfit in value.unfit() {
                 tracing::warn!(
                     operation = info.operation_id,
-                    status = status.as_u16(),
+                    status = parts.status.as_u16(),
                     path = %unfit.path,
                     expected = unfit.expected,
                     found = kind_of(&unfit.value),
@@ -210,35 +227,15 @@ where
                      the answer's `unfit` list has it",
                 );
             }
-            Ok(ResponseValue::new(value, status, headers))
+            Ok(ResponseValue::new(value, parts.status, parts.headers))
         }
-        Err(error) => {
-            let unreadable = UnreadableBody {
-                status: status.as_u16(),
-                content_type: headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                excerpt: excerpt(&body),
-                reason: error.to_string(),
-            };
-            tracing::warn!(
-                operation = info.operation_id,
-                status = status.as_u16(),
-                reason = %unreadable.reason,
-                "the answer's body is not a JSON object",
-            );
-            Err(Error::UnexpectedResponse(rebuild(
-                Parts {
-                    status,
-                    version,
-                    url,
-                    headers,
-                },
-                body,
-                unreadable,
-            )))
-        }
+        Err(error) => Err(unreadable(
+            info,
+            parts,
+            body,
+            error.to_string(),
+            "the answer's body is not a JSON object",
+        )),
     }
 }
 

@@ -717,18 +717,22 @@ fn check_query_and_headers(
     headers: &http::HeaderMap,
     out: &mut Vec<Violation>,
 ) {
+    // The query is decoded once, not once a parameter.
+    let query: Vec<(Cow<'_, str>, Cow<'_, str>)> = match url.query() {
+        Some(_) => url.query_pairs().collect(),
+        None => Vec::new(),
+    };
     for (name, location, schema) in parameters {
-        let values: Vec<Cow<'_, str>> = match location {
+        let values: Vec<&str> = match location {
             Location::Header => headers
                 .get_all(*name)
                 .iter()
                 .filter_map(|value| value.to_str().ok())
-                .map(Cow::Borrowed)
                 .collect(),
-            _ => url
-                .query_pairs()
+            _ => query
+                .iter()
                 .filter(|(key, _)| key == name)
-                .map(|(_, value)| value)
+                .map(|(_, value)| value.as_ref())
                 .collect(),
         };
         if values.is_empty() {
@@ -744,7 +748,7 @@ fn check_query_and_headers(
                     .collect(),
             )
         } else {
-            parameter_value(Some(schema), &values[0])
+            parameter_value(Some(schema), values[0])
         };
         let mut report = Report::detailed();
         let _ = walk_root(schema, &mut report, &value);

@@ -307,6 +307,24 @@ pub fn walk(document: &Value, visit: &mut dyn FnMut(&str, Slot, &Value)) {
     walk_at(document, Slot::Root, &mut String::new(), visit);
 }
 
+/// Every operation of the document: its route, its method (one of the
+/// HTTP methods a path item may hold) and the operation, in document order.
+pub fn operations(document: &Value) -> Vec<(&str, &str, &Value)> {
+    let Some(Value::Object(paths)) = document.get("paths") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (route, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item {
+            if METHODS.contains(&method.as_str()) {
+                found.push((route.as_str(), method.as_str(), operation));
+            }
+        }
+    }
+    found
+}
+
 /// The pointer of every schema of `document` (component schemas, the schemas
 /// of parameters, headers and bodies, and every schema nested in those), in
 /// document order.

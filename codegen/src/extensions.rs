@@ -135,46 +135,40 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error>
 /// parameter, nothing else.
 fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
     let mut found = Vec::new();
-    let Some(Value::Object(paths)) = document.get("paths") else {
-        return Ok(found);
-    };
-    for (route, item) in paths {
-        let Value::Object(item) = item else { continue };
-        for (method, operation) in item {
-            let Some(Value::Array(parameters)) = operation.get("parameters") else {
+    for (route, method, operation) in crate::document::operations(document) {
+        let Some(Value::Array(parameters)) = operation.get("parameters") else {
+            continue;
+        };
+        let operation_id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        for (index, parameter) in parameters.iter().enumerate() {
+            let parameter = target(document, parameter);
+            let Some(secret) = parameter.get(SECRET) else {
                 continue;
             };
-            let operation_id = operation
-                .get("operationId")
+            let at = format!(
+                "/paths/{}/{method}/parameters/{index}/{SECRET}",
+                escape(route)
+            );
+            let fail = |message: String| fault(sources, &at, SECRET, message);
+            if secret != &Value::Bool(true) {
+                return Err(fail(format!(
+                    "must be `true` (or left out), found {secret}"
+                )));
+            }
+            if parameter.get("in").and_then(Value::as_str) != Some("header") {
+                return Err(fail(
+                    "marks a header's value as secret; this parameter is not `in: header`"
+                        .to_owned(),
+                ));
+            }
+            let name = parameter
+                .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            for (index, parameter) in parameters.iter().enumerate() {
-                let parameter = target(document, parameter);
-                let Some(secret) = parameter.get(SECRET) else {
-                    continue;
-                };
-                let at = format!(
-                    "/paths/{}/{method}/parameters/{index}/{SECRET}",
-                    escape(route)
-                );
-                let fail = |message: String| fault(sources, &at, SECRET, message);
-                if secret != &Value::Bool(true) {
-                    return Err(fail(format!(
-                        "must be `true` (or left out), found {secret}"
-                    )));
-                }
-                if parameter.get("in").and_then(Value::as_str) != Some("header") {
-                    return Err(fail(
-                        "marks a header's value as secret; this parameter is not `in: header`"
-                            .to_owned(),
-                    ));
-                }
-                let name = parameter
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                found.push((operation_id.to_owned(), name.to_owned()));
-            }
+            found.push((operation_id.to_owned(), name.to_owned()));
         }
     }
     Ok(found)
@@ -188,62 +182,53 @@ fn retry_classes(
     client_ids: &[ClientChosenId],
 ) -> Result<Vec<OperationFacts>, Error> {
     let mut found = Vec::new();
-    let Some(Value::Object(paths)) = document.get("paths") else {
-        return Ok(found);
-    };
-    for (route, item) in paths {
-        let Value::Object(item) = item else { continue };
-        for (method, operation) in item {
-            if !crate::document::METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let operation_id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let has_id = client_ids.iter().any(|id| id.operation_id == operation_id);
-            let implied = match method.as_str() {
-                "get" | "put" | "delete" | "head" | "options" => RetryClass::Idempotent,
-                _ if has_id => RetryClass::ClientChosenId,
-                _ => RetryClass::NotAfterSend,
-            };
-            let retry = match operation.get(RETRY) {
-                None => implied,
-                Some(value) => {
-                    let at = format!("/paths/{}/{method}/{RETRY}", escape(route));
-                    let fail = |message: String| fault(sources, &at, RETRY, message);
-                    let names: Vec<&str> = RetryClass::NAMES.iter().map(|(n, _)| *n).collect();
-                    let Some(class) = value.as_str().and_then(|text| {
-                        RetryClass::NAMES
-                            .iter()
-                            .find(|(name, _)| *name == text)
-                            .map(|(_, class)| *class)
-                    }) else {
-                        return Err(fail(format!(
-                            "must be one of {}, found {value}",
-                            names.join(", ")
-                        )));
-                    };
-                    if class == RetryClass::ClientChosenId && !has_id {
-                        return Err(fail(format!(
-                            "is `client-chosen-id`, but operation {operation_id} has no `{CLIENT_CHOSEN_ID}` naming the body property that holds the id"
-                        )));
-                    }
-                    if class != RetryClass::ClientChosenId && has_id {
-                        return Err(fail(format!(
-                            "operation {operation_id} has `{CLIENT_CHOSEN_ID}`, so its class is `client-chosen-id`; remove one of the two"
-                        )));
-                    }
-                    class
+    for (route, method, operation) in crate::document::operations(document) {
+        let operation_id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let has_id = client_ids.iter().any(|id| id.operation_id == operation_id);
+        let implied = match method {
+            "get" | "put" | "delete" | "head" | "options" => RetryClass::Idempotent,
+            _ if has_id => RetryClass::ClientChosenId,
+            _ => RetryClass::NotAfterSend,
+        };
+        let retry = match operation.get(RETRY) {
+            None => implied,
+            Some(value) => {
+                let at = format!("/paths/{}/{method}/{RETRY}", escape(route));
+                let fail = |message: String| fault(sources, &at, RETRY, message);
+                let names: Vec<&str> = RetryClass::NAMES.iter().map(|(n, _)| *n).collect();
+                let Some(class) = value.as_str().and_then(|text| {
+                    RetryClass::NAMES
+                        .iter()
+                        .find(|(name, _)| *name == text)
+                        .map(|(_, class)| *class)
+                }) else {
+                    return Err(fail(format!(
+                        "must be one of {}, found {value}",
+                        names.join(", ")
+                    )));
+                };
+                if class == RetryClass::ClientChosenId && !has_id {
+                    return Err(fail(format!(
+                        "is `client-chosen-id`, but operation {operation_id} has no `{CLIENT_CHOSEN_ID}` naming the body property that holds the id"
+                    )));
                 }
-            };
-            found.push(OperationFacts {
-                operation_id,
-                http_method: method.to_ascii_uppercase(),
-                retry,
-            });
-        }
+                if class != RetryClass::ClientChosenId && has_id {
+                    return Err(fail(format!(
+                        "operation {operation_id} has `{CLIENT_CHOSEN_ID}`, so its class is `client-chosen-id`; remove one of the two"
+                    )));
+                }
+                class
+            }
+        };
+        found.push(OperationFacts {
+            operation_id,
+            http_method: method.to_ascii_uppercase(),
+            retry,
+        });
     }
     found.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
     Ok(found)
@@ -417,64 +402,58 @@ fn fault(sources: &Sources, pointer: &str, name: &str, message: String) -> Error
 
 fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>, Error> {
     let mut found = Vec::new();
-    let Some(Value::Object(paths)) = document.get("paths") else {
-        return Ok(found);
-    };
-    for (route, item) in paths {
-        let Value::Object(item) = item else { continue };
-        for (method, operation) in item {
-            let Some(field) = operation.get(CLIENT_CHOSEN_ID) else {
-                continue;
-            };
-            let operation_pointer = format!("/paths/{}/{method}", escape(route));
-            let at = format!("{operation_pointer}/{CLIENT_CHOSEN_ID}");
-            let fail = |message: String| fault(sources, &at, CLIENT_CHOSEN_ID, message);
-            let Some(field) = field.as_str().filter(|f| !f.is_empty()) else {
-                return Err(fail(format!(
-                    "must name a property of the request body (e.g. `{CLIENT_CHOSEN_ID}: postId`), found {field}"
-                )));
-            };
-            let operation_id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let body = operation
-                .get("requestBody")
-                .map(|body| target(document, body))
-                .and_then(|body| body.pointer("/content/application~1json/schema"))
-                .map(|schema| target(document, schema));
-            let Some(body) = body else {
-                return Err(fail(format!(
-                    "names `{field}`, but operation {operation_id} has no JSON request body"
-                )));
-            };
-            let Some(property) = body
+    for (route, method, operation) in crate::document::operations(document) {
+        let Some(field) = operation.get(CLIENT_CHOSEN_ID) else {
+            continue;
+        };
+        let operation_pointer = format!("/paths/{}/{method}", escape(route));
+        let at = format!("{operation_pointer}/{CLIENT_CHOSEN_ID}");
+        let fail = |message: String| fault(sources, &at, CLIENT_CHOSEN_ID, message);
+        let Some(field) = field.as_str().filter(|f| !f.is_empty()) else {
+            return Err(fail(format!(
+                "must name a property of the request body (e.g. `{CLIENT_CHOSEN_ID}: postId`), found {field}"
+            )));
+        };
+        let operation_id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let body = operation
+            .get("requestBody")
+            .map(|body| target(document, body))
+            .and_then(|body| body.pointer("/content/application~1json/schema"))
+            .map(|schema| target(document, schema));
+        let Some(body) = body else {
+            return Err(fail(format!(
+                "names `{field}`, but operation {operation_id} has no JSON request body"
+            )));
+        };
+        let Some(property) = body
+            .get("properties")
+            .and_then(|properties| properties.get(field))
+            .map(|property| target(document, property))
+        else {
+            let known: Vec<&str> = body
                 .get("properties")
-                .and_then(|properties| properties.get(field))
-                .map(|property| target(document, property))
-            else {
-                let known: Vec<&str> = body
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .map(|p| p.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
-                return Err(fail(format!(
-                    "names `{field}`, which is not a property of the request body of {operation_id} (its properties: {})",
-                    known.join(", ")
-                )));
-            };
-            if property.get("type").and_then(Value::as_str) != Some("string") {
-                return Err(fail(format!(
-                    "names `{field}`, which is not a string: a client-chosen id is a string the client can make up"
-                )));
-            }
-            found.push(ClientChosenId {
-                operation_id,
-                field: field.to_owned(),
-                max_length: property.get("maxLength").and_then(Value::as_u64),
-            });
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            return Err(fail(format!(
+                "names `{field}`, which is not a property of the request body of {operation_id} (its properties: {})",
+                known.join(", ")
+            )));
+        };
+        if property.get("type").and_then(Value::as_str) != Some("string") {
+            return Err(fail(format!(
+                "names `{field}`, which is not a string: a client-chosen id is a string the client can make up"
+            )));
         }
+        found.push(ClientChosenId {
+            operation_id,
+            field: field.to_owned(),
+            max_length: property.get("maxLength").and_then(Value::as_u64),
+        });
     }
     Ok(found)
 }

@@ -513,34 +513,24 @@ fn type_names(file: &syn::File) -> Vec<String> {
 /// reads the answer as a `String` instead of handing back a byte stream.
 fn text_answers(document: &serde_json::Value) -> std::collections::BTreeSet<String> {
     let mut found = std::collections::BTreeSet::new();
-    let Some(serde_json::Value::Object(paths)) = document.get("paths") else {
-        return found;
-    };
-    for item in paths.values() {
-        let Some(item) = item.as_object() else {
+    for (_, _, operation) in crate::document::operations(document) {
+        let (Some(id), Some(serde_json::Value::Object(responses))) = (
+            operation
+                .get("operationId")
+                .and_then(serde_json::Value::as_str),
+            operation.get("responses"),
+        ) else {
             continue;
         };
-        for operation in item.values() {
-            let (Some(id), Some(serde_json::Value::Object(responses))) = (
-                operation
-                    .get("operationId")
-                    .and_then(serde_json::Value::as_str),
-                operation.get("responses"),
-            ) else {
-                continue;
-            };
-            let mut media_types = responses
-                .iter()
-                .filter(|(status, _)| status.starts_with('2'))
-                .filter_map(|(_, response)| {
-                    crate::document::target(document, response).get("content")
-                })
-                .filter_map(serde_json::Value::as_object)
-                .flat_map(|content| content.keys())
-                .peekable();
-            if media_types.peek().is_some() && media_types.all(|m| m.starts_with("text/")) {
-                found.insert(transform::normalised_name(id));
-            }
+        let mut media_types = responses
+            .iter()
+            .filter(|(status, _)| status.starts_with('2'))
+            .filter_map(|(_, response)| crate::document::target(document, response).get("content"))
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|content| content.keys())
+            .peekable();
+        if media_types.peek().is_some() && media_types.all(|m| m.starts_with("text/")) {
+            found.insert(transform::normalised_name(id));
         }
     }
     found

@@ -18,6 +18,7 @@ mod check;
 pub mod document;
 mod error;
 mod extensions;
+mod form;
 mod isolate;
 pub mod json_schema;
 mod pipeline;
@@ -117,6 +118,7 @@ impl Spec {
         let openapi = check::typed(&loaded.yaml, &sources)?;
         check::operations(&openapi, &sources)?;
         check::schema_names(&openapi, &sources)?;
+        check::forms(&loaded.document, &sources)?;
         let facts = extensions::check(&loaded.document, &sources)?;
         Ok(Spec {
             label: label.to_owned(),

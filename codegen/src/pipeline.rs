@@ -15,7 +15,7 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, extensions, isolate, postprocess, prune, tolerant, transform, validation,
+    Error, Place, Spec, extensions, form, isolate, postprocess, prune, tolerant, transform, validation,
     verify,
 };
 
@@ -42,6 +42,8 @@ mod including_crate {
     pub(super) const DECODE: &str = "crate::decode";
     /// The runtime of request validation ([`crate::validation`]).
     pub(super) const VALIDATE: &str = "crate::validate";
+    /// The runtime of multipart form bodies ([`crate::form`]).
+    pub(super) const UPLOAD: &str = "crate::upload";
 }
 
 /// How long each step of one [`generate_timed`] run took, in order.
@@ -132,6 +134,11 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     verify::answer_types(&transformed.document, &file).map_err(refused)?;
     method_names(&spec.openapi, &file).map_err(refused)?;
     postprocess::apply(&mut file, &spec.facts.secret_headers);
+    form::apply(
+        &mut file,
+        &transformed.forms,
+        &parse_path(including_crate::UPLOAD),
+    );
     let decode: syn::Path = parse_path(including_crate::DECODE);
     let text_answers = text_answers(&spec.document);
     tolerant::apply(&mut file, &decode, &text_answers).map_err(refused)?;

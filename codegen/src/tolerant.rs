@@ -45,10 +45,11 @@ pub(crate) fn apply(
 ) -> Result<(), Refusal> {
     answers_are_objects(file)?;
     let roots = answer_roots(file);
+    let elements = array_answer_elements(file);
     let Some(types) = types_module(file) else {
         return Ok(());
     };
-    let reached = reachable(types, &roots)?;
+    let reached = reachable(types, &roots.union(&elements).cloned().collect())?;
     let mut impls = Vec::new();
     for item in types.iter_mut() {
         let syn::Item::Struct(item) = item else {
@@ -73,6 +74,7 @@ pub(crate) fn apply(
         types.extend(parsed.items);
     }
     ResponseDecoding { decode }.visit_file_mut(file);
+    ArrayAnswers { decode }.visit_file_mut(file);
     TextAnswers {
         decode,
         operations: text_answers,
@@ -102,6 +104,27 @@ fn answer_roots(file: &syn::File) -> BTreeSet<String> {
         .collect()
 }
 
+/// The element types of the answers that are arrays of generated types
+/// (`Vec<types::File>` -> `File`): decoded tolerantly like the types an
+/// answer holds, while the array itself becomes the runtime's `Items`, which
+/// keeps the values left out.
+fn array_answer_elements(file: &syn::File) -> BTreeSet<String> {
+    verify::sends(file)
+        .iter()
+        .flat_map(|send| [&send.success, &send.error])
+        .flatten()
+        .filter_map(array_element)
+        .collect()
+}
+
+/// `T` of `Vec<types::T>`.
+fn array_element(ty: &syn::Type) -> Option<String> {
+    match generic_arguments(ty, "Vec")?.as_slice() {
+        [element] => verify::generated_type_name(element),
+        _ => None,
+    }
+}
+
 /// Every operation's JSON answers (success and error) must be generated types:
 /// the runtime decodes a JSON object at the root. An array, a string or a map
 /// at the root is refused, naming the operation; `()` (no body) and byte
@@ -111,15 +134,19 @@ fn answers_are_objects(file: &syn::File) -> Result<(), Refusal> {
         for answer in [&send.success, &send.error].into_iter().flatten() {
             let empty = matches!(answer, syn::Type::Tuple(t) if t.elems.is_empty());
             let stream = last_ident(answer).is_some_and(|i| i == "ByteStream" || i == "Upgraded");
-            if verify::generated_type_name(answer).is_some() || empty || stream {
+            if verify::generated_type_name(answer).is_some()
+                || array_element(answer).is_some()
+                || empty
+                || stream
+            {
                 continue;
             }
             return Err(Refusal {
                 location: format!("operation {}", send.operation_id),
                 reason: format!(
-                    "its answer decodes as `{}`, not as an object; answers are decoded \
-                     tolerantly, which needs a JSON object at the root: describe the body as \
-                     an object (an envelope holding the list or value)",
+                    "its answer decodes as `{}`, not as an object or an array of objects; \
+                     answers are decoded tolerantly, which needs one of those at the root: \
+                     describe the body as an object (an envelope holding the value)",
                     answer.to_token_stream().to_string().replace(' ', "")
                 ),
             });
@@ -584,5 +611,41 @@ impl VisitMut for ResponseDecoding<'_> {
         let decode = self.decode;
         let args = &call.args;
         *call = syn::parse_quote!(#decode::response(#args, &info));
+    }
+}
+
+/// An answer that is an array of generated types: `ResponseValue<Vec<types::T>>`
+/// and `Error<Vec<types::T>>` of the operations become `decode::Items<types::T>`,
+/// which [`ResponseDecoding`]'s `decode::response` decodes tolerantly.
+struct ArrayAnswers<'a> {
+    decode: &'a syn::Path,
+}
+
+impl VisitMut for ArrayAnswers<'_> {
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        if matches!(item, syn::Item::Mod(m) if m.ident == "mock" || m.ident == "types") {
+            return;
+        }
+        visit_mut::visit_item_mut(self, item);
+    }
+
+    fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+        visit_mut::visit_path_segment_mut(self, segment);
+        if segment.ident != "ResponseValue" && segment.ident != "Error" {
+            return;
+        }
+        let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else {
+            return;
+        };
+        for argument in arguments.args.iter_mut() {
+            if let syn::GenericArgument::Type(ty) = argument
+                && array_element(ty).is_some()
+                && let Some([element]) = generic_arguments(ty, "Vec").as_deref()
+            {
+                let decode = self.decode;
+                let items: syn::Type = syn::parse_quote!(#decode::Items<#element>);
+                *ty = items;
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ use crate::document::{
     visit_schemas_mut,
 };
 use crate::extensions::RULE;
+use crate::form::FileField;
 
 /// The document progenitor sees, typed and as JSON.
 pub(crate) struct Transformed {
@@ -42,6 +43,9 @@ pub(crate) struct Transformed {
     /// was in the spec, e.g. `CreatePostBody` ->
     /// `/paths/~1api~1v4~1posts/post/requestBody/content/application~1json/schema`.
     pub(crate) hoisted: BTreeMap<String, String>,
+    /// The file properties of each operation with a multipart form body,
+    /// by operationId; progenitor sees the form's text properties only.
+    pub(crate) forms: BTreeMap<String, Vec<FileField>>,
 }
 
 /// The document progenitor sees, made from the spec's JSON view
@@ -50,6 +54,7 @@ pub(crate) struct Transformed {
 pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
     let mut document = spec.clone();
     strip_rules(&mut document);
+    let forms = form_bodies(&mut document)?;
     let hoisted = name_inline_bodies(&mut document);
     let roots = Roots::of(&document);
     let responses = reachable_schemas(&document, roots.response);
@@ -83,7 +88,37 @@ pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
         openapi,
         document,
         hoisted,
+        forms,
     })
+}
+
+/// Gives progenitor the text half of every `multipart/form-data` body, as
+/// an `application/x-www-form-urlencoded` body of the same schema (a
+/// component form schema is rewritten in place, so its type keeps its
+/// name): progenitor generates the typed body builder for it, and
+/// `postprocess` adds the files and sends it as multipart. Returns each
+/// form operation's file properties, by operationId.
+fn form_bodies(document: &mut Value) -> Result<BTreeMap<String, Vec<FileField>>, String> {
+    let mut files = BTreeMap::new();
+    for body in crate::form::bodies(document) {
+        let form = body.form.map_err(|(at, reason)| format!("{at}: {reason}"))?;
+        let Some(content_pointer) = body.pointer.strip_suffix("/schema").and_then(|media| {
+            media.strip_suffix(&format!("/{}", escape(crate::form::MULTIPART)))
+        }) else {
+            continue;
+        };
+        if let Some(schema) = document.pointer_mut(&body.resolved) {
+            *schema = form.text;
+        }
+        if let Some(Value::Object(content)) = document.pointer_mut(content_pointer)
+            && let Some(Value::Object(mut media)) = content.remove(crate::form::MULTIPART)
+        {
+            media.remove("encoding");
+            content.insert(crate::form::STAND_IN.to_owned(), Value::Object(media));
+        }
+        files.insert(body.operation_id, form.files);
+    }
+    Ok(files)
 }
 
 /// Removes every documented rule (an `allOf` member with a named `x-rule`)
@@ -165,16 +200,15 @@ fn name_inline_bodies(document: &mut Value) -> BTreeMap<String, String> {
                     serde_json::json!({ "$ref": format!("{SCHEMAS}{}", escape(&name)) });
                 hoisted.push((name, std::mem::replace(schema, reference)));
             };
-            if let Some(schema) =
-                operation.pointer_mut("/requestBody/content/application~1json/schema")
-                && is_inline_body(schema)
-            {
-                name_for(
-                    "Body",
-                    "/requestBody/content/application~1json/schema".to_owned(),
-                    schema,
-                    &mut hoisted,
-                );
+            for within in [
+                "/requestBody/content/application~1json/schema",
+                "/requestBody/content/application~1x-www-form-urlencoded/schema",
+            ] {
+                if let Some(schema) = operation.pointer_mut(within)
+                    && is_inline_body(schema)
+                {
+                    name_for("Body", within.to_owned(), schema, &mut hoisted);
+                }
             }
             let Some(Value::Object(responses)) = operation.get_mut("responses") else {
                 continue;

@@ -209,11 +209,10 @@ pub(crate) async fn response<T, E>(
     info: &OperationInfo,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
-    T: Object + Answer,
+    T: AnswerBody,
 {
     let (parts, body) = read_whole(response).await?;
-    let mut parser = serde_json::Deserializer::from_slice(&body);
-    let decoded = deserialize::<_, T>(&mut parser).and_then(|value| parser.end().map(|()| value));
+    let decoded = T::from_body(&body);
     match decoded {
         Ok(value) => {
             for unfit in value.unfit() {
@@ -234,8 +233,141 @@ where
             parts,
             body,
             error.to_string(),
-            "the answer's body is not a JSON object",
+            T::NOT_READABLE,
         )),
+    }
+}
+
+/// What [`response`] decodes: an operation's answer type (a JSON object at
+/// the root) or [`Items`] of one (a JSON array at the root).
+pub(crate) trait AnswerBody: Answer + Sized {
+    /// What the error says when the body is not this: `the answer's body is
+    /// not a JSON object`.
+    const NOT_READABLE: &'static str;
+
+    /// Decodes a whole body, tolerantly.
+    fn from_body(body: &[u8]) -> serde_json::Result<Self>;
+}
+
+impl<T: Object + Answer> AnswerBody for T {
+    const NOT_READABLE: &'static str = "the answer's body is not a JSON object";
+
+    fn from_body(body: &[u8]) -> serde_json::Result<Self> {
+        let mut parser = serde_json::Deserializer::from_slice(body);
+        deserialize::<_, T>(&mut parser).and_then(|value| parser.end().map(|()| value))
+    }
+}
+
+impl<T: Decode> AnswerBody for Items<T> {
+    const NOT_READABLE: &'static str = "the answer's body is not a JSON array";
+
+    fn from_body(body: &[u8]) -> serde_json::Result<Self> {
+        let mut parser = serde_json::Deserializer::from_slice(body);
+        let mut cx = Context::default();
+        let items = serde::Deserializer::deserialize_any(
+            &mut parser,
+            ArrayRoot::<T> {
+                cx: &mut cx,
+                marker: PhantomData,
+            },
+        )?;
+        parser.end()?;
+        Ok(Items {
+            items,
+            unfit: cx.finish(),
+        })
+    }
+}
+
+/// An answer that is a JSON array (`uploadFile`'s `File[]`): its items,
+/// decoded tolerantly like every answer (an item that does not fit is left
+/// out, a value inside an item that does not fit leaves that value out),
+/// and what was left out.
+///
+/// It derefs to `Vec<T>`, so `answer.len()`, `answer[0]` and `answer.iter()`
+/// work as on the array itself; [`Items::into_vec`] takes the items.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Items<T> {
+    /// The items that decoded, in the order of the body.
+    pub items: Vec<T>,
+    /// The values that did not fit their declared types, with their JSON
+    /// pointers from the root of the array (`/0/attributes/size`).
+    pub unfit: Vec<UnfitValue>,
+}
+
+impl<T> Items<T> {
+    /// The items, without the record of what was left out.
+    pub fn into_vec(self) -> Vec<T> {
+        self.items
+    }
+}
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items {
+            items: Vec::new(),
+            unfit: Vec::new(),
+        }
+    }
+}
+
+impl<T> Answer for Items<T> {
+    fn unfit(&self) -> &[UnfitValue] {
+        &self.unfit
+    }
+}
+
+impl<T> std::ops::Deref for Items<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Items<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Items<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Serialized as the array it was decoded from (what was left out is not
+/// part of it), so a typed mock can answer with it.
+impl<T: serde::Serialize> serde::Serialize for Items<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
+
+/// The root of an array answer: a JSON array, or an error.
+struct ArrayRoot<'a, T> {
+    cx: &'a mut Context,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Decode> Visitor<'de> for ArrayRoot<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        match <Vec<T> as Decode>::from_seq(seq, self.cx)? {
+            Slot::Value(items) => Ok(items),
+            // `Vec::from_seq` always decodes.
+            Slot::Null | Slot::Unfit => Ok(Vec::new()),
+        }
     }
 }
 

@@ -71,6 +71,12 @@ impl ClientState {
     }
 }
 
+impl crate::upload::FormSettings for ClientState {
+    fn validates_requests(&self) -> bool {
+        self.validate_requests
+    }
+}
+
 impl ClientHooks<ClientState> for Client {
     /// Fills in a client-chosen id if asked to, then refuses a request that
     /// breaks a documented rule, before anything is sent.

@@ -10,6 +10,7 @@ mod hooks;
 pub mod marks;
 mod region;
 mod retry;
+pub mod upload;
 mod validate;
 
 /// The code generated from `spec/openapi.yaml`: the client, its operation
@@ -40,7 +41,7 @@ pub use client_builder::{
     DEFAULT_USER_AGENT,
 };
 pub use clock::{Clock, Sleep, TokioClock};
-pub use decode::{Answer, UnfitValue, UnreadableBody};
+pub use decode::{Answer, Items, UnfitValue, UnreadableBody};
 pub use error::{ErrorExt, ErrorKind};
 pub use generated::*;
 pub use hooks::ClientState;

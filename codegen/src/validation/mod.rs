@@ -22,7 +22,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::document::{SCHEMAS, escape, pointer, schema_name, target};
+use crate::document::{SCHEMAS, escape, pointer, resolve, schema_name, target};
+use crate::form::MULTIPART;
 use crate::extensions::RULE;
 use crate::source::Sources;
 
@@ -81,7 +82,22 @@ pub(crate) fn generate(
         else {
             continue;
         };
-        let Some(schema) = target(document, body).pointer("/content/application~1json/schema")
+        let body = target(document, body);
+        // A multipart form's text parts are checked as an object of them;
+        // its files have nothing the spec constrains.
+        let form = match body.pointer(&format!("/content/{}/schema", escape(MULTIPART))) {
+            Some(schema) => {
+                let at = pointer(&["paths", route, method, "requestBody"]);
+                let resolved = resolve(document, schema, &at);
+                crate::form::split(document, resolved.value, &resolved.pointer)
+                    .ok()
+                    .map(|form| form.text)
+            }
+            None => None,
+        };
+        let Some(schema) = form
+            .as_ref()
+            .or_else(|| body.pointer("/content/application~1json/schema"))
         else {
             continue;
         };

@@ -14,4 +14,5 @@ mod support;
 mod tolerance;
 #[cfg(feature = "mock")]
 mod typed_mocks;
+mod upload;
 mod validation;

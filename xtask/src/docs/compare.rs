@@ -28,7 +28,7 @@ use codegen::Place;
 use codegen::document::{escape, resolve};
 use serde_json::Value;
 
-use super::page::{Example, Field, Page, Section};
+use super::page::{Example, Field, Located, Page, Section};
 
 /// The extension on a property known only from a page's prose: `{page,
 /// quote}`, the sentence that states it. Such a property is not missing from
@@ -555,6 +555,9 @@ impl<'a> Comparison<'a> {
             ),
             (None, None) => {}
         }
+        if let Some((schema, at)) = &request {
+            self.form_fields(page, operation, schema, at);
+        }
         let response = response_schema(document, op, &operation.pointer);
         if let (Some(section), Some((schema, at))) = (&page.response, response.clone()) {
             let shape = self.shape(schema, &at);
@@ -590,6 +593,34 @@ impl<'a> Comparison<'a> {
         }
         if let Some(text) = &page.response_text {
             self.text_answer(page, operation, op, text);
+        }
+    }
+
+    /// The curl example's `--form` fields (a multipart upload) are properties
+    /// of the spec's request body.
+    fn form_fields(&mut self, page: &Page, operation: &Operation, schema: &Value, at: &str) {
+        let document = self.document();
+        let body = resolve(document, schema, at);
+        let properties = body.value.get("properties").and_then(Value::as_object);
+        let missing: Vec<&Located<String>> = page
+            .request_form
+            .iter()
+            .filter(|field| properties.is_none_or(|p| !p.contains_key(&field.value)))
+            .collect();
+        let pointer = format!("{}/properties", body.pointer);
+        for field in missing {
+            self.finding(
+                page,
+                operation,
+                Difference {
+                    line: field.line,
+                    path: format!("body.{}", field.value),
+                    kind: Kind::FieldMissingFromSpec,
+                    docs: format!("the curl example's --form field `{}`", field.value),
+                    spec: "no such property of the request body".to_owned(),
+                    spec_pointer: pointer.clone(),
+                },
+            );
         }
     }
 
@@ -1389,11 +1420,13 @@ fn stored_line(lines: &HashMap<String, usize>, pointer: &str) -> usize {
 fn request_schema<'v>(document: &'v Value, op: &'v Value, at: &str) -> Option<(&'v Value, String)> {
     let body = op.get("requestBody")?;
     let body = resolve(document, body, &format!("{at}/requestBody"));
-    let schema = body.value.pointer("/content/application~1json/schema")?;
-    Some((
-        schema,
-        format!("{}/content/application~1json/schema", body.pointer),
-    ))
+    ["application~1json", "multipart~1form-data"]
+        .into_iter()
+        .find_map(|media| {
+            let within = format!("/content/{media}/schema");
+            let schema = body.value.pointer(&within)?;
+            Some((schema, format!("{}{within}", body.pointer)))
+        })
 }
 
 /// The 200 (else first 2XX) response schema of an operation, and its pointer.
@@ -1439,6 +1472,8 @@ pub fn notation(document: &Value, schema: &Value, at: &str) -> String {
         }
         Some(base) if schema.get("enum").is_some() => format!("enum<{base}>"),
         Some(base) => match schema.get("format").and_then(Value::as_str) {
+            // The pages write a multipart form's file part as `file`.
+            Some("binary") if base == "string" => "file".to_owned(),
             Some(format) if base == "string" => format!("{base}<{format}>"),
             _ => base.to_owned(),
         },

@@ -41,7 +41,7 @@ pub(crate) struct Form {
     /// The schema of the text parts: the form's object schema without its
     /// file properties (and without them in `required`).
     pub(crate) text: Value,
-    /// The file properties, in the order written.
+    /// The file properties, by name (the JSON view's order).
     pub(crate) files: Vec<FileField>,
 }
 
@@ -210,9 +210,9 @@ fn part_kind(document: &Value, schema: &Value, at: &str) -> Result<Part, (String
         Some(other) => Err((
             at.to_owned(),
             format!(
-                "a `{other}` part of a multipart form is not generated: a part is a file (`type: \
-                 string, format: binary`), an array of files, or a string, number, integer or \
-                 boolean"
+                "a part of type `{other}` in a multipart form is not generated: a part is a file \
+                 (`type: string, format: binary`), an array of files, or a string, number, \
+                 integer or boolean"
             ),
         )),
         None => Err((
@@ -518,16 +518,16 @@ mod tests {
             form.files,
             [
                 FileField {
-                    name: "files".to_owned(),
-                    many: true,
-                    required: true,
-                    description: Some("file data".to_owned()),
-                },
-                FileField {
                     name: "cover".to_owned(),
                     many: false,
                     required: false,
                     description: None,
+                },
+                FileField {
+                    name: "files".to_owned(),
+                    many: true,
+                    required: true,
+                    description: Some("file data".to_owned()),
                 },
             ]
         );
@@ -549,7 +549,7 @@ mod tests {
         });
         let (at, reason) = split(&json!({}), &schema, "/s").unwrap_err();
         assert_eq!(at, "/s/properties/meta");
-        assert!(reason.contains("an `object` part"), "{reason}");
+        assert!(reason.starts_with("a part of type `object`"), "{reason}");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! createMessage's `messageId`, createChannel's `channelId`) or fixed ones
 //! (stories, files, users); list operations send a few query parameters taken
 //! from the create fixtures (e.g. queryPosts: createPost's `targetId`,
-//! `targetType` and `tags`, `options[limit]=10`). A round passes when the
+//! `targetType` and `tags`, `options[limit]=10`); uploadFile sends two files
+//! from bytes and a `preferredFilename`. A round passes when the
 //! server reports no violation (neither an `sl-violations` header nor a
 //! problem body with a `validation` list) and the client decodes the answer.
 //!
@@ -35,6 +36,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use generated_client::operations;
+use generated_client::upload::FilePart;
 use generated_client::types::{self, ErrorBody};
 use generated_client::{Answer, Client, Error, ErrorExt, ResponseValue, UnfitValue};
 use serde::de::DeserializeOwned;
@@ -113,7 +115,7 @@ fn arguments() -> Result<(String, PathBuf, Answers)> {
 
 /// Every operation, in the order they are driven and reported: by resource,
 /// the create first. [`check_coverage`] holds it to the spec's list.
-const OPERATIONS: [Operation; 29] = [
+const OPERATIONS: [Operation; 30] = [
     Operation::CreatePost,
     Operation::QueryPosts,
     Operation::GetPost,
@@ -137,6 +139,7 @@ const OPERATIONS: [Operation; 29] = [
     Operation::AddChannelUsers,
     Operation::RemoveChannelUsers,
     Operation::BanChannelUsers,
+    Operation::UploadFile,
     Operation::GetFile,
     Operation::DeleteFile,
     Operation::QueryUsers,
@@ -170,6 +173,7 @@ enum Operation {
     AddChannelUsers,
     RemoveChannelUsers,
     BanChannelUsers,
+    UploadFile,
     GetFile,
     DeleteFile,
     QueryUsers,
@@ -205,6 +209,7 @@ impl Operation {
             Operation::AddChannelUsers => "addChannelUsers",
             Operation::RemoveChannelUsers => "removeChannelUsers",
             Operation::BanChannelUsers => "banChannelUsers",
+            Operation::UploadFile => "uploadFile",
             Operation::GetFile => "getFile",
             Operation::DeleteFile => "deleteFile",
             Operation::QueryUsers => "queryUsers",
@@ -796,6 +801,19 @@ async fn send(
                 .ban_channel_users()
                 .channel_id(requests.channel_id.as_str())
                 .body(requests.ban_channel_users.clone())
+                .send()
+                .await;
+            judge(answer).await
+        }
+        Operation::UploadFile => {
+            // Two files, from bytes (a form's body is a stream: a fresh one a round).
+            let answer = client
+                .upload_file()
+                .files([
+                    FilePart::bytes("id,name\n1,Ann\n", "conformance.csv"),
+                    FilePart::bytes(vec![0u8; 64], "conformance.bin"),
+                ])
+                .body_map(|form| form.preferred_filename("conformance".to_owned()))
                 .send()
                 .await;
             judge(answer).await

@@ -3,8 +3,8 @@
 //! through each case's types, so "accepted" means "generates code that
 //! compiles and reads and writes its bodies", not only "did not fail".
 //!
-//! The generated code leans on three items of the crate that includes it (see
-//! codegen's `including_crate`): the decode and validation runtimes, compiled
+//! The generated code leans on four items of the crate that includes it (see
+//! codegen's `including_crate`): the decode, validation and form runtimes, compiled
 //! here from generated-client's own source files (their unit tests run here
 //! too), and the client state, a unit here. Every case's `validation` module
 //! hands its own tables to the one validation runtime.
@@ -19,11 +19,22 @@ mod decode;
 #[allow(dead_code, unreachable_pub)]
 mod validate;
 
+#[path = "../../../generated-client/src/upload.rs"]
+#[allow(dead_code, unreachable_pub)]
+pub mod upload;
+
 /// The state progenitor's `Client` carries; the corpus clients need none.
 pub mod hooks {
     /// No state.
     #[derive(Clone, Debug, Default)]
     pub struct ClientState;
+
+    /// The corpus clients check every form before sending.
+    impl crate::upload::FormSettings for ClientState {
+        fn validates_requests(&self) -> bool {
+            true
+        }
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/cases.rs"));

@@ -176,3 +176,62 @@ fn the_drafted_operation_reads_the_page_examples() {
     let message = &response.messages.as_ref().unwrap()[0];
     assert_eq!(message.message_id.as_deref(), Some("<string>"));
 }
+
+/// An inline multipart form with a file array, an optional single file and
+/// text of each scalar type: the builder takes files and text, sends one
+/// multipart body, checks the text's limits and the required files before
+/// sending, and decodes the array answer tolerantly.
+#[tokio::test]
+async fn a_form_is_sent_as_multipart_and_its_array_answer_decodes() {
+    use crate::multipart_form_upload as case;
+    use crate::upload::FilePart;
+    let server = httpmock::MockServer::start_async().await;
+    let stored = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/api/v4/things/t%2F1/files")
+                .header_matches("content-type", "^multipart/form-data; boundary=")
+                .body_includes("name=\"title\"\r\n\r\nhello\r\n")
+                .body_includes("name=\"count\"\r\n\r\n3\r\n")
+                .body_includes("name=\"public\"\r\n\r\ntrue\r\n")
+                .body_includes("name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nA\r\n")
+                .body_includes("name=\"files\"; filename=\"b.bin\"")
+                .body_includes("name=\"cover\"; filename=\"c.png\"\r\nContent-Type: image/png");
+            then.status(200)
+                .json_body(json!([{ "id": "s1", "size": 1 }, { "id": "s2", "size": "big" }]));
+        })
+        .await;
+    let client = case::Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        crate::hooks::ClientState,
+    );
+    let answer = client
+        .upload_thing_files()
+        .thing_id("t/1")
+        .files([FilePart::bytes("A", "a.txt")])
+        .files([FilePart::bytes(vec![0u8, 1], "b.bin")])
+        .cover(FilePart::bytes("png", "c.png"))
+        .body_map(|b| b.title("hello".to_owned()).count(3).public(true))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    stored.assert_async().await;
+    let ids: Vec<_> = answer.iter().map(|s| s.id.as_deref()).collect();
+    assert_eq!(ids, [Some("s1"), Some("s2")]);
+    assert_eq!(answer.unfit[0].path, "/1/size");
+
+    let error = client
+        .upload_thing_files()
+        .thing_id("t1")
+        .body_map(|b| b.title("far too long".to_owned()).count(6))
+        .send()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    for broken in [".count", ".files", ".title"] {
+        assert!(text.contains(&format!("`{broken}`")), "{broken}: {text}");
+    }
+    stored.assert_calls_async(1).await;
+}

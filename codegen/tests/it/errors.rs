@@ -229,14 +229,14 @@ fn an_answer_property_named_unfit_is_refused() {
 fn an_answer_that_is_not_an_object_is_refused_naming_the_operation() {
     let text = VALID.replace(
         "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
-        "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  $ref: '#/components/schemas/Thing'\n",
+        "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  type: string\n",
     );
     check(
         &text,
         "spec/test.yaml:7:5: #/paths/~1things/post: operation create_thing: its answer decodes as \
-         `::std::vec::Vec<types::Thing>`, not as an object; answers are decoded tolerantly, \
-         which needs a JSON object at the root: describe the body as an object (an envelope \
-         holding the list or value)",
+         `::std::vec::Vec<::std::string::String>`, not as an object or an array of objects; \
+         answers are decoded tolerantly, which needs one of those at the root: describe the body \
+         as an object (an envelope holding the value)",
     );
 }
 

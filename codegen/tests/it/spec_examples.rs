@@ -54,7 +54,7 @@ fn spec_json() -> &'static Value {
 }
 
 /// The operationIds of the documented endpoints.
-const OPERATIONS: [&str; 29] = [
+const OPERATIONS: [&str; 30] = [
     "createPost",
     "createStory",
     "createMessage",
@@ -74,6 +74,7 @@ const OPERATIONS: [&str; 29] = [
     "addChannelUsers",
     "removeChannelUsers",
     "banChannelUsers",
+    "uploadFile",
     "getFile",
     "deleteFile",
     "getUser",
@@ -174,6 +175,11 @@ fn body_schema(op_id: &str, part: Part) -> Option<&'static Value> {
                 .unwrap_or_else(|| panic!("{op_id} has no 200 response")),
         ),
     };
+    // A multipart form (uploadFile's) has no JSON example: its page shows
+    // `--form` fields, which `cargo xtask docs` compares with the spec.
+    if matches!(part, Part::Request) && holder.pointer("/content/multipart~1form-data").is_some() {
+        return None;
+    }
     let schema = holder
         .pointer("/content/application~1json/schema")
         .unwrap_or_else(|| panic!("{op_id} {part}: no application/json schema"));

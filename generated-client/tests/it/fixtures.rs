@@ -77,6 +77,7 @@ fn every_example_response_round_trips() {
     ] {
         check_round_trip::<types::CreateChannelResponse>(&format!("{name}.response.json"));
     }
+    check_round_trip::<Vec<types::File>>("uploadFile.response.json");
     check_round_trip::<types::GetFileResponse>("getFile.response.json");
     check_round_trip::<types::GetFileResponse>("deleteFile.response.json");
     check_round_trip::<types::QueryUsersResponse>("queryUsers.response.json");
@@ -149,6 +150,7 @@ fn every_fixture_is_covered() {
             "updateMessage.response.json",
             "updatePost.request.json",
             "updatePost.response.json",
+            "uploadFile.response.json",
         ],
         "a new fixture needs a round-trip check above"
     );

@@ -152,3 +152,37 @@ async fn a_typed_mock_matches_list_query_parameters() {
         .await;
     assert!(unmatched.is_err(), "tag b missing: the mock does not match");
 }
+
+/// uploadFile's typed mock matches the form's text fields and its files by
+/// name, and answers with the typed array.
+#[tokio::test]
+async fn a_typed_mock_matches_an_upload_form() {
+    use generated_client::upload::FilePart;
+    let server = MockServer::start_async().await;
+    let answer: Vec<types::File> = typed("uploadFile.response.json");
+    let form = types::UploadFileRequest {
+        preferred_filename: Some("Report".to_owned()),
+    };
+    let mock = server.upload_file(|when, then| {
+        when.body(&form).files("report.csv").files("photo.png");
+        then.ok(&answer);
+    });
+    let send = |names: &'static [&'static str]| {
+        let client = client(&server);
+        async move {
+            client
+                .upload_file()
+                .files(names.iter().map(|name| FilePart::bytes("x", *name)))
+                .body_map(|b| b.preferred_filename("Report".to_owned()))
+                .send()
+                .await
+        }
+    };
+    let uploaded = send(&["report.csv", "photo.png"]).await.unwrap();
+    assert_eq!(uploaded.into_inner().into_vec(), answer);
+    mock.assert();
+    assert!(
+        send(&["report.csv"]).await.is_err(),
+        "photo.png missing: the mock does not match"
+    );
+}

@@ -862,7 +862,7 @@ fn write_examples_from_the_real_pages_reproduces_spec_examples() {
         fs::remove_file(entry.unwrap().path()).unwrap();
     }
     let checked = docs::check(project.path(), &real_docs(), true).unwrap();
-    assert_eq!(checked.written.len(), 39, "{:?}", checked.written);
+    assert_eq!(checked.written.len(), 40, "{:?}", checked.written);
     assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
     assert_eq!(
         snapshot(&examples)

@@ -3,7 +3,8 @@
 //! headers, body) and answers with the page's example (spec/examples). The
 //! wire is checked against the docs README's facts (deepObject `options[...]`,
 //! repeated arrays, percent-encoded ids, key headers, Bearer token) and every
-//! example must decode with nothing left out.
+//! example must decode with nothing left out. uploadFile's multipart body is
+//! read part by part by multer, as a server would.
 
 use std::sync::{Arc, Mutex};
 
@@ -394,4 +395,91 @@ async fn limits_are_refused_before_sending() {
         "{error}"
     );
     assert!(seen.lock().unwrap().is_empty());
+}
+
+/// The parts of a multipart body: (name, file name, content type, bytes).
+async fn multipart_parts(
+    content_type: &str,
+    body: Vec<u8>,
+) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+    let boundary = multer::parse_boundary(content_type).expect("a multipart content type");
+    let stream = futures_util::stream::once(async move {
+        Ok::<_, std::convert::Infallible>(bytes::Bytes::from(body))
+    });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.expect("a well-formed body") {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(ToString::to_string);
+        parts.push((name, file_name, content_type, field.bytes().await.unwrap().to_vec()));
+    }
+    parts
+}
+
+#[tokio::test]
+async fn upload() {
+    use generated_client::upload::FilePart;
+    let dir = std::env::temp_dir().join(format!("outsider-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("scan.pdf");
+    let pdf: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&path, &pdf).unwrap();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"a\n".to_vec()), Ok(b"b\n".to_vec())];
+
+    let seen = call!("uploadFile", |c| c
+        .upload_file()
+        .files([
+            FilePart::path(&path),
+            FilePart::bytes("{\"k\":1}", "data.json"),
+            FilePart::stream(futures_util::stream::iter(chunks), "lines.txt").length(4),
+        ])
+        .body_map(|form| form.preferred_filename("Scan, 7 Dec".to_owned()))
+        .send());
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("POST", "/api/v4/files")
+    );
+    let content_type = seen.header("content-type").unwrap().to_owned();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let parts = multipart_parts(&content_type, seen.body.clone()).await;
+    let text = |s: &str| s.as_bytes().to_vec();
+    assert_eq!(
+        parts,
+        [
+            ("preferredFilename".to_owned(), None, None, text("Scan, 7 Dec")),
+            (
+                "files".to_owned(),
+                Some("scan.pdf".to_owned()),
+                Some("application/pdf".to_owned()),
+                pdf
+            ),
+            (
+                "files".to_owned(),
+                Some("data.json".to_owned()),
+                Some("application/json".to_owned()),
+                text("{\"k\":1}")
+            ),
+            (
+                "files".to_owned(),
+                Some("lines.txt".to_owned()),
+                Some("text/plain".to_owned()),
+                text("a\nb\n")
+            ),
+        ]
+    );
+
+    // A path that is not there: the call names it, and nothing is sent.
+    let (base, seen) = server("application/json", "[]".to_owned()).await;
+    let missing = dir.join("missing.pdf");
+    let error = client(&base)
+        .upload_file()
+        .files([FilePart::path(&missing)])
+        .send()
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains(&missing.display().to_string()), "{message}");
+    assert!(seen.lock().unwrap().is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -96,14 +96,13 @@ pub(crate) fn bodies(document: &Value) -> Vec<FormBody> {
 /// halves. Refused, with the pointer of the part at fault: a schema that is
 /// not an object with properties, a combination (`allOf`, ...), and a
 /// property that is neither a file, an array of files, nor a scalar.
-pub(crate) fn split(
-    document: &Value,
-    schema: &Value,
-    at: &str,
-) -> Result<Form, (String, String)> {
+pub(crate) fn split(document: &Value, schema: &Value, at: &str) -> Result<Form, (String, String)> {
     let refuse = |pointer: String, reason: String| Err((pointer, reason));
     let Value::Object(object) = schema else {
-        return refuse(at.to_owned(), "a form body's schema must be an object".to_owned());
+        return refuse(
+            at.to_owned(),
+            "a form body's schema must be an object".to_owned(),
+        );
     };
     for keyword in ["allOf", "anyOf", "oneOf", "not"] {
         if object.contains_key(keyword) {
@@ -292,9 +291,7 @@ impl FormEdit<'_> {
                 } else {
                     syn::parse_quote!(::std::option::Option<#upload::FilePart>)
                 };
-                named
-                    .named
-                    .push(syn::parse_quote!(#ident: #ty));
+                named.named.push(syn::parse_quote!(#ident: #ty));
             }
         }
     }
@@ -310,7 +307,11 @@ impl FormEdit<'_> {
                 .as_deref()
                 .map(|d| format!(" ({})", d.trim_end_matches('.')))
                 .unwrap_or_default();
-            let required = if field.required { "required" } else { "optional" };
+            let required = if field.required {
+                "required"
+            } else {
+                "optional"
+            };
             methods.push(if field.many {
                 let doc = format!(
                     "Adds files to the form's `{}` field{about}, one part each, after any given \
@@ -396,7 +397,8 @@ impl FormEdit<'_> {
         }
         for (field, ident) in self.fields.iter().zip(self.idents()) {
             let name = &field.name;
-            let doc = format!("Matches a multipart body with a `{name}` file part named `file_name`.");
+            let doc =
+                format!("Matches a multipart body with a `{name}` file part named `file_name`.");
             item.items.push(syn::parse_quote! {
                 #[doc = #doc]
                 pub fn #ident(self, file_name: &str) -> Self {

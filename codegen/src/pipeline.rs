@@ -15,8 +15,8 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, extensions, form, isolate, postprocess, prune, tolerant, transform, validation,
-    verify,
+    Error, Place, Spec, extensions, form, isolate, postprocess, prune, tolerant, transform,
+    validation, verify,
 };
 
 /// The Rust source generated from one spec.

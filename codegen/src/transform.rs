@@ -101,10 +101,14 @@ pub(crate) fn for_generation(spec: &Value) -> Result<Transformed, String> {
 fn form_bodies(document: &mut Value) -> Result<BTreeMap<String, Vec<FileField>>, String> {
     let mut files = BTreeMap::new();
     for body in crate::form::bodies(document) {
-        let form = body.form.map_err(|(at, reason)| format!("{at}: {reason}"))?;
-        let Some(content_pointer) = body.pointer.strip_suffix("/schema").and_then(|media| {
-            media.strip_suffix(&format!("/{}", escape(crate::form::MULTIPART)))
-        }) else {
+        let form = body
+            .form
+            .map_err(|(at, reason)| format!("{at}: {reason}"))?;
+        let Some(content_pointer) = body
+            .pointer
+            .strip_suffix("/schema")
+            .and_then(|media| media.strip_suffix(&format!("/{}", escape(crate::form::MULTIPART))))
+        else {
             continue;
         };
         if let Some(schema) = document.pointer_mut(&body.resolved) {

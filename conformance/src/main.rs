@@ -36,8 +36,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use generated_client::operations;
-use generated_client::upload::FilePart;
 use generated_client::types::{self, ErrorBody};
+use generated_client::upload::FilePart;
 use generated_client::{Answer, Client, Error, ErrorExt, ResponseValue, UnfitValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

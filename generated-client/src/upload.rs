@@ -26,6 +26,9 @@ use serde_json::Value;
 
 use crate::validate::{Location, Rule, Violation, Violations};
 
+/// How much of a file on disk is read at a time while it is sent.
+const FILE_CHUNK: usize = 256 * 1024;
+
 /// One file of a multipart form: where its bytes come from, its file name
 /// and its content type.
 ///
@@ -143,8 +146,9 @@ impl FilePart {
         let part = match self.source {
             Source::Bytes(bytes) => Part::stream_with_length(bytes.clone(), bytes.len() as u64),
             Source::Path(path) => {
-                let unreadable =
-                    |e: std::io::Error| format!("the file `{}` cannot be read: {e}", path.display());
+                let unreadable = |e: std::io::Error| {
+                    format!("the file `{}` cannot be read: {e}", path.display())
+                };
                 let file = tokio::fs::File::open(&path).await.map_err(unreadable)?;
                 let metadata = file.metadata().await.map_err(unreadable)?;
                 if metadata.is_dir() {
@@ -153,7 +157,10 @@ impl FilePart {
                         path.display()
                     ));
                 }
-                Part::stream_with_length(file, metadata.len())
+                // Large reads: tokio reads a file on its blocking pool, one
+                // hop per read, and its default 8 KiB reads cap the upload.
+                let chunks = tokio_util::io::ReaderStream::with_capacity(file, FILE_CHUNK);
+                Part::stream_with_length(reqwest::Body::wrap_stream(chunks), metadata.len())
             }
             Source::Stream(body) => match self.length {
                 Some(length) => Part::stream_with_length(body, length),
@@ -221,9 +228,8 @@ where
     B: serde::Serialize,
     S: FormSettings,
 {
-    let text = serde_json::to_value(text).map_err(|e| {
-        Error::InvalidRequest(format!("{operation}: the form's text fields: {e}"))
-    })?;
+    let text = serde_json::to_value(text)
+        .map_err(|e| Error::InvalidRequest(format!("{operation}: the form's text fields: {e}")))?;
     if settings.validates_requests() {
         let mut violations = match check(operation, &text) {
             Ok(()) => Vec::new(),

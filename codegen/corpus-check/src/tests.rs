@@ -194,7 +194,9 @@ async fn a_form_is_sent_as_multipart_and_its_array_answer_decodes() {
                 .body_includes("name=\"title\"\r\n\r\nhello\r\n")
                 .body_includes("name=\"count\"\r\n\r\n3\r\n")
                 .body_includes("name=\"public\"\r\n\r\ntrue\r\n")
-                .body_includes("name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nA\r\n")
+                .body_includes(
+                    "name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nA\r\n",
+                )
                 .body_includes("name=\"files\"; filename=\"b.bin\"")
                 .body_includes("name=\"cover\"; filename=\"c.png\"\r\nContent-Type: image/png");
             then.status(200)

@@ -23,8 +23,8 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::document::{SCHEMAS, escape, pointer, resolve, schema_name, target};
-use crate::form::MULTIPART;
 use crate::extensions::RULE;
+use crate::form::MULTIPART;
 use crate::source::Sources;
 
 /// Properties one object schema may have: the interpreter tracks which it has

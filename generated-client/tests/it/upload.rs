@@ -85,7 +85,11 @@ async fn parts(content_type: &str, body: Bytes) -> Vec<ReadPart> {
     let stream = futures_util::stream::once(async move { Ok::<_, Infallible>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut read = Vec::new();
-    while let Some(field) = multipart.next_field().await.expect("a well-formed multipart body") {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .expect("a well-formed multipart body")
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(ToString::to_string);
@@ -306,14 +310,19 @@ async fn a_stream_of_unknown_length_is_sent_chunked() {
         .mock_async(|when, then| {
             when.path("/api/v4/files")
                 .header_missing("content-length")
-                .body_includes("filename=\"log.txt\"\r\nContent-Type: text/plain\r\n\r\nabcdef\r\n");
+                .body_includes(
+                    "filename=\"log.txt\"\r\nContent-Type: text/plain\r\n\r\nabcdef\r\n",
+                );
             then.status(200).body("[]");
         })
         .await;
     let chunks: Vec<Result<&'static [u8], Infallible>> = vec![Ok(b"abc"), Ok(b"def")];
     client(&server)
         .upload_file()
-        .files([FilePart::stream(futures_util::stream::iter(chunks), "log.txt")])
+        .files([FilePart::stream(
+            futures_util::stream::iter(chunks),
+            "log.txt",
+        )])
         .send()
         .await
         .unwrap();
@@ -328,9 +337,9 @@ async fn the_array_answer_is_decoded_tolerantly() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|_, then| {
-            then.status(200).header("content-type", "application/json").body(
-                r#"[{"fileId": "f1", "attributes": {"size": "big"}}, 7, {"fileId": "f3"}]"#,
-            );
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"[{"fileId": "f1", "attributes": {"size": "big"}}, 7, {"fileId": "f3"}]"#);
         })
         .await;
     let answer = client(&server)

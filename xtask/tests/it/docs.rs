@@ -1056,3 +1056,31 @@ fn the_reader_knows_length_ranges_forms_and_text_answers() {
         ]
     );
 }
+
+/// The upload page's multipart form: a `--form` field of the curl example
+/// that the spec's form lacks is one finding at its curl line; a Body field's
+/// type changed from `file[]` is one finding at that line.
+#[test]
+fn a_form_field_of_the_upload_page() {
+    let dir = edited(&[(
+        "upload-file.v4.txt",
+        "  --form 'preferredFilename=<string>'",
+        "  --form 'preferredFilename=<string>' \\\n  --form 'folderId=<string>'",
+    )]);
+    let (finding, page_line, _) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::FieldMissingFromSpec);
+    assert_eq!(finding.operation, "uploadFile");
+    assert_eq!(finding.path, "body.folderId");
+    assert_eq!(page_line, "--form 'folderId=<string>'");
+
+    let dir = edited(&[("upload-file.v4.txt", "files\nfile[]\n", "files\nfile\n")]);
+    let (finding, page_line, spec_line) = only_finding(dir.path());
+    assert_eq!(finding.kind, Kind::TypeDiffers);
+    assert_eq!(finding.path, "body.files");
+    assert_eq!(
+        (finding.docs.as_str(), finding.spec.as_str()),
+        ("file", "file[]")
+    );
+    assert_eq!(page_line, "file");
+    assert_eq!(spec_line, "files:");
+}

@@ -7,7 +7,7 @@
 //! form's text fields (`.body_map(|b| b.preferred_filename(...))`).
 //!
 //! Codegen gives each form operation's builder a method per file field of
-//! the spec and ends its `send` with [`form`]: the text fields are checked
+//! the spec and ends its `send` with `form`: the text fields are checked
 //! against the spec like any body, every path is opened, and only then is
 //! the request built; a path that cannot be read fails the call naming it,
 //! and nothing is sent.

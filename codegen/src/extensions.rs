@@ -25,6 +25,9 @@
 //!   `client-chosen-id` when it has `x-client-chosen-id`, else
 //!   `not-after-send`. Generated: the `operations` module.
 //!
+//! - `x-pagination: {items, next, token}` on a list operation: see
+//!   [`crate::pagination`]. Generated: the builder's `into_pages`/`into_items`.
+//!
 //! All of them are checked when the spec is read ([`check`]), each fault located
 //! at the key at fault.
 
@@ -117,6 +120,8 @@ pub(crate) struct Facts {
     pub(crate) operations: Vec<OperationFacts>,
     /// `(operationId, header name)` of every `x-secret: true` header.
     pub(crate) secret_headers: Vec<(String, String)>,
+    /// Every list operation's `x-pagination`.
+    pub(crate) paginations: Vec<crate::pagination::Pagination>,
 }
 
 /// Reads and checks both extensions of `document` (the spec as JSON).
@@ -128,6 +133,7 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error>
         operations: retry_classes(document, sources, &client_ids)?,
         client_ids,
         error_codes: error_codes(document, sources)?,
+        paginations: crate::pagination::check(document, sources)?,
     })
 }
 
@@ -392,7 +398,7 @@ fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
     Ok(())
 }
 
-fn fault(sources: &Sources, pointer: &str, name: &str, message: String) -> Error {
+pub(crate) fn fault(sources: &Sources, pointer: &str, name: &str, message: String) -> Error {
     Error::Extension {
         at: sources.place(pointer),
         name: name.to_owned(),

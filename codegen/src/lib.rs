@@ -21,6 +21,7 @@ mod extensions;
 mod form;
 mod isolate;
 pub mod json_schema;
+mod pagination;
 mod pipeline;
 mod postprocess;
 mod prune;
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Place};
 pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES, RETRY, RULE, SECRET};
+pub use pagination::PAGINATION;
 pub use pipeline::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
 
 /// The spec's path relative to the workspace root, as named in generated headers.

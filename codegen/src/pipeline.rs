@@ -15,8 +15,8 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, extensions, form, isolate, postprocess, prune, tolerant, transform,
-    validation, verify,
+    Error, Place, Spec, extensions, form, isolate, pagination, postprocess, prune, tolerant,
+    transform, validation, verify,
 };
 
 /// The Rust source generated from one spec.
@@ -44,6 +44,8 @@ mod including_crate {
     pub(super) const VALIDATE: &str = "crate::validate";
     /// The runtime of multipart form bodies ([`crate::form`]).
     pub(super) const UPLOAD: &str = "crate::upload";
+    /// The runtime of list streams ([`crate::pagination`]).
+    pub(super) const PAGINATE: &str = "crate::paginate";
 }
 
 /// How long each step of one [`generate_timed`] run took, in order.
@@ -142,6 +144,7 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let decode: syn::Path = parse_path(including_crate::DECODE);
     let text_answers = text_answers(&spec.document);
     tolerant::apply(&mut file, &decode, &text_answers).map_err(refused)?;
+    paginate(spec, &mut file)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);
@@ -155,6 +158,33 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     };
     timings.lap("free the syntax tree", &mut since);
     Ok((generated, timings))
+}
+
+/// The list operations' `into_pages`/`into_items` (appended to the file)
+/// and their mock helpers (appended to `mock`).
+fn paginate(spec: &Spec, file: &mut syn::File) -> Result<(), Error> {
+    let fail = |message: String| generator_error(Place::file(&spec.label), message);
+    let (client, mock) = {
+        let names = |p: &pagination::Pagination| pagination::names_in(file, p);
+        pagination::generate(
+            &spec.facts.paginations,
+            &names,
+            &parse_path(including_crate::PAGINATE),
+        )
+        .map_err(&fail)?
+    };
+    let client: syn::File =
+        syn::parse2(client).map_err(|e| fail(format!("unparsable pagination: {e}")))?;
+    file.items.extend(client.items);
+    let mock: syn::File =
+        syn::parse2(mock).map_err(|e| fail(format!("unparsable pagination mocks: {e}")))?;
+    if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "mock" => module.content.as_mut(),
+        _ => None,
+    }) {
+        items.extend(mock.items);
+    }
+    Ok(())
 }
 
 /// No two generated types share a name. typify names an inline schema after

@@ -8,6 +8,7 @@ pub mod decode;
 mod error;
 mod hooks;
 pub mod marks;
+pub mod paginate;
 mod region;
 mod retry;
 pub mod upload;
@@ -45,6 +46,7 @@ pub use decode::{Answer, Items, UnfitValue, UnreadableBody};
 pub use error::{ErrorExt, ErrorKind};
 pub use generated::*;
 pub use hooks::ClientState;
+pub use paginate::{PageError, PageItems, Pages};
 pub use region::{Region, UnknownRegion};
 pub use retry::{AfterSend, DEFAULT_DEADLINE, Reach, RetryPolicy};
 

@@ -8,6 +8,7 @@ mod everyday;
 mod fixtures;
 mod forward_compat;
 mod many_users;
+mod pages;
 mod properties;
 mod retries;
 mod support;

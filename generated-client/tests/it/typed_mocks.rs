@@ -186,3 +186,41 @@ async fn a_typed_mock_matches_an_upload_form() {
         "photo.png missing: the mock does not match"
     );
 }
+
+/// A sequence of typed pages: each mock answers the call asking with its
+/// token (the first, without one), and the stream reads them in order.
+#[tokio::test]
+async fn typed_mocks_of_a_sequence_of_pages() {
+    use generated_client::mock::MockPagesExt;
+    let server = MockServer::start_async().await;
+    let page = |ids: &[&str], next: Option<&str>| types::QueryChannelsResponse {
+        channels: Some(
+            ids.iter()
+                .map(|id| types::Channel {
+                    channel_id: Some((*id).to_owned()),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        paging: Some(types::Paging {
+            next: next.map(str::to_owned),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mocks = server.query_channels_pages(&[
+        (None, page(&["c1", "c2"], Some("p2"))),
+        (Some("p2"), page(&["c3"], None)),
+    ]);
+    let channels = client(&server)
+        .query_channels()
+        .into_items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = channels.iter().map(|c| c.channel_id.as_deref()).collect();
+    assert_eq!(ids, [Some("c1"), Some("c2"), Some("c3")]);
+    for mock in mocks {
+        mock.assert();
+    }
+}

@@ -152,6 +152,15 @@ pub enum Kind {
     /// An operation's `x-retry` class changed: which failures of it are
     /// retried changes.
     RetryClassChanged,
+    /// An operation's `x-pagination` was added: its builder gains
+    /// `into_pages`/`into_items`.
+    PaginationAdded,
+    /// An operation's `x-pagination` was removed: `into_pages`/`into_items`
+    /// disappear from its builder.
+    PaginationRemoved,
+    /// An operation's `x-pagination` changed (items, next token or token
+    /// parameter): the streams read or send another field.
+    PaginationChanged,
     /// A code was added to `x-error-codes` (a new `ErrorCode` variant).
     ErrorCodeAdded,
     /// A code left `x-error-codes`, or its variant was renamed.
@@ -162,7 +171,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 43] = [
+    pub const ALL: [Kind; 46] = [
         Kind::OperationAdded,
         Kind::OperationRemoved,
         Kind::OperationIdChanged,
@@ -203,6 +212,9 @@ impl Kind {
         Kind::MetadataChanged,
         Kind::ClientChosenIdChanged,
         Kind::RetryClassChanged,
+        Kind::PaginationAdded,
+        Kind::PaginationRemoved,
+        Kind::PaginationChanged,
         Kind::ErrorCodeAdded,
         Kind::ErrorCodeRemoved,
         Kind::UnclassifiedChange,
@@ -251,6 +263,9 @@ impl Kind {
             Kind::MetadataChanged => "metadata_changed",
             Kind::ClientChosenIdChanged => "client_chosen_id_changed",
             Kind::RetryClassChanged => "retry_class_changed",
+            Kind::PaginationAdded => "pagination_added",
+            Kind::PaginationRemoved => "pagination_removed",
+            Kind::PaginationChanged => "pagination_changed",
             Kind::ErrorCodeAdded => "error_code_added",
             Kind::ErrorCodeRemoved => "error_code_removed",
             Kind::UnclassifiedChange => "unclassified_change",

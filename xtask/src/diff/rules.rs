@@ -214,6 +214,12 @@ pub static RULES: &[Rule] = &[
         "no signature changes; only which failures the retry policy repeats (the generated `client_ids` table)"),
     rule(Kind::RetryClassChanged, On::Any, Always, NonBreaking,
         "no signature changes; only which failures the retry policy repeats (the generated `operations` table)"),
+    rule(Kind::PaginationAdded, On::Any, Always, NonBreaking,
+        "new methods on the operation's builder (`into_pages`, `into_items`); existing calls are untouched"),
+    rule(Kind::PaginationRemoved, On::Any, Always, Breaking,
+        "`into_pages` and `into_items` disappear from the operation's builder"),
+    rule(Kind::PaginationChanged, On::Any, Always, Breaking,
+        "the streams' item type or the token they read or send changes; code using them may not compile, or pages differently"),
     // Parameters: setters on the operation builder.
     rule(Kind::ParameterAdded, On::Request, Required, Breaking,
         "progenitor's operation builder refuses to send without a required parameter"),

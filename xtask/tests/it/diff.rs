@@ -757,3 +757,35 @@ fn every_generated_struct_has_a_builder_or_a_default() {
         path.display()
     );
 }
+
+/// `x-pagination` added, removed or changed on the real spec's queryPosts:
+/// one change each, classified by DIFF-POLICY's rows.
+#[test]
+fn pagination_added_removed_and_changed() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
+    let real = std::fs::read_to_string(path).unwrap();
+    let paged = "      x-pagination:\n        items: posts\n        next: paging.next\n        token: options.token\n      tags: [Post]\n";
+    let unpaged = edit(&real, paged, "      tags: [Post]\n");
+    let removed = compare(&real, &unpaged);
+    assert_eq!(
+        rows(&removed),
+        "breaking pagination_removed queryPosts (GET /api/v4/posts)"
+    );
+    let added = compare(&unpaged, &real);
+    assert_eq!(
+        rows(&added),
+        "non-breaking pagination_added queryPosts (GET /api/v4/posts)"
+    );
+    let changed = compare(
+        &real,
+        &edit(
+            &real,
+            paged,
+            &paged.replace("items: posts", "items: comments"),
+        ),
+    );
+    assert_eq!(
+        rows(&changed),
+        "breaking pagination_changed queryPosts (GET /api/v4/posts)"
+    );
+}

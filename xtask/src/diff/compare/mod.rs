@@ -152,6 +152,30 @@ impl Walk<'_> {
                 );
                 continue;
             }
+            if key == codegen::PAGINATION {
+                let (kind, text) = match (b, n) {
+                    (None, Some(_)) => (
+                        Kind::PaginationAdded,
+                        "pages: its builder gains `into_pages()` and `into_items()`".to_owned(),
+                    ),
+                    (Some(_), None) => (
+                        Kind::PaginationRemoved,
+                        "no longer pages: `into_pages()` and `into_items()` leave its builder"
+                            .to_owned(),
+                    ),
+                    _ => (
+                        Kind::PaginationChanged,
+                        format!(
+                            "`{}` is now {} (was {})",
+                            codegen::PAGINATION,
+                            n.map(Value::to_string).unwrap_or_default(),
+                            b.map(Value::to_string).unwrap_or_default()
+                        ),
+                    ),
+                };
+                self.push_at(at, kind, text);
+                continue;
+            }
             let kind = match key {
                 "description" | "summary" => Kind::DescriptionChanged,
                 _ => Kind::MetadataChanged,

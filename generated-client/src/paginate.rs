@@ -1,0 +1,366 @@
+//! Lists as streams: every list operation's builder (queryPosts, queryUsers,
+//! ... : the operations with `x-pagination` in the spec) has `into_pages()`
+//! and `into_items()`.
+//!
+//! A page is one call's whole typed answer; the stream sends the builder's
+//! filters with every call and the previous answer's next token (the spec
+//! says where: `paging.next`, sent back as `options[token]`) until an answer
+//! has none. Pages are fetched one at a time as the stream is polled, never
+//! ahead; dropping the stream stops. Each call is an ordinary call of the
+//! operation: the client's retries, deadline, token and request checks apply
+//! to every page.
+//!
+//! The stream ends with an error ([`PageError`]), after yielding it, when a
+//! call fails (the error carries the token that page was asked with, to
+//! resume from), when an answer's next token is one this stream has already
+//! followed (a server loop), when more than [`MAX_EMPTY_PAGES`] pages in a
+//! row have no items but a next token, or when the next token is not a
+//! string. In the last three cases the page that showed it is yielded first.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use futures_util::stream::{self, BoxStream};
+use progenitor_client::{Error, ResponseValue};
+use serde_json::Value;
+
+use crate::decode::Answer;
+
+/// How many pages in a row may have no items but a next token before the
+/// stream ends with [`PageError::EmptyPages`].
+pub const MAX_EMPTY_PAGES: usize = 10;
+
+/// Why a stream of pages ended early. Yielded once, as the stream's last item.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PageError<E> {
+    /// The call for a page failed (a transport error, an error status, a
+    /// request the client refused to send, ...).
+    Call {
+        /// The call's error, as the operation's `send` returns it.
+        error: Error<E>,
+        /// The token that page was asked with (`None`: the first page).
+        /// Set it on the builder to resume from that page.
+        token: Option<String>,
+    },
+    /// An answer's next token was one this stream had followed already: the
+    /// server would send the same pages again.
+    RepeatedToken {
+        /// The operationId, e.g. `queryPosts`.
+        operation: &'static str,
+        /// The token.
+        token: String,
+    },
+    /// More than [`MAX_EMPTY_PAGES`] pages in a row had no items but a next
+    /// token.
+    EmptyPages {
+        /// The operationId.
+        operation: &'static str,
+        /// How many empty pages came in a row.
+        count: usize,
+        /// The last empty page's next token, to resume from if you want more.
+        token: String,
+    },
+    /// An answer's next token was not a string (a number, an object, ...).
+    NextNotAString {
+        /// The operationId.
+        operation: &'static str,
+        /// The value the answer had there, as sent.
+        value: Value,
+        /// The token the page with that answer was asked with.
+        token: Option<String>,
+    },
+}
+
+impl<E> PageError<E> {
+    /// The token to resume from after a failed call: set it on a new
+    /// builder with the same filters (`options_token(...)`) and call
+    /// `into_pages()` again. `None` for the first page, and for the errors a
+    /// retry would meet again (a repeated token, an unreadable next token);
+    /// for [`PageError::EmptyPages`], the token past the empty pages.
+    pub fn resume_token(&self) -> Option<&str> {
+        match self {
+            PageError::Call { token, .. } => token.as_deref(),
+            PageError::EmptyPages { token, .. } => Some(token),
+            PageError::RepeatedToken { .. } | PageError::NextNotAString { .. } => None,
+        }
+    }
+
+    /// The failed call's error, for [`PageError::Call`].
+    pub fn call_error(&self) -> Option<&Error<E>> {
+        match self {
+            PageError::Call { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for PageError<E>
+where
+    Error<E>: fmt::Display,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::Call { error, token } => match token {
+                Some(token) => write!(f, "the page asked with token `{token}` failed: {error}"),
+                None => write!(f, "the first page failed: {error}"),
+            },
+            PageError::RepeatedToken { operation, token } => write!(
+                f,
+                "{operation}: the answer's next token `{token}` was followed already in this \
+                 stream; the server would send the same pages again"
+            ),
+            PageError::EmptyPages {
+                operation,
+                count,
+                token,
+            } => write!(
+                f,
+                "{operation}: {count} pages in a row had no items but a next token; stopped \
+                 before `{token}`"
+            ),
+            PageError::NextNotAString {
+                operation, value, ..
+            } => write!(
+                f,
+                "{operation}: the answer's next token is not a string: {value}"
+            ),
+        }
+    }
+}
+
+impl<E> std::error::Error for PageError<E>
+where
+    Error<E>: std::error::Error + 'static,
+    E: fmt::Debug,
+{
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PageError::Call { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// How one list operation pages; codegen writes one per `x-pagination`.
+pub(crate) struct Lister<B, P> {
+    /// The operationId.
+    pub(crate) operation: &'static str,
+    /// Where the next token is in an answer, as a JSON pointer (`/paging/next`):
+    /// an unfit value there is [`PageError::NextNotAString`].
+    pub(crate) next_pointer: &'static str,
+    /// The builder as the caller set it up: cloned for every page.
+    pub(crate) first: B,
+    /// Sets the token parameter on a builder.
+    pub(crate) with_token: fn(B, String) -> B,
+    /// The answer's next token.
+    pub(crate) next: fn(&P) -> Option<&str>,
+    /// How many items the answer has.
+    pub(crate) count: fn(&P) -> usize,
+}
+
+/// Every page of a list operation, one call each: a [`Stream`] of the typed
+/// answers (`futures::StreamExt` has the combinators; [`Pages::next`] and
+/// [`Pages::try_collect`] need no other crate).
+pub struct Pages<'a, P, E> {
+    inner: BoxStream<'a, Result<P, PageError<E>>>,
+}
+
+impl<P, E> fmt::Debug for Pages<'_, P, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+/// Where a stream of pages stands between two pages.
+struct Cursor<B, P> {
+    lister: Lister<B, P>,
+    /// The token the next page is asked with (`None`: the builder's own).
+    token: Option<String>,
+    seen: HashSet<String>,
+    empty_run: usize,
+    /// The error to yield next, after the page that showed it.
+    pending: Option<Ending>,
+    done: bool,
+}
+
+enum Ending {
+    Repeated(String),
+    Empty(usize, String),
+    NotAString(Value, Option<String>),
+}
+
+impl<'a, P, E> Pages<'a, P, E>
+where
+    P: Answer + Send + 'a,
+    E: Send + 'a,
+{
+    /// The stream of `lister`'s pages, each fetched with `send`.
+    pub(crate) fn new<B, S, F>(lister: Lister<B, P>, send: S) -> Self
+    where
+        B: Clone + Send + 'a,
+        S: Fn(B) -> F + Send + 'a,
+        F: Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a,
+    {
+        let cursor = Cursor {
+            lister,
+            token: None,
+            seen: HashSet::new(),
+            empty_run: 0,
+            pending: None,
+            done: false,
+        };
+        let inner = stream::unfold((cursor, send), |(mut cursor, send)| async move {
+            if cursor.done {
+                return None;
+            }
+            let operation = cursor.lister.operation;
+            if let Some(ending) = cursor.pending.take() {
+                cursor.done = true;
+                let error = match ending {
+                    Ending::Repeated(token) => PageError::RepeatedToken { operation, token },
+                    Ending::Empty(count, token) => PageError::EmptyPages {
+                        operation,
+                        count,
+                        token,
+                    },
+                    Ending::NotAString(value, token) => PageError::NextNotAString {
+                        operation,
+                        value,
+                        token,
+                    },
+                };
+                return Some((Err(error), (cursor, send)));
+            }
+            let mut builder = cursor.lister.first.clone();
+            if let Some(token) = &cursor.token {
+                builder = (cursor.lister.with_token)(builder, token.clone());
+            }
+            let page = match send(builder).await {
+                Ok(page) => page.into_inner(),
+                Err(error) => {
+                    cursor.done = true;
+                    let token = cursor.token.take();
+                    return Some((Err(PageError::Call { error, token }), (cursor, send)));
+                }
+            };
+            cursor.step(&page);
+            Some((Ok(page), (cursor, send)))
+        });
+        Pages {
+            inner: inner.boxed(),
+        }
+    }
+}
+
+impl<B, P: Answer> Cursor<B, P> {
+    /// Reads `page`'s next token: where the stream goes next, or why it ends.
+    fn step(&mut self, page: &P) {
+        let asked_with = self.token.take();
+        if let Some(unfit) = page
+            .unfit()
+            .iter()
+            .find(|unfit| unfit.path == self.lister.next_pointer)
+        {
+            self.pending = Some(Ending::NotAString(unfit.value.clone(), asked_with));
+            return;
+        }
+        let Some(next) = (self.lister.next)(page) else {
+            self.done = true;
+            return;
+        };
+        let next = next.to_owned();
+        if !self.seen.insert(next.clone()) {
+            self.pending = Some(Ending::Repeated(next));
+            return;
+        }
+        if (self.lister.count)(page) == 0 {
+            self.empty_run += 1;
+            if self.empty_run > MAX_EMPTY_PAGES {
+                self.pending = Some(Ending::Empty(self.empty_run, next));
+                return;
+            }
+        } else {
+            self.empty_run = 0;
+        }
+        self.token = Some(next);
+    }
+}
+
+impl<'a, P: Send + 'a, E: Send + 'a> Pages<'a, P, E> {
+    /// The next page; `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<P, PageError<E>>> {
+        self.inner.next().await
+    }
+
+    /// Every page into a `Vec`, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<P>, PageError<E>> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.inner.next().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+
+    /// The pages' items, one at a time: `items` takes them out of a page.
+    pub(crate) fn into_items<T: Send + 'a>(self, items: fn(P) -> Vec<T>) -> PageItems<'a, T, E> {
+        let inner = self
+            .inner
+            .flat_map(move |page| match page {
+                Ok(page) => stream::iter(items(page).into_iter().map(Ok).collect::<Vec<_>>()),
+                Err(error) => stream::iter(vec![Err(error)]),
+            })
+            .boxed();
+        PageItems { inner }
+    }
+}
+
+impl<P, E> Stream for Pages<'_, P, E> {
+    type Item = Result<P, PageError<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// Every item of every page of a list operation: a [`Stream`] of items
+/// ([`PageItems::next`] and [`PageItems::try_collect`] need no other crate).
+/// Pages are fetched as the items run out, never ahead.
+pub struct PageItems<'a, T, E> {
+    inner: BoxStream<'a, Result<T, PageError<E>>>,
+}
+
+impl<T, E> fmt::Debug for PageItems<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageItems").finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Send + 'a, E: Send + 'a> PageItems<'a, T, E> {
+    /// The next item; `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<T, PageError<E>>> {
+        self.inner.next().await
+    }
+
+    /// Every item into a `Vec`, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<T>, PageError<E>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.inner.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
+
+impl<T, E> Stream for PageItems<'_, T, E> {
+    type Item = Result<T, PageError<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}

@@ -4,7 +4,8 @@
 //! wire is checked against the docs README's facts (deepObject `options[...]`,
 //! repeated arrays, percent-encoded ids, key headers, Bearer token) and every
 //! example must decode with nothing left out. uploadFile's multipart body is
-//! read part by part by multer, as a server would.
+//! read part by part by multer, as a server would. The list streams page
+//! through a server that answers three pages, and one that repeats a token.
 
 use std::sync::{Arc, Mutex};
 
@@ -482,4 +483,125 @@ async fn upload() {
     assert!(message.contains(&missing.display().to_string()), "{message}");
     assert!(seen.lock().unwrap().is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A loopback server answering its n-th request with `answers[n]` (the last
+/// one again after that), recording each request.
+async fn sequence_server(answers: Vec<String>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut reader = BufReader::new(stream);
+            loop {
+                let mut first = String::new();
+                if reader.read_line(&mut first).await.unwrap_or(0) == 0 {
+                    break;
+                }
+                let mut parts = first.trim_end().splitn(3, ' ');
+                let method = parts.next().unwrap_or_default().to_owned();
+                let target = parts.next().unwrap_or_default().to_owned();
+                let mut headers = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).await.unwrap();
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (name, value) = line.split_once(':').unwrap();
+                    headers.push((name.to_owned(), value.trim().to_owned()));
+                }
+                let index = {
+                    let mut record = record.lock().unwrap();
+                    record.push(Seen {
+                        method,
+                        target,
+                        headers,
+                        body: Vec::new(),
+                    });
+                    record.len() - 1
+                };
+                let answer = &answers[index.min(answers.len() - 1)];
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                    answer.len()
+                );
+                if reader.get_mut().write_all(reply.as_bytes()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    (base, seen)
+}
+
+fn posts_page(ids: &[&str], next: Option<&str>) -> String {
+    let posts: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({ "postId": id }))
+        .collect();
+    serde_json::json!({ "posts": posts, "paging": { "next": next } }).to_string()
+}
+
+#[tokio::test]
+async fn pages() {
+    // Three pages: each call repeats the filters, the 2nd and 3rd send the
+    // token the answer before gave; the stream ends after the third.
+    let (base, seen) = sequence_server(vec![
+        posts_page(&["p1", "p2"], Some("next=2&x")),
+        posts_page(&["p3", "p4"], Some("3")),
+        posts_page(&["p5"], None),
+    ])
+    .await;
+    let lister = client(&base);
+    let posts = lister
+        .query_posts()
+        .target_id("community-1")
+        .target_type(types::QueryPostsTargetType::Community)
+        .tags(vec!["a b".to_owned(), "c".to_owned()])
+        .options_limit(2)
+        .into_items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = posts.iter().filter_map(|p| p.post_id.as_deref()).collect();
+    assert_eq!(ids, ["p1", "p2", "p3", "p4", "p5"]);
+    let targets: Vec<String> = seen.lock().unwrap().iter().map(|s| s.target.clone()).collect();
+    let filters = "tags=a+b&tags=c&targetId=community-1&targetType=community";
+    assert_eq!(
+        targets,
+        [
+            format!("/api/v4/posts?options%5Blimit%5D=2&{filters}"),
+            format!("/api/v4/posts?options%5Blimit%5D=2&options%5Btoken%5D=next%3D2%26x&{filters}"),
+            format!("/api/v4/posts?options%5Blimit%5D=2&options%5Btoken%5D=3&{filters}"),
+        ]
+    );
+
+    // A server that sends a token twice: the stream ends with an error.
+    let (base, seen) = sequence_server(vec![
+        posts_page(&["p1"], Some("a")),
+        posts_page(&["p2"], Some("b")),
+        posts_page(&["p3"], Some("a")),
+    ])
+    .await;
+    let lister = client(&base);
+    let mut items = lister.query_posts().target_id("c").into_items();
+    let mut got = Vec::new();
+    let error = loop {
+        match items.next().await {
+            Some(Ok(post)) => got.push(post.post_id.unwrap_or_default()),
+            Some(Err(error)) => break error,
+            None => panic!("the stream ended without an error"),
+        }
+    };
+    assert_eq!(got, ["p1", "p2", "p3"]);
+    assert!(matches!(error, generated_client::PageError::RepeatedToken { .. }), "{error}");
+    assert!(items.next().await.is_none());
+    assert_eq!(seen.lock().unwrap().len(), 3);
 }

@@ -311,9 +311,13 @@ impl<'a, P: Send + 'a, E: Send + 'a> Pages<'a, P, E> {
     pub(crate) fn into_items<T: Send + 'a>(self, items: fn(P) -> Vec<T>) -> PageItems<'a, T, E> {
         let inner = self
             .inner
-            .flat_map(move |page| match page {
-                Ok(page) => stream::iter(items(page).into_iter().map(Ok).collect::<Vec<_>>()),
-                Err(error) => stream::iter(vec![Err(error)]),
+            .flat_map(move |page| {
+                // One page's items, moved out one at a time; or the error.
+                let (items, error) = match page {
+                    Ok(page) => (items(page), None),
+                    Err(error) => (Vec::new(), Some(Err(error))),
+                };
+                stream::iter(items.into_iter().map(Ok).chain(error))
             })
             .boxed();
         PageItems { inner }

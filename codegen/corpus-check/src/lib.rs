@@ -3,8 +3,8 @@
 //! through each case's types, so "accepted" means "generates code that
 //! compiles and reads and writes its bodies", not only "did not fail".
 //!
-//! The generated code leans on four items of the crate that includes it (see
-//! codegen's `including_crate`): the decode, validation and form runtimes, compiled
+//! The generated code leans on five items of the crate that includes it (see
+//! codegen's `including_crate`): the decode, validation, list-stream and form runtimes, compiled
 //! here from generated-client's own source files (their unit tests run here
 //! too), and the client state, a unit here. Every case's `validation` module
 //! hands its own tables to the one validation runtime.
@@ -18,6 +18,10 @@ mod decode;
 #[path = "../../../generated-client/src/validate.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod validate;
+
+#[path = "../../../generated-client/src/paginate.rs"]
+#[allow(dead_code, unreachable_pub)]
+pub mod paginate;
 
 #[path = "../../../generated-client/src/upload.rs"]
 #[allow(dead_code, unreachable_pub)]

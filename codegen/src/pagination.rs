@@ -304,6 +304,10 @@ pub(crate) fn generate(
         impls.push(quote! {
             impl<'a> builder::#builder<'a> {
                 #[doc = #pages_doc]
+                // Inline: the operation's `send` is then compiled where a
+                // stream is used, as every other call is, not in this crate
+                // for every list whether used or not (a second of its build).
+                #[inline]
                 pub fn into_pages(self) -> #runtime::Pages<'a, #page, #error> {
                     #runtime::Pages::new(
                         #runtime::Lister {
@@ -323,6 +327,7 @@ pub(crate) fn generate(
                 }
 
                 #[doc = #items_doc]
+                #[inline]
                 pub fn into_items(self) -> #runtime::PageItems<'a, #item, #error> {
                     self.into_pages()
                         .into_items(|page: #page| page.#items.unwrap_or_default())

@@ -22838,6 +22838,7 @@ pub mod mock {
 }
 impl<'a> builder::QueryChannels<'a> {
     ///Every page of `queryChannels`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> crate::paginate::Pages<'a, types::QueryChannelsResponse, types::ErrorBody> {
@@ -22860,6 +22861,7 @@ impl<'a> builder::QueryChannels<'a> {
         )
     }
     ///Every item (`channels`) of every page of `queryChannels`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
+    #[inline]
     pub fn into_items(
         self,
     ) -> crate::paginate::PageItems<'a, types::Channel, types::ErrorBody> {
@@ -22871,6 +22873,7 @@ impl<'a> builder::QueryChannels<'a> {
 }
 impl<'a> builder::QueryMessages<'a> {
     ///Every page of `queryMessages`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> crate::paginate::Pages<'a, types::QueryMessagesResponse, types::ErrorBody> {
@@ -22893,6 +22896,7 @@ impl<'a> builder::QueryMessages<'a> {
         )
     }
     ///Every item (`messages`) of every page of `queryMessages`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
+    #[inline]
     pub fn into_items(
         self,
     ) -> crate::paginate::PageItems<'a, types::Message, types::ErrorBody> {
@@ -22904,6 +22908,7 @@ impl<'a> builder::QueryMessages<'a> {
 }
 impl<'a> builder::QueryUsers<'a> {
     ///Every page of `queryUsers`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> crate::paginate::Pages<'a, types::QueryUsersResponse, types::ErrorBody> {
@@ -22926,6 +22931,7 @@ impl<'a> builder::QueryUsers<'a> {
         )
     }
     ///Every item (`users`) of every page of `queryUsers`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
+    #[inline]
     pub fn into_items(
         self,
     ) -> crate::paginate::PageItems<'a, types::User, types::ErrorBody> {
@@ -22935,6 +22941,7 @@ impl<'a> builder::QueryUsers<'a> {
 }
 impl<'a> builder::QueryPosts<'a> {
     ///Every page of `queryPosts`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> crate::paginate::Pages<'a, types::QueryPostsResponse, types::ErrorBody> {
@@ -22957,6 +22964,7 @@ impl<'a> builder::QueryPosts<'a> {
         )
     }
     ///Every item (`posts`) of every page of `queryPosts`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
+    #[inline]
     pub fn into_items(
         self,
     ) -> crate::paginate::PageItems<'a, types::Post, types::ErrorBody> {
@@ -22966,6 +22974,7 @@ impl<'a> builder::QueryPosts<'a> {
 }
 impl<'a> builder::QueryStories<'a> {
     ///Every page of `queryStories`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> crate::paginate::Pages<'a, types::QueryStoriesResponse, types::ErrorBody> {
@@ -22988,6 +22997,7 @@ impl<'a> builder::QueryStories<'a> {
         )
     }
     ///Every item (`stories`) of every page of `queryStories`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
+    #[inline]
     pub fn into_items(
         self,
     ) -> crate::paginate::PageItems<'a, types::Story, types::ErrorBody> {

@@ -24,8 +24,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use futures_util::StreamExt as _;
-use futures_util::stream::{self, BoxStream};
 use progenitor_client::{Error, ResponseValue};
 use serde_json::Value;
 
@@ -164,22 +162,39 @@ pub(crate) struct Lister<B, P> {
     pub(crate) count: fn(&P) -> usize,
 }
 
+/// One page's call, under way.
+type Fetch<'a, P, E> =
+    Pin<Box<dyn Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a>>;
+
 /// Every page of a list operation, one call each: a [`Stream`] of the typed
 /// answers (`futures::StreamExt` has the combinators; [`Pages::next`] and
 /// [`Pages::try_collect`] need no other crate).
+//
+// A hand-written state machine over one boxed call, not `async` blocks and
+// stream combinators: those are compiled again for every list operation,
+// and cost the crate's build more than a second.
 pub struct Pages<'a, P, E> {
-    inner: BoxStream<'a, Result<P, PageError<E>>>,
+    /// Starts the call for the page asked with a token (`None`: the builder's own).
+    fetch: Box<dyn Fn(Option<String>) -> Fetch<'a, P, E> + Send + 'a>,
+    next: fn(&P) -> Option<&str>,
+    count: fn(&P) -> usize,
+    operation: &'static str,
+    next_pointer: &'static str,
+    cursor: Cursor,
+    in_flight: Option<Fetch<'a, P, E>>,
 }
 
 impl<P, E> fmt::Debug for Pages<'_, P, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").finish_non_exhaustive()
+        f.debug_struct("Pages")
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
     }
 }
 
 /// Where a stream of pages stands between two pages.
-struct Cursor<B, P> {
-    lister: Lister<B, P>,
+#[derive(Default)]
+struct Cursor {
     /// The token the next page is asked with (`None`: the builder's own).
     token: Option<String>,
     seen: HashSet<String>,
@@ -195,82 +210,17 @@ enum Ending {
     NotAString(Value, Option<String>),
 }
 
-impl<'a, P, E> Pages<'a, P, E>
-where
-    P: Answer + Send + 'a,
-    E: Send + 'a,
-{
-    /// The stream of `lister`'s pages, each fetched with `send`.
-    pub(crate) fn new<B, S, F>(lister: Lister<B, P>, send: S) -> Self
-    where
-        B: Clone + Send + 'a,
-        S: Fn(B) -> F + Send + 'a,
-        F: Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a,
-    {
-        let cursor = Cursor {
-            lister,
-            token: None,
-            seen: HashSet::new(),
-            empty_run: 0,
-            pending: None,
-            done: false,
-        };
-        let inner = stream::unfold((cursor, send), |(mut cursor, send)| async move {
-            if cursor.done {
-                return None;
-            }
-            let operation = cursor.lister.operation;
-            if let Some(ending) = cursor.pending.take() {
-                cursor.done = true;
-                let error = match ending {
-                    Ending::Repeated(token) => PageError::RepeatedToken { operation, token },
-                    Ending::Empty(count, token) => PageError::EmptyPages {
-                        operation,
-                        count,
-                        token,
-                    },
-                    Ending::NotAString(value, token) => PageError::NextNotAString {
-                        operation,
-                        value,
-                        token,
-                    },
-                };
-                return Some((Err(error), (cursor, send)));
-            }
-            let mut builder = cursor.lister.first.clone();
-            if let Some(token) = &cursor.token {
-                builder = (cursor.lister.with_token)(builder, token.clone());
-            }
-            let page = match send(builder).await {
-                Ok(page) => page.into_inner(),
-                Err(error) => {
-                    cursor.done = true;
-                    let token = cursor.token.take();
-                    return Some((Err(PageError::Call { error, token }), (cursor, send)));
-                }
-            };
-            cursor.step(&page);
-            Some((Ok(page), (cursor, send)))
-        });
-        Pages {
-            inner: inner.boxed(),
-        }
-    }
-}
-
-impl<B, P: Answer> Cursor<B, P> {
-    /// Reads `page`'s next token: where the stream goes next, or why it ends.
-    fn step(&mut self, page: &P) {
+impl Cursor {
+    /// Reads a page's next token (`unfit`: the value at the token's place
+    /// when it was not a string) and item count: where the stream goes
+    /// next, or why it ends.
+    fn step(&mut self, unfit: Option<Value>, next: Option<&str>, count: usize) {
         let asked_with = self.token.take();
-        if let Some(unfit) = page
-            .unfit()
-            .iter()
-            .find(|unfit| unfit.path == self.lister.next_pointer)
-        {
-            self.pending = Some(Ending::NotAString(unfit.value.clone(), asked_with));
+        if let Some(value) = unfit {
+            self.pending = Some(Ending::NotAString(value, asked_with));
             return;
         }
-        let Some(next) = (self.lister.next)(page) else {
+        let Some(next) = next else {
             self.done = true;
             return;
         };
@@ -279,7 +229,7 @@ impl<B, P: Answer> Cursor<B, P> {
             self.pending = Some(Ending::Repeated(next));
             return;
         }
-        if (self.lister.count)(page) == 0 {
+        if count == 0 {
             self.empty_run += 1;
             if self.empty_run > MAX_EMPTY_PAGES {
                 self.pending = Some(Ending::Empty(self.empty_run, next));
@@ -292,16 +242,53 @@ impl<B, P: Answer> Cursor<B, P> {
     }
 }
 
-impl<'a, P: Send + 'a, E: Send + 'a> Pages<'a, P, E> {
+impl<'a, P, E> Pages<'a, P, E>
+where
+    P: Answer + Send + 'a,
+    E: Send + 'a,
+{
+    /// The stream of `lister`'s pages, each fetched with `send`.
+    pub(crate) fn new<B, S, F>(lister: Lister<B, P>, send: S) -> Self
+    where
+        B: Clone + Send + 'a,
+        S: Fn(B) -> F + Send + 'a,
+        F: Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a,
+    {
+        let Lister {
+            operation,
+            next_pointer,
+            first,
+            with_token,
+            next,
+            count,
+        } = lister;
+        let fetch = move |token: Option<String>| -> Fetch<'a, P, E> {
+            let mut builder = first.clone();
+            if let Some(token) = token {
+                builder = with_token(builder, token);
+            }
+            Box::pin(send(builder))
+        };
+        Pages {
+            fetch: Box::new(fetch),
+            next,
+            count,
+            operation,
+            next_pointer,
+            cursor: Cursor::default(),
+            in_flight: None,
+        }
+    }
+
     /// The next page; `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<P, PageError<E>>> {
-        self.inner.next().await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every page into a `Vec`, or the first error.
     pub async fn try_collect(mut self) -> Result<Vec<P>, PageError<E>> {
         let mut pages = Vec::new();
-        while let Some(page) = self.inner.next().await {
+        while let Some(page) = self.next().await {
             pages.push(page?);
         }
         Ok(pages)
@@ -309,26 +296,84 @@ impl<'a, P: Send + 'a, E: Send + 'a> Pages<'a, P, E> {
 
     /// The pages' items, one at a time: `items` takes them out of a page.
     pub(crate) fn into_items<T: Send + 'a>(self, items: fn(P) -> Vec<T>) -> PageItems<'a, T, E> {
-        let inner = self
-            .inner
-            .flat_map(move |page| {
-                // One page's items, moved out one at a time; or the error.
-                let (items, error) = match page {
-                    Ok(page) => (items(page), None),
-                    Err(error) => (Vec::new(), Some(Err(error))),
-                };
-                stream::iter(items.into_iter().map(Ok).chain(error))
-            })
-            .boxed();
-        PageItems { inner }
+        PageItems {
+            pages: Box::pin(ItemsOf { pages: self, items }),
+            buffer: Vec::new().into_iter(),
+        }
     }
 }
 
-impl<P, E> Stream for Pages<'_, P, E> {
+impl<P: Answer, E> Stream for Pages<'_, P, E> {
     type Item = Result<P, PageError<E>>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.cursor.done {
+            return Poll::Ready(None);
+        }
+        let operation = this.operation;
+        if let Some(ending) = this.cursor.pending.take() {
+            this.cursor.done = true;
+            let error = match ending {
+                Ending::Repeated(token) => PageError::RepeatedToken { operation, token },
+                Ending::Empty(count, token) => PageError::EmptyPages {
+                    operation,
+                    count,
+                    token,
+                },
+                Ending::NotAString(value, token) => PageError::NextNotAString {
+                    operation,
+                    value,
+                    token,
+                },
+            };
+            return Poll::Ready(Some(Err(error)));
+        }
+        let call = this
+            .in_flight
+            .get_or_insert_with(|| (this.fetch)(this.cursor.token.clone()));
+        let Poll::Ready(result) = call.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        this.in_flight = None;
+        match result {
+            Err(error) => {
+                this.cursor.done = true;
+                let token = this.cursor.token.take();
+                Poll::Ready(Some(Err(PageError::Call { error, token })))
+            }
+            Ok(page) => {
+                let page = page.into_inner();
+                let unfit = page
+                    .unfit()
+                    .iter()
+                    .find(|unfit| unfit.path == this.next_pointer)
+                    .map(|unfit| unfit.value.clone());
+                this.cursor
+                    .step(unfit, (this.next)(&page), (this.count)(&page));
+                Poll::Ready(Some(Ok(page)))
+            }
+        }
+    }
+}
+
+/// A stream of pages as a stream of each page's items.
+struct ItemsOf<'a, P, T, E> {
+    pages: Pages<'a, P, E>,
+    items: fn(P) -> Vec<T>,
+}
+
+impl<P: Answer, T, E> Stream for ItemsOf<'_, P, T, E> {
+    type Item = Result<Vec<T>, PageError<E>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.pages).poll_next(cx) {
+            Poll::Ready(Some(Ok(page))) => Poll::Ready(Some(Ok((this.items)(page)))),
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -336,8 +381,13 @@ impl<P, E> Stream for Pages<'_, P, E> {
 /// ([`PageItems::next`] and [`PageItems::try_collect`] need no other crate).
 /// Pages are fetched as the items run out, never ahead.
 pub struct PageItems<'a, T, E> {
-    inner: BoxStream<'a, Result<T, PageError<E>>>,
+    pages: Pin<Box<dyn Stream<Item = Result<Vec<T>, PageError<E>>> + Send + 'a>>,
+    /// The rest of the current page's items.
+    buffer: std::vec::IntoIter<T>,
 }
+
+// Nothing of it is pinned in place: the items are moved out, never polled.
+impl<T, E> Unpin for PageItems<'_, T, E> {}
 
 impl<T, E> fmt::Debug for PageItems<'_, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -348,13 +398,13 @@ impl<T, E> fmt::Debug for PageItems<'_, T, E> {
 impl<'a, T: Send + 'a, E: Send + 'a> PageItems<'a, T, E> {
     /// The next item; `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<T, PageError<E>>> {
-        self.inner.next().await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every item into a `Vec`, or the first error.
     pub async fn try_collect(mut self) -> Result<Vec<T>, PageError<E>> {
         let mut items = Vec::new();
-        while let Some(item) = self.inner.next().await {
+        while let Some(item) = self.next().await {
             items.push(item?);
         }
         Ok(items)
@@ -364,7 +414,18 @@ impl<'a, T: Send + 'a, E: Send + 'a> PageItems<'a, T, E> {
 impl<T, E> Stream for PageItems<'_, T, E> {
     type Item = Result<T, PageError<E>>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.pages.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(items))) => this.buffer = items.into_iter(),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
 }

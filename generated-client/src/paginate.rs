@@ -377,11 +377,14 @@ impl<P: Answer, T, E> Stream for ItemsOf<'_, P, T, E> {
     }
 }
 
+/// The items of each page, a `Vec` a page, whatever the page type.
+type PageBatches<'a, T, E> = Pin<Box<dyn Stream<Item = Result<Vec<T>, PageError<E>>> + Send + 'a>>;
+
 /// Every item of every page of a list operation: a [`Stream`] of items
 /// ([`PageItems::next`] and [`PageItems::try_collect`] need no other crate).
 /// Pages are fetched as the items run out, never ahead.
 pub struct PageItems<'a, T, E> {
-    pages: Pin<Box<dyn Stream<Item = Result<Vec<T>, PageError<E>>> + Send + 'a>>,
+    pages: PageBatches<'a, T, E>,
     /// The rest of the current page's items.
     buffer: std::vec::IntoIter<T>,
 }
@@ -419,6 +422,10 @@ impl<T, E> Stream for PageItems<'_, T, E> {
         loop {
             if let Some(item) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
+            }
+            // The spent page's allocation goes before the next page comes.
+            if this.buffer.as_slice().is_empty() {
+                this.buffer = Vec::new().into_iter();
             }
             match this.pages.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(items))) => this.buffer = items.into_iter(),

@@ -394,15 +394,20 @@ pub(crate) fn generate(
 }
 
 /// progenitor's names for `pagination`'s operation in `file`: its builder,
-/// its success and error types (from its `send`), and the item type (the
+/// its success and error types (from its `send` among `sends`, the file's
+/// [`crate::verify::sends`]), and the item type (the
 /// success type's `items` field, `Option<Vec<T>>`).
-pub(crate) fn names_in(file: &syn::File, pagination: &Pagination) -> Result<Names, String> {
+pub(crate) fn names_in(
+    file: &syn::File,
+    sends: &[crate::verify::Send],
+    pagination: &Pagination,
+) -> Result<Names, String> {
     let wanted = crate::transform::normalised_name(&pagination.operation_id);
-    let send = crate::verify::sends(file)
-        .into_iter()
+    let send = sends
+        .iter()
         .find(|send| crate::transform::normalised_name(&send.operation_id) == wanted)
         .ok_or_else(|| format!("operation {}: no `send` generated", pagination.operation_id))?;
-    let (Some(page), Some(error)) = (send.success, send.error) else {
+    let (Some(page), Some(error)) = (send.success.clone(), send.error.clone()) else {
         return Err(format!(
             "operation {}: its `send` has no typed answer and error",
             pagination.operation_id

@@ -165,7 +165,8 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
 fn paginate(spec: &Spec, file: &mut syn::File) -> Result<(), Error> {
     let fail = |message: String| generator_error(Place::file(&spec.label), message);
     let (client, mock) = {
-        let names = |p: &pagination::Pagination| pagination::names_in(file, p);
+        let sends = verify::sends(file);
+        let names = |p: &pagination::Pagination| pagination::names_in(file, &sends, p);
         pagination::generate(
             &spec.facts.paginations,
             &names,

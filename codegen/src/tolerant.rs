@@ -43,9 +43,11 @@ pub(crate) fn apply(
     decode: &syn::Path,
     text_answers: &std::collections::BTreeSet<String>,
 ) -> Result<(), Refusal> {
-    answers_are_objects(file)?;
-    let roots = answer_roots(file);
-    let elements = array_answer_elements(file);
+    // Every operation's answer and error types, read once for the three uses.
+    let sends = verify::sends(file);
+    answers_are_objects(&sends)?;
+    let roots = answer_roots(&sends);
+    let elements = array_answer_elements(&sends);
     let Some(types) = types_module(file) else {
         return Ok(());
     };
@@ -95,8 +97,8 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
 
 /// The types named as `T` in `ResponseValue<types::T>` and `Error<types::T>`
 /// of the operations: what they decode.
-fn answer_roots(file: &syn::File) -> BTreeSet<String> {
-    verify::sends(file)
+fn answer_roots(sends: &[verify::Send]) -> BTreeSet<String> {
+    sends
         .iter()
         .flat_map(|send| [&send.success, &send.error])
         .flatten()
@@ -108,8 +110,8 @@ fn answer_roots(file: &syn::File) -> BTreeSet<String> {
 /// (`Vec<types::File>` -> `File`): decoded tolerantly like the types an
 /// answer holds, while the array itself becomes the runtime's `Items`, which
 /// keeps the values left out.
-fn array_answer_elements(file: &syn::File) -> BTreeSet<String> {
-    verify::sends(file)
+fn array_answer_elements(sends: &[verify::Send]) -> BTreeSet<String> {
+    sends
         .iter()
         .flat_map(|send| [&send.success, &send.error])
         .flatten()
@@ -129,8 +131,8 @@ fn array_element(ty: &syn::Type) -> Option<String> {
 /// the runtime decodes a JSON object at the root. An array, a string or a map
 /// at the root is refused, naming the operation; `()` (no body) and byte
 /// streams are not decoded.
-fn answers_are_objects(file: &syn::File) -> Result<(), Refusal> {
-    for send in verify::sends(file) {
+fn answers_are_objects(sends: &[verify::Send]) -> Result<(), Refusal> {
+    for send in sends {
         for answer in [&send.success, &send.error].into_iter().flatten() {
             let empty = matches!(answer, syn::Type::Tuple(t) if t.elems.is_empty());
             let stream = last_ident(answer).is_some_and(|i| i == "ByteStream" || i == "Upgraded");

@@ -222,17 +222,19 @@ mod tests {
         let counter = issued.clone();
         let client = Client::builder()
             .base_url(&server.base_url())
-            .token_source(generated_client::token_source_fn(move |refresh| {
-                let counter = counter.clone();
-                async move {
-                    let n = if refresh {
-                        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
-                    } else {
-                        counter.load(std::sync::atomic::Ordering::SeqCst)
-                    };
-                    Ok(format!("service-token-{}", n + 1))
-                }
-            }))
+            .token_source(generated_client::token_source_fn(
+                move |rejected: Option<String>| {
+                    let counter = counter.clone();
+                    async move {
+                        let n = if rejected.is_some() {
+                            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+                        } else {
+                            counter.load(std::sync::atomic::Ordering::SeqCst)
+                        };
+                        Ok(format!("service-token-{}", n + 1))
+                    }
+                },
+            ))
             .max_retries(0)
             .build()
             .unwrap();

@@ -1,6 +1,6 @@
-//! Who a call acts as: a fixed bearer token, or a [`TokenSource`] asked
-//! before every attempt. The token never appears in `Debug` output, logs or
-//! errors.
+//! Who a call acts as: a fixed bearer token, a [`TokenSource`] asked before
+//! every attempt, or a user's session ([`Client::as_user`](crate::Client::as_user)).
+//! No token or key appears in `Debug` output, logs or errors.
 
 use std::fmt;
 use std::future::Future;
@@ -9,23 +9,35 @@ use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
 
+use crate::sessions::UserSession;
+
 /// What a [`TokenSource`] returns: the token, or why there is none.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, TokenError>> + Send + 'a>>;
 
 /// Where a client gets its bearer token when the token can change (user
-/// tokens that expire, refreshed by your code).
+/// tokens that expire, renewed by your code).
 ///
-/// The client asks before every attempt of a call, with `refresh: false`.
-/// When the service answers 401 (code 400100), it asks once more with
-/// `refresh: true`, and if that gives a token, sends the call once more with
-/// it. A source should cache its token and only fetch a new one when it is
-/// about to expire or when asked to refresh.
+/// The client asks before a call's first attempt and before each retry with
+/// `rejected: None`. When the service answers 401 (code 400100), it asks
+/// once more with `rejected: Some(token)`, the token the service refused,
+/// and if that gives a different token it sends the call once more with it.
+///
+/// Many calls can see the same token refused at once (a token revoked while
+/// a hundred calls are in flight). Telling the source *which* token was
+/// refused lets one renewal serve them all: renew only when `rejected` is
+/// the token you hold; when it is an older one, another call has renewed
+/// already, so return the token you hold. Sessions ([`Client::as_user`](crate::Client::as_user))
+/// work this way, with one renewal at a time per user.
+///
+/// The call's deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline))
+/// covers the time a source takes: a source still working when it passes
+/// fails the call.
 ///
 /// A closure works too: see [`token_source_fn`].
 pub trait TokenSource: Send + Sync {
-    /// The token to send; `refresh` is `true` after the service refused the
-    /// last one.
-    fn token(&self, refresh: bool) -> TokenFuture<'_>;
+    /// The token to send; `rejected` is the token the service refused last
+    /// (a 401), if that is why the client asks.
+    fn token<'a>(&'a self, rejected: Option<&'a str>) -> TokenFuture<'a>;
 }
 
 /// Why a [`TokenSource`] gave no token. The call fails with
@@ -41,20 +53,21 @@ impl fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
-/// A [`TokenSource`] from an async closure: `|refresh| async move { ... }`.
+/// A [`TokenSource`] from an async closure: `|rejected| async move { ... }`,
+/// where `rejected` is the refused token after a 401 and `None` otherwise.
 pub fn token_source_fn<F, Fut>(source: F) -> Arc<dyn TokenSource>
 where
-    F: Fn(bool) -> Fut + Send + Sync + 'static,
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<String, TokenError>> + Send + 'static,
 {
     struct FnSource<F>(F);
     impl<F, Fut> TokenSource for FnSource<F>
     where
-        F: Fn(bool) -> Fut + Send + Sync + 'static,
+        F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String, TokenError>> + Send + 'static,
     {
-        fn token(&self, refresh: bool) -> TokenFuture<'_> {
-            Box::pin((self.0)(refresh))
+        fn token<'a>(&'a self, rejected: Option<&'a str>) -> TokenFuture<'a> {
+            Box::pin((self.0)(rejected.map(str::to_owned)))
         }
     }
     Arc::new(FnSource(source))
@@ -63,24 +76,39 @@ where
 /// How a client authenticates.
 #[derive(Clone, Default)]
 pub(crate) enum Auth {
-    /// No token: `Client::new` without the builder.
+    /// No token: a client built with only an API key, or `Client::new`
+    /// without the builder.
     #[default]
     None,
     /// `Authorization: Bearer <token>`, ready to send (marked sensitive).
     Static(HeaderValue),
-    /// A token that cannot go in a header (a newline in it): every call is
-    /// refused before sending.
-    Invalid,
+    /// Every call is refused before sending, for this reason (a token that
+    /// cannot go in a header, a blank one, ...). Never holds the token.
+    Invalid(&'static str),
     /// Asked before every attempt.
     Source(Arc<dyn TokenSource>),
+    /// A user's session, registered on first use and cached.
+    Session(UserSession),
 }
 
+/// Why a blank token is refused by [`Client::with_token`](crate::Client::with_token).
+pub(crate) const BLANK_TOKEN: &str =
+    "the bearer token given to `with_token` is blank (empty or only whitespace)";
+
+/// Why a token a header cannot carry is refused.
+pub(crate) const UNSENDABLE_TOKEN: &str =
+    "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)";
+
 impl Auth {
-    /// `Auth::Static` for `token`, or `Auth::Invalid`.
+    /// `Auth::Static` for `token`, or `Auth::Invalid` for a blank token or
+    /// one a header cannot carry.
     pub(crate) fn bearer(token: &str) -> Auth {
+        if token.trim().is_empty() {
+            return Auth::Invalid(BLANK_TOKEN);
+        }
         match bearer_header(token) {
             Some(value) => Auth::Static(value),
-            None => Auth::Invalid,
+            None => Auth::Invalid(UNSENDABLE_TOKEN),
         }
     }
 }
@@ -93,13 +121,41 @@ pub(crate) fn bearer_header(token: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
+/// The token in a `Bearer <token>` header value.
+pub(crate) fn token_of(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok()?.strip_prefix("Bearer ")
+}
+
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Auth::None => f.write_str("None"),
             Auth::Static(_) => f.write_str("Bearer(<redacted>)"),
-            Auth::Invalid => f.write_str("Invalid"),
+            Auth::Invalid(reason) => write!(f, "Invalid({reason:?})"),
             Auth::Source(_) => f.write_str("TokenSource"),
+            Auth::Session(session) => fmt::Debug::fmt(session, f),
         }
+    }
+}
+
+/// A key or token held by the client: its `Debug` and `Display` show
+/// `<redacted>`, never the value.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(Arc<str>);
+
+impl Secret {
+    pub(crate) fn new(value: impl Into<String>) -> Secret {
+        Secret(Arc::from(value.into()))
+    }
+
+    /// The value, to send.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
     }
 }

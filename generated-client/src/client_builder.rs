@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Secret};
+use crate::sessions::{SessionSettings, Sessions};
 use crate::{AfterSend, Client, ClientState, Clock, Region, RetryPolicy, TokenSource};
 
 /// The default time one attempt of a request may take, connection included.
@@ -17,6 +18,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default `User-Agent`: this crate's name and version.
 pub const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+/// The default [`ClientBuilder::max_body_bytes`]: 32 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// The default [`ClientBuilder::max_error_body_bytes`]: 64 KiB.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 impl Client {
     /// Starts a [`ClientBuilder`]: region [`Region::Us`], no token yet,
@@ -50,7 +55,10 @@ impl fmt::Debug for TokenSourceSlot {
     }
 }
 
-/// Builds a [`Client`]. Every setting has a default but the token.
+/// Builds a [`Client`]. Every setting has a default but who the client acts
+/// as: a [`bearer_token`](Self::bearer_token), a
+/// [`token_source`](Self::token_source), or an [`api_key`](Self::api_key) to
+/// act for users ([`Client::as_user`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -74,6 +82,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    sessions: SessionSettings,
     /// What the client carries into every call (retries, validation).
     state: ClientState,
 }
@@ -88,6 +97,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            sessions: SessionSettings::default(),
             state: ClientState::default(),
         }
     }
@@ -119,6 +129,65 @@ impl ClientBuilder {
     /// (see [`TokenSource`]). Replaces [`bearer_token`](Self::bearer_token).
     pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
         self.token_source = Some(TokenSourceSlot(source));
+        self
+    }
+
+    /// The network's API key, sent as `x-api-key` to `registerSession`:
+    /// with it the client can act for users ([`Client::as_user`]), and a
+    /// bearer token is no longer required. It never appears in `Debug`
+    /// output, logs or errors.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.sessions.api_key = Some(Secret::new(key));
+        self
+    }
+
+    /// The network's server key, for a network in secure mode: each
+    /// session's `authToken` is then asked of `createAuthToken` (sent as
+    /// `x-server-key`) before `registerSession`. Needs an
+    /// [`api_key`](Self::api_key). It never appears in `Debug` output, logs
+    /// or errors.
+    pub fn server_key(mut self, key: impl Into<String>) -> Self {
+        self.sessions.server_key = Some(Secret::new(key));
+        self
+    }
+
+    /// The `deviceId` users' sessions are registered with (1 to 150
+    /// characters). Default [`DEFAULT_DEVICE_ID`](crate::DEFAULT_DEVICE_ID).
+    pub fn device_id(mut self, device_id: impl Into<String>) -> Self {
+        self.sessions.device_id = device_id.into();
+        self
+    }
+
+    /// How many users' sessions are kept (at least 1); past it the least
+    /// recently used is dropped, and registered again if it acts again.
+    /// Default [`DEFAULT_SESSION_CACHE_CAPACITY`](crate::DEFAULT_SESSION_CACHE_CAPACITY);
+    /// BENCHMARKS.md gives the bytes per cached user.
+    pub fn session_cache_capacity(mut self, users: usize) -> Self {
+        self.sessions.capacity = users;
+        self
+    }
+
+    /// How long before its `expiresAt` a session is renewed. Default
+    /// [`DEFAULT_SESSION_RENEW_MARGIN`](crate::DEFAULT_SESSION_RENEW_MARGIN).
+    pub fn session_renew_margin(mut self, margin: Duration) -> Self {
+        self.sessions.margin = margin;
+        self
+    }
+
+    /// The longest successful answer body read, in bytes (default
+    /// [`DEFAULT_MAX_BODY_BYTES`], 32 MiB). A longer one is not read past
+    /// the limit: the call fails with `Error::UnexpectedResponse` whose
+    /// [`UnreadableBody`](crate::UnreadableBody) has the limit in `limit`.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.state.max_body_bytes = bytes;
+        self
+    }
+
+    /// The longest error answer body read, in bytes (default
+    /// [`DEFAULT_MAX_ERROR_BODY_BYTES`], 64 KiB); past it, as
+    /// [`max_body_bytes`](Self::max_body_bytes).
+    pub fn max_error_body_bytes(mut self, bytes: usize) -> Self {
+        self.state.max_error_body_bytes = bytes;
         self
     }
 
@@ -234,11 +303,13 @@ impl ClientBuilder {
                 source: None,
             });
         }
+        self.check_sessions()?;
         let auth = match self.token_source {
             Some(TokenSourceSlot(source)) => Auth::Source(source),
+            None if self.token.0.trim().is_empty() && self.sessions.api_key.is_some() => Auth::None,
             None if self.token.0.trim().is_empty() => return Err(BuildError::MissingToken),
             None => match Auth::bearer(&self.token.0) {
-                Auth::Invalid => return Err(BuildError::InvalidToken),
+                Auth::Invalid(_) => return Err(BuildError::InvalidToken),
                 auth => auth,
             },
         };
@@ -260,9 +331,56 @@ impl ClientBuilder {
         };
         let mut state = self.state;
         state.attempt_timeout = self.timeout;
-        state.auth = auth;
         state.user_agent = user_agent;
+        // The registrations are made by the client as built, acting for no one.
+        let registrar = Client::new_with_client(&self.base_url, http.clone(), state.clone());
+        state.sessions = Sessions::new(self.sessions, registrar).map(Arc::new);
+        state.auth = auth;
         Ok(Client::new_with_client(&self.base_url, http, state))
+    }
+
+    /// Refuses session settings that cannot work, naming the setting (never
+    /// a key's value).
+    fn check_sessions(&self) -> Result<(), BuildError> {
+        let settings = &self.sessions;
+        let invalid = |setting: &'static str, reason: &str| {
+            Err(BuildError::InvalidSetting {
+                setting,
+                reason: reason.to_owned(),
+            })
+        };
+        for (setting, key) in [
+            ("api_key", &settings.api_key),
+            ("server_key", &settings.server_key),
+        ] {
+            match key.as_ref().map(Secret::expose) {
+                Some(key) if key.trim().is_empty() => return invalid(setting, "it is blank"),
+                Some(key) if reqwest::header::HeaderValue::from_str(key).is_err() => {
+                    return invalid(
+                        setting,
+                        "it holds characters an HTTP header cannot carry (e.g. a newline)",
+                    );
+                }
+                _ => {}
+            }
+        }
+        if settings.server_key.is_some() && settings.api_key.is_none() {
+            return invalid(
+                "server_key",
+                "a server key needs an API key as well (`ClientBuilder::api_key`)",
+            );
+        }
+        let device_length = settings.device_id.chars().count();
+        if settings.device_id.trim().is_empty() || device_length > 150 {
+            return invalid(
+                "device_id",
+                &format!("it must be 1 to 150 characters, not blank; it has {device_length}"),
+            );
+        }
+        if settings.capacity == 0 {
+            return invalid("session_cache_capacity", "it must be at least 1");
+        }
+        Ok(())
     }
 }
 
@@ -270,10 +388,12 @@ impl Client {
     /// A handle that acts as another user: it sends `token` and shares
     /// everything else with this one (the connection pool, the settings,
     /// the retry policy). Cheap (no new HTTP client, no new connection), so
-    /// a server acting for many users makes one per call. A token a header
-    /// cannot carry (a newline in it) makes every call of the handle fail
-    /// with `Error::InvalidRequest`, before sending. The token never appears
-    /// in `Debug` output or errors.
+    /// a server acting for many users makes one per call. A blank token, or
+    /// one a header cannot carry (a newline in it), makes every call of the
+    /// handle fail with `Error::InvalidRequest`, before sending, as
+    /// [`ClientBuilder::build`] refuses them. The token never appears in
+    /// `Debug` output or errors. To have the client get users' tokens
+    /// itself, see [`Client::as_user`].
     pub fn with_token(&self, token: &str) -> Client {
         let mut handle = self.clone();
         handle.inner.auth = Auth::bearer(token);
@@ -310,6 +430,10 @@ impl Client {
     }
 }
 
+/// Why a handle whose options set `Authorization` refuses its calls.
+const AUTHORIZATION_IN_OPTIONS: &str = "`Authorization` cannot be set through `CallOptions::header`: \
+     use `Client::with_token`, `Client::with_token_source` or `Client::as_user`";
+
 /// The settings [`Client::with_options`] can change on a handle.
 pub struct CallOptions<'a> {
     state: &'a mut ClientState,
@@ -341,9 +465,32 @@ impl CallOptions<'_> {
     }
 
     /// A header sent with every request of the handle (replacing one of the
-    /// same name, the client's own included).
+    /// same name, the client's own included), except `Authorization`: who
+    /// a handle acts as is set by [`Client::with_token`],
+    /// [`Client::with_token_source`] or [`Client::as_user`], so an
+    /// `Authorization` given here is refused, not sent: every call of the
+    /// handle then fails before sending with `Error::InvalidRequest` saying
+    /// so (until one of those sets who it acts as).
     pub fn header(&mut self, name: HeaderName, value: HeaderValue) -> &mut Self {
+        if name == reqwest::header::AUTHORIZATION {
+            self.state.auth = Auth::Invalid(AUTHORIZATION_IN_OPTIONS);
+            return self;
+        }
         Arc::make_mut(&mut self.state.headers).insert(name, value);
+        self
+    }
+
+    /// The longest successful answer body read (see
+    /// [`ClientBuilder::max_body_bytes`]).
+    pub fn max_body_bytes(&mut self, bytes: usize) -> &mut Self {
+        self.state.max_body_bytes = bytes;
+        self
+    }
+
+    /// The longest error answer body read (see
+    /// [`ClientBuilder::max_error_body_bytes`]).
+    pub fn max_error_body_bytes(&mut self, bytes: usize) -> &mut Self {
+        self.state.max_error_body_bytes = bytes;
         self
     }
 
@@ -385,6 +532,15 @@ pub enum BuildError {
     },
     /// The user agent holds characters a header cannot carry.
     InvalidUserAgent(String),
+    /// A setting cannot work: a blank key, a server key without an API
+    /// key, a device id out of its 1 to 150 characters, a session cache of
+    /// no users. A key's value is never repeated here.
+    InvalidSetting {
+        /// The builder method of the setting (`api_key`, `device_id`, ...).
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// reqwest refused to build its client (e.g. no TLS backend).
     Http {
         /// reqwest's message.
@@ -410,6 +566,13 @@ impl PartialEq for BuildError {
                 },
             ) => url == other_url && reason == other_reason,
             (InvalidUserAgent(agent), InvalidUserAgent(other)) => agent == other,
+            (
+                InvalidSetting { setting, reason },
+                InvalidSetting {
+                    setting: other_setting,
+                    reason: other_reason,
+                },
+            ) => setting == other_setting && reason == other_reason,
             (Http { reason, .. }, Http { reason: other, .. }) => reason == other,
             _ => false,
         }
@@ -420,7 +583,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::MissingToken => f.write_str(
-                "no bearer token: call `.bearer_token(..)` or `.token_source(..)` on the ClientBuilder",
+                "no bearer token: call `.bearer_token(..)`, `.token_source(..)` or, to act for users, `.api_key(..)` on the ClientBuilder",
             ),
             BuildError::InvalidToken => f.write_str(
                 "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)",
@@ -430,6 +593,9 @@ impl fmt::Display for BuildError {
             }
             BuildError::InvalidUserAgent(agent) => {
                 write!(f, "invalid user agent `{agent}`: not a valid header value")
+            }
+            BuildError::InvalidSetting { setting, reason } => {
+                write!(f, "invalid `{setting}`: {reason}")
             }
             BuildError::Http { reason, .. } => write!(f, "cannot build the HTTP client: {reason}"),
         }

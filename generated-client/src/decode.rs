@@ -87,8 +87,9 @@ pub trait Answer {
     fn unfit(&self) -> &[UnfitValue];
 }
 
-/// Why a 2xx answer could not be read at all: its body is not JSON, or is
-/// JSON but not an object.
+/// Why an answer could not be read at all: its body is not JSON, or is
+/// JSON but not an object, or is longer than the client reads
+/// ([`limit`](Self::limit)).
 ///
 /// Such an answer is `Error::UnexpectedResponse`, whose response keeps the
 /// status, the headers and the whole body; this is in its extensions, and
@@ -105,10 +106,24 @@ pub struct UnreadableBody {
     /// What was wrong, e.g. `expected a JSON object, found an array` or the
     /// JSON parser's message with its line and column.
     pub reason: String,
+    /// The client's limit in bytes, when the body was longer
+    /// (`ClientBuilder::max_body_bytes`, or `max_error_body_bytes` for an
+    /// error status): it was not read past it, and the excerpt is of its
+    /// start.
+    pub limit: Option<usize>,
 }
 
 impl fmt::Display for UnreadableBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(limit) = self.limit {
+            return write!(
+                f,
+                "HTTP {} with a body longer than the client reads ({limit} bytes, {}); body starts: {}",
+                self.status,
+                self.content_type.as_deref().unwrap_or("no content type"),
+                self.excerpt
+            );
+        }
         write!(
             f,
             "HTTP {} with a body that is not a JSON object ({}): {}; body starts: {}",
@@ -140,7 +155,7 @@ pub(crate) async fn text<E>(
     response: reqwest::Response,
     info: &OperationInfo,
 ) -> Result<ResponseValue<String>, Error<E>> {
-    let (parts, body) = read_whole(response).await?;
+    let (parts, body) = read_whole(response, info).await?;
     match std::str::from_utf8(&body) {
         Ok(text) => Ok(ResponseValue::new(
             text.to_owned(),
@@ -153,20 +168,99 @@ pub(crate) async fn text<E>(
             body,
             format!("not UTF-8 text: {error}"),
             "the answer's body is not UTF-8 text",
+            None,
         )),
     }
 }
 
-/// The answer's status, version, URL and headers, and its whole body.
-async fn read_whole<E>(response: reqwest::Response) -> Result<(Parts, Bytes), Error<E>> {
+/// How much of an answer's body the client reads, set in its extensions
+/// by the client before the answer is decoded. An answer without one is
+/// read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyLimit {
+    /// At most this many bytes.
+    Max(usize),
+    /// The body was longer than this many bytes; what is left is its start.
+    Exceeded(usize),
+}
+
+/// Puts `max` in the answer's extensions, unless its `Content-Length`
+/// already keeps it within `max` (then there is nothing to watch).
+pub(crate) fn limit_body(response: &mut reqwest::Response, max: usize) {
+    if response
+        .content_length()
+        .is_none_or(|length| length > max as u64)
+    {
+        response.extensions_mut().insert(BodyLimit::Max(max));
+    }
+}
+
+/// Reads `response`'s body up to `max` bytes: `Ok` with the whole body, or
+/// `Err` with its start when it is longer (then no more is read: a body
+/// announced longer is cut at a short excerpt).
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    max: usize,
+) -> reqwest::Result<Result<Bytes, Bytes>> {
+    let announced_longer = match response.content_length() {
+        Some(length) if length <= max as u64 => return response.bytes().await.map(Ok),
+        Some(_) => true,
+        None => false,
+    };
+    let keep = if announced_longer { max.min(4096) } else { max };
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > keep {
+            body.extend_from_slice(&chunk[..keep - body.len()]);
+            return Ok(Err(body.freeze()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if announced_longer {
+        // Announced longer than `max`, yet it ended within the excerpt.
+        return Ok(Err(body.freeze()));
+    }
+    Ok(Ok(body.freeze()))
+}
+
+/// The answer's status, version, URL and headers, and its whole body (up to
+/// the client's [`BodyLimit`]: past it, an [`UnreadableBody`] with the limit).
+async fn read_whole<E>(
+    mut response: reqwest::Response,
+    info: &OperationInfo,
+) -> Result<(Parts, Bytes), Error<E>> {
+    let limit = response.extensions_mut().remove::<BodyLimit>();
     let parts = Parts {
         status: response.status(),
         version: response.version(),
         url: response.url().clone(),
         headers: response.headers().clone(),
     };
-    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
-    Ok((parts, body))
+    let (max, start) = match limit {
+        None => {
+            let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+            return Ok((parts, body));
+        }
+        Some(BodyLimit::Max(max)) => match read_limited(response, max)
+            .await
+            .map_err(Error::ResponseBodyError)?
+        {
+            Ok(body) => return Ok((parts, body)),
+            Err(start) => (max, start),
+        },
+        Some(BodyLimit::Exceeded(max)) => {
+            let start = response.bytes().await.map_err(Error::ResponseBodyError)?;
+            (max, start)
+        }
+    };
+    Err(unreadable(
+        info,
+        parts,
+        start,
+        format!("the body is longer than the client reads ({max} bytes)"),
+        "the answer's body is longer than the client reads",
+        Some(max),
+    ))
 }
 
 /// An answer whose body cannot be read as documented: logged with `what`,
@@ -178,6 +272,7 @@ fn unreadable<E>(
     body: Bytes,
     reason: String,
     what: &'static str,
+    limit: Option<usize>,
 ) -> Error<E> {
     let unreadable = UnreadableBody {
         status: parts.status.as_u16(),
@@ -188,6 +283,7 @@ fn unreadable<E>(
             .map(str::to_owned),
         excerpt: excerpt(&body),
         reason,
+        limit,
     };
     tracing::warn!(
         operation = info.operation_id,
@@ -211,7 +307,7 @@ pub(crate) async fn response<T, E>(
 where
     T: AnswerBody,
 {
-    let (parts, body) = read_whole(response).await?;
+    let (parts, body) = read_whole(response, info).await?;
     let decoded = T::from_body(&body);
     match decoded {
         Ok(value) => {
@@ -234,6 +330,7 @@ where
             body,
             error.to_string(),
             T::NOT_READABLE,
+            None,
         )),
     }
 }

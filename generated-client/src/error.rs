@@ -8,7 +8,7 @@
 use crate::decode::UnreadableBody;
 use crate::types::ErrorBody;
 use crate::validation::Violations;
-use crate::{Error, ErrorCode, Reach, marks};
+use crate::{Error, ErrorCode, Reach, SessionError, marks};
 
 impl ErrorBody {
     /// The typed error code, when the body has one.
@@ -174,6 +174,22 @@ pub trait ErrorExt {
     /// headers and the whole body). It names the status, the content type, an
     /// excerpt of the body and the parser's reason.
     fn unreadable_body(&self) -> Option<&UnreadableBody>;
+
+    /// Why the user's session could not be had, when the call was made as
+    /// a user ([`Client::as_user`](crate::Client::as_user)) and the service
+    /// refused the registration (a banned user, a bad API key): the call
+    /// was not sent. The error is then `Error::UnexpectedResponse` with the
+    /// registration's answer. (A registration that failed in transit is
+    /// `Error::Custom` naming the user.)
+    fn session_error(&self) -> Option<&SessionError>;
+
+    /// The wait the service asked for (`Retry-After`, in seconds or as an
+    /// HTTP date) on the answer the call ended with. A call whose answer
+    /// asks for a longer wait than the retry policy's
+    /// [`max_retry_after`](crate::RetryPolicy::max_retry_after) or than
+    /// what is left of its deadline ends at once with that answer, so this
+    /// is when to try again.
+    fn retry_after(&self) -> Option<std::time::Duration>;
 }
 
 impl ErrorExt for Error<ErrorBody> {
@@ -197,6 +213,9 @@ impl ErrorExt for Error<ErrorBody> {
     }
 
     fn reach(&self) -> Option<Reach> {
+        if self.session_error().is_some() {
+            return Some(Reach::NotSent);
+        }
         match self {
             Error::InvalidRequest(_) => Some(Reach::NotSent),
             Error::CommunicationError(error) => Reach::of_error(error),
@@ -231,6 +250,22 @@ impl ErrorExt for Error<ErrorBody> {
             Error::UnexpectedResponse(response) => response.extensions().get::<UnreadableBody>(),
             _ => None,
         }
+    }
+
+    fn session_error(&self) -> Option<&SessionError> {
+        match self {
+            Error::UnexpectedResponse(response) => response.extensions().get::<SessionError>(),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        let headers = match self {
+            Error::ErrorResponse(response) => response.headers(),
+            Error::UnexpectedResponse(response) => response.headers(),
+            _ => return None,
+        };
+        crate::retry::retry_after(headers)
     }
 }
 

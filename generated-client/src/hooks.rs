@@ -37,6 +37,12 @@ pub struct ClientState {
     pub(crate) user_agent: HeaderValue,
     /// Sent with every request, after the client's own headers.
     pub(crate) headers: Arc<HeaderMap>,
+    /// Users' sessions, with an API key ([`Client::as_user`]).
+    pub(crate) sessions: Option<Arc<crate::sessions::Sessions>>,
+    /// The longest successful answer body read.
+    pub(crate) max_body_bytes: usize,
+    /// The longest error answer body read.
+    pub(crate) max_error_body_bytes: usize,
 }
 
 impl Default for ClientState {
@@ -50,6 +56,9 @@ impl Default for ClientState {
             auth: Auth::None,
             user_agent: HeaderValue::from_static(crate::client_builder::DEFAULT_USER_AGENT),
             headers: Arc::new(HeaderMap::new()),
+            sessions: None,
+            max_body_bytes: crate::client_builder::DEFAULT_MAX_BODY_BYTES,
+            max_error_body_bytes: crate::client_builder::DEFAULT_MAX_ERROR_BODY_BYTES,
         }
     }
 }
@@ -96,33 +105,29 @@ impl ClientHooks<ClientState> for Client {
             Auth::Static(value) => {
                 headers.insert(AUTHORIZATION, value.clone());
             }
-            Auth::Invalid => {
-                return Err(Error::InvalidRequest(
-                    "the bearer token holds characters an HTTP header cannot carry (e.g. a newline)"
-                        .to_owned(),
-                ));
-            }
-            Auth::Source(source) => {
-                let value = token_header(source.as_ref(), false)
+            Auth::Invalid(reason) => return Err(Error::InvalidRequest((*reason).to_owned())),
+            Auth::Source(_) | Auth::Session(_) => {
+                if let Auth::Session(session) = &state.auth
+                    && let Some(value) = session.cached()
+                {
+                    headers.insert(AUTHORIZATION, value);
+                    return self.checked(request, info).map_err(Error::InvalidRequest);
+                }
+                // The call's deadline starts now and covers the wait for the
+                // token; what is left of it goes to `exec` as the request's
+                // timeout.
+                let clock = &*state.clock;
+                let deadline = clock.now().checked_add(state.retry.deadline);
+                let value = auth_header(&state.auth, None, deadline, clock)
                     .await
-                    .map_err(Error::Custom)?;
-                headers.insert(AUTHORIZATION, value);
+                    .map_err(|failure| failure.to_error())?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+                if let Some(deadline) = deadline {
+                    *request.timeout_mut() = Some(deadline.saturating_duration_since(clock.now()));
+                }
             }
         }
-        if state.fill_client_ids {
-            fill_client_id(request, info.operation_id);
-        }
-        if !state.validate_requests {
-            return Ok(());
-        }
-        let body = request.body().and_then(reqwest::Body::as_bytes);
-        crate::validation::check_request_parts(
-            info.operation_id,
-            request.url(),
-            request.headers(),
-            body,
-        )
-        .map_err(|violations| Error::InvalidRequest(violations.to_string()))
+        self.checked(request, info).map_err(Error::InvalidRequest)
     }
 
     /// Sends the request, retrying as [`RetryPolicy`] allows, inside a
@@ -155,9 +160,32 @@ impl ClientHooks<ClientState> for Client {
 }
 
 impl Client {
-    /// The attempts of one call: see [`RetryPolicy`]. With a token source,
-    /// each retry asks it for the token again, and a 401 asks it once for a
-    /// fresh one (`refresh: true`) and sends the call once more.
+    /// Fills in a client-chosen id if asked to, then refuses a request that
+    /// breaks a documented rule (the violations' text).
+    fn checked(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), String> {
+        let state = self.inner();
+        if state.fill_client_ids {
+            fill_client_id(request, info.operation_id);
+        }
+        if !state.validate_requests {
+            return Ok(());
+        }
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        crate::validation::check_request_parts(
+            info.operation_id,
+            request.url(),
+            request.headers(),
+            body,
+        )
+        .map_err(|violations| violations.to_string())
+    }
+}
+
+impl Client {
+    /// The attempts of one call: see [`RetryPolicy`]. With a token source or
+    /// a session, each retry asks for the token again, and a 401 asks once
+    /// for a new one (telling the source which token was refused) and sends
+    /// the call once more.
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
@@ -167,14 +195,13 @@ impl Client {
         let state = self.inner();
         let policy = &state.retry;
         let clock = &*state.clock;
-        let source = match &state.auth {
-            Auth::Source(source) => Some(source),
-            _ => None,
-        };
-        let deadline = clock.now().checked_add(policy.deadline);
+        let renewable = matches!(state.auth, Auth::Source(_) | Auth::Session(_));
+        // `pre` gives what is left of the deadline when it waited for a token.
+        let left_at_start = request.timeout().copied().unwrap_or(policy.deadline);
+        let deadline = clock.now().checked_add(left_at_start);
         let mut pending = request;
         let mut retries = 0;
-        let mut refreshed = false;
+        let mut renewed = false;
         let mut call = Call::default();
         loop {
             call.attempts += 1;
@@ -184,7 +211,7 @@ impl Client {
             *pending.timeout_mut() = Some(left.map_or(state.attempt_timeout, |left| {
                 left.min(state.attempt_timeout)
             }));
-            let mut spare = if retries < policy.max_retries || (source.is_some() && !refreshed) {
+            let mut spare = if retries < policy.max_retries || (renewable && !renewed) {
                 pending.try_clone()
             } else {
                 None
@@ -192,22 +219,28 @@ impl Client {
             let result = self.client().execute(pending).await;
             let status = result.as_ref().ok().map(|r| r.status());
 
-            // A refused token: once, a fresh one from the source.
-            if let (Some(source), Some(401), false) =
-                (source, status.map(|s| s.as_u16()), refreshed)
+            // A refused token: once, a new one, unless the source has none.
+            if renewable
+                && !renewed
+                && status.map(|s| s.as_u16()) == Some(401)
                 && let Some(mut again) = spare.take()
-                && let Some(value) = fresh_token(source.as_ref(), true).await
             {
-                span.record("retry_reason", "401: token refreshed");
-                tracing::debug!(
-                    operation = info.operation_id,
-                    "401: sending once more with a refreshed token"
-                );
-                again.headers_mut().insert(AUTHORIZATION, value);
-                refreshed = true;
-                drop(result);
-                pending = again;
-                continue;
+                let rejected = again.headers().get(AUTHORIZATION).cloned();
+                if let Some(value) =
+                    retry_token(&state.auth, rejected.as_ref(), deadline, clock).await
+                    && Some(&value) != rejected.as_ref()
+                {
+                    span.record("retry_reason", "401: token renewed");
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        "401: sending once more with a renewed token"
+                    );
+                    again.headers_mut().insert(AUTHORIZATION, value);
+                    renewed = true;
+                    drop(result);
+                    pending = again;
+                    continue;
+                }
             }
 
             let reach = match &result {
@@ -222,21 +255,36 @@ impl Client {
                 .then(|| client_chosen_id(&spare, info.operation_id))
                 .flatten();
                 let safe_to_repeat = class == Some(RetryClass::Idempotent) || chosen.is_some();
-                let wait = policy.delay(retries, result.as_ref().ok().map(|r| r.headers()));
+                let headers = result.as_ref().ok().map(|r| r.headers());
+                let asked = headers.and_then(crate::retry::retry_after);
+                let wait = policy.delay(retries, headers);
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
-                // The source is asked only for a retry that will be made.
+                // A server that asks for a longer wait than the policy
+                // allows, or than the deadline leaves, gets it: the call
+                // ends with its answer (whose `Retry-After` says the wait).
+                let honoured = asked.is_none_or(|asked| asked <= policy.max_retry_after && in_time);
+                if !honoured {
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        retry_after_ms = asked.map(|a| a.as_millis() as u64),
+                        "the service asks for a longer wait than the retry policy or the \
+                         deadline allows: the call ends with its answer"
+                    );
+                }
+                // The token is asked for only for a retry that will be made.
                 let token_ok = policy.allows(reach, safe_to_repeat)
                     && in_time
-                    && match source {
-                        Some(source) => match fresh_token(source.as_ref(), false).await {
+                    && honoured
+                    && match renewable {
+                        true => match retry_token(&state.auth, None, deadline, clock).await {
                             Some(value) => {
                                 spare.headers_mut().insert(AUTHORIZATION, value);
                                 true
                             }
                             None => false,
                         },
-                        None => true,
+                        false => true,
                     };
                 if token_ok {
                     let reason = match (status, reach) {
@@ -265,31 +313,105 @@ impl Client {
                 }
             }
             return match result {
-                Ok(response) => finish(response, &call).await,
-                Err(error) => Err(error.without_url()),
+                Ok(response) => finish(response, &call, state).await,
+                Err(error) => Err(error),
             };
         }
     }
 }
 
-/// A token from `source` as an `Authorization` value, or why there is none
-/// (never the token itself).
-async fn token_header(
-    source: &dyn crate::TokenSource,
-    refresh: bool,
-) -> Result<HeaderValue, String> {
-    let token = source.token(refresh).await.map_err(|e| e.to_string())?;
-    crate::auth::bearer_header(&token).ok_or_else(|| {
-        "the token source gave a token an HTTP header cannot carry (e.g. a newline)".to_owned()
-    })
+/// Why a call got no token.
+enum TokenFailure {
+    /// The token source failed, or gave a token a header cannot carry.
+    Source(String),
+    /// A user's session could not be registered.
+    Session(Arc<crate::sessions::SessionFailure>),
+    /// The call's deadline passed while waiting for the token.
+    Deadline(Duration),
 }
 
-/// [`token_header`] for a retry: a failure is logged, and ends the retries.
-async fn fresh_token(source: &dyn crate::TokenSource, refresh: bool) -> Option<HeaderValue> {
-    token_header(source, refresh)
-        .await
-        .inspect_err(|reason| tracing::warn!(%reason, "no token for a retry"))
-        .ok()
+impl TokenFailure {
+    /// The error the call fails with.
+    fn to_error<E>(&self) -> Error<E> {
+        match self {
+            TokenFailure::Source(reason) => Error::Custom(reason.clone()),
+            TokenFailure::Session(failure) => failure.to_error(),
+            TokenFailure::Deadline(deadline) => Error::Custom(format!(
+                "no token within the call's deadline ({} ms): the token source or the \
+                 session's registration took longer",
+                deadline.as_millis()
+            )),
+        }
+    }
+}
+
+/// The `Authorization` value from a token source or a user's session, asked
+/// within what is left of the call's `deadline`. `rejected` is the value the
+/// service refused, if that is why it is asked. Never holds the token in
+/// a failure.
+async fn auth_header(
+    auth: &Auth,
+    rejected: Option<&HeaderValue>,
+    deadline: Option<std::time::Instant>,
+    clock: &dyn Clock,
+) -> Result<HeaderValue, TokenFailure> {
+    let fetch = async {
+        match auth {
+            Auth::Source(source) => {
+                let rejected = rejected.and_then(crate::auth::token_of);
+                let token = source
+                    .token(rejected)
+                    .await
+                    .map_err(|e| TokenFailure::Source(e.to_string()))?;
+                crate::auth::bearer_header(&token).ok_or_else(|| {
+                    TokenFailure::Source(
+                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)"
+                            .to_owned(),
+                    )
+                })
+            }
+            Auth::Session(session) => session.token(rejected).await.map_err(TokenFailure::Session),
+            // Asked only of a source or a session.
+            Auth::None | Auth::Static(_) | Auth::Invalid(_) => Err(TokenFailure::Source(
+                "this client has no token source".to_owned(),
+            )),
+        }
+    };
+    let Some(deadline) = deadline else {
+        return fetch.await;
+    };
+    let left = deadline.saturating_duration_since(clock.now());
+    match tokio::time::timeout(left, fetch).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(TokenFailure::Deadline(left)),
+    }
+}
+
+/// [`auth_header`] for a retry: a failure is logged, and ends the retries.
+async fn retry_token(
+    auth: &Auth,
+    rejected: Option<&HeaderValue>,
+    deadline: Option<std::time::Instant>,
+    clock: &dyn Clock,
+) -> Option<HeaderValue> {
+    if let Auth::Session(session) = auth
+        && rejected.is_none()
+        && let Some(value) = session.cached()
+    {
+        return Some(value);
+    }
+    match auth_header(auth, rejected, deadline, clock).await {
+        Ok(value) => Some(value),
+        Err(failure) => {
+            let reason = match &failure {
+                TokenFailure::Source(reason) => reason.clone(),
+                TokenFailure::Session(failure) => failure.error.to_string(),
+                TokenFailure::Deadline(_) => "the call's deadline passed".to_owned(),
+            };
+            tracing::warn!(%reason, "no token for a retry");
+            None
+        }
+    }
 }
 
 /// What the retry loop learned, for the marks on an error answer.
@@ -341,18 +463,30 @@ fn fill_client_id(request: &mut reqwest::Request, operation_id: &str) {
 /// failure to read it is a transport error, returned as such), replaced by a
 /// made-up JSON error body if it is not a JSON object, and the
 /// [`marks`](crate::marks) set. A success passes untouched.
-async fn finish(response: reqwest::Response, call: &Call) -> reqwest::Result<reqwest::Response> {
+async fn finish(
+    mut response: reqwest::Response,
+    call: &Call,
+    state: &ClientState,
+) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
+        crate::decode::limit_body(&mut response, state.max_body_bytes);
         return Ok(response);
     }
     let mut headers = response.headers().clone();
     let version = response.version();
-    let bytes = response.bytes().await?;
+    let url = response.url().clone();
+    let max = state.max_error_body_bytes;
+    let (bytes, limit) = match crate::decode::read_limited(response, max).await? {
+        Ok(bytes) => (bytes, None),
+        // Decoding reports it, with the start of the body.
+        Err(start) => (start, Some(crate::decode::BodyLimit::Exceeded(max))),
+    };
     for name in marks::ALL {
         headers.remove(name);
     }
-    let is_object = serde_json::from_slice::<Value>(&bytes).is_ok_and(|value| value.is_object());
+    let is_object = limit.is_some()
+        || serde_json::from_slice::<Value>(&bytes).is_ok_and(|value| value.is_object());
     let mark = |headers: &mut http::HeaderMap, name: &'static str, value: HeaderValue| {
         headers.insert(HeaderName::from_static(name), value);
     };
@@ -395,9 +529,25 @@ async fn finish(response: reqwest::Response, call: &Call) -> reqwest::Result<req
         headers.remove(http::header::CONTENT_LENGTH);
         Bytes::from(serde_json::json!({ "message": message }).to_string())
     };
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    // The answer keeps the URL it came from.
+    let mut builder = reqwest::ResponseBuilderExt::url(
+        http::Response::builder().status(status).version(version),
+        url,
+    );
+    if let Some(limit) = limit {
+        headers.remove(http::header::CONTENT_LENGTH);
+        builder = builder.extension(limit);
+    }
+    if let Some(slot) = builder.headers_mut() {
+        *slot = headers;
+    }
+    Ok(match builder.body(body.clone()) {
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+        // Every part came from a valid answer; keep at least the status.
+        Err(_) => {
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            reqwest::Response::from(rebuilt)
+        }
+    })
 }

@@ -11,6 +11,7 @@ pub mod marks;
 pub mod paginate;
 mod region;
 mod retry;
+mod sessions;
 pub mod upload;
 mod validate;
 
@@ -38,8 +39,8 @@ mod generated {
 
 pub use auth::{TokenError, TokenFuture, TokenSource, token_source_fn};
 pub use client_builder::{
-    BuildError, CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    BuildError, CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use clock::{Clock, Sleep, TokioClock};
 pub use decode::{Answer, Items, UnfitValue, UnreadableBody};
@@ -49,6 +50,10 @@ pub use hooks::ClientState;
 pub use paginate::{PageError, PageItems, Pages};
 pub use region::{Region, UnknownRegion};
 pub use retry::{AfterSend, DEFAULT_DEADLINE, Reach, RetryPolicy};
+pub use sessions::{
+    DEFAULT_DEVICE_ID, DEFAULT_SESSION_CACHE_CAPACITY, DEFAULT_SESSION_RENEW_MARGIN, SessionError,
+    SessionStats, SessionStep,
+};
 
 impl validation::Violations {
     /// Reads back the text of `Error::InvalidRequest` that a refused

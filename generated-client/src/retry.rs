@@ -43,7 +43,10 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// The wait before retry `n` (0-based) is `initial_backoff * 2^n`, capped at
 /// `max_backoff`, with *equal jitter*: a random wait between half of that and
 /// all of it. A `Retry-After` header (seconds or an HTTP date) replaces the
-/// backoff when present, capped at `max_retry_after`.
+/// backoff when present; when it asks for more than `max_retry_after`, or
+/// for more than is left of the deadline, the call is not retried but ends
+/// at once with that answer, whose wait
+/// [`ErrorExt::retry_after`](crate::ErrorExt::retry_after) gives.
 ///
 /// No call takes longer than [`deadline`](Self::deadline), all attempts and
 /// waits included: an attempt's timeout is shortened to the time left, and a
@@ -62,7 +65,11 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// The longest backoff wait. Default 8 s.
     pub max_backoff: Duration,
-    /// The longest wait a `Retry-After` header can ask for. Default 30 s.
+    /// The longest wait a `Retry-After` header can ask for and still be
+    /// retried. Default 30 s. An answer asking for longer (or for more
+    /// than is left of the deadline) ends the call at once with that
+    /// answer, its wait in [`ErrorExt::retry_after`](crate::ErrorExt::retry_after):
+    /// the client never retries sooner than the service asked.
     pub max_retry_after: Duration,
     /// The longest one call may take, every attempt and wait included.
     /// Default 60 s ([`DEFAULT_DEADLINE`]).
@@ -212,8 +219,9 @@ impl RetryPolicy {
     }
 
     /// How long to wait before retry `attempt` (0-based), given the failed
-    /// answer's headers, if any: the `Retry-After` wait (capped), else the
-    /// backoff with equal jitter.
+    /// answer's headers, if any: the `Retry-After` wait (capped at
+    /// `max_retry_after`; a call whose answer asks for more is not retried
+    /// at all), else the backoff with equal jitter.
     pub fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
         self.delay_with(attempt, headers, fastrand::f64())
     }

@@ -11,6 +11,7 @@ mod many_users;
 mod pages;
 mod properties;
 mod retries;
+mod sessions;
 mod support;
 mod tolerance;
 #[cfg(feature = "mock")]

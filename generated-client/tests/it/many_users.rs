@@ -139,11 +139,17 @@ async fn a_token_source_is_asked_per_attempt_and_refreshed_once_on_401() {
         .await;
     let asked = Arc::new(Mutex::new(Vec::<bool>::new()));
     let log = asked.clone();
-    let source = token_source_fn(move |refresh| {
+    let source = token_source_fn(move |rejected: Option<String>| {
         let log = log.clone();
         async move {
             let mut log = log.lock().unwrap();
-            log.push(refresh);
+            if let Some(rejected) = &rejected {
+                assert_eq!(
+                    rejected, "token-1",
+                    "the source is told which token was refused"
+                );
+            }
+            log.push(rejected.is_some());
             Ok(format!("token-{}", log.iter().filter(|r| **r).count() + 1))
         }
     });
@@ -162,6 +168,30 @@ async fn a_token_source_is_asked_per_attempt_and_refreshed_once_on_401() {
 async fn a_second_401_is_returned_not_retried() {
     let server = MockServer::start_async().await;
     let refused = answer_all(&server, 401, error_body(400100, "no")).await;
+    let renewals = Arc::new(Mutex::new(0));
+    let count = renewals.clone();
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .token_source(token_source_fn(move |rejected: Option<String>| {
+            let count = count.clone();
+            async move {
+                let mut count = count.lock().unwrap();
+                *count += usize::from(rejected.is_some());
+                Ok(format!("token-{count}"))
+            }
+        }))
+        .build()
+        .unwrap();
+    let error = client.approve_post().post_id("p").send().await.unwrap_err();
+    assert!(error.is_unauthorized());
+    assert_eq!(refused.calls_async().await, 2, "the call and one retry");
+    assert_eq!(*renewals.lock().unwrap(), 1, "one renewal per call");
+}
+
+#[tokio::test]
+async fn a_source_that_gives_back_the_refused_token_is_not_resent() {
+    let server = MockServer::start_async().await;
+    let refused = answer_all(&server, 401, error_body(400100, "no")).await;
     let client = Client::builder()
         .base_url(&server.base_url())
         .token_source(token_source_fn(|_| async { Ok("always-stale".to_owned()) }))
@@ -169,7 +199,11 @@ async fn a_second_401_is_returned_not_retried() {
         .unwrap();
     let error = client.approve_post().post_id("p").send().await.unwrap_err();
     assert!(error.is_unauthorized());
-    assert_eq!(refused.calls_async().await, 2, "the call and one retry");
+    assert_eq!(
+        refused.calls_async().await,
+        1,
+        "the same token is not sent again"
+    );
 }
 
 #[tokio::test]

@@ -563,15 +563,15 @@ async fn a_retry_that_succeeds_returns_the_success() {
 }
 
 #[tokio::test]
-async fn retry_after_is_capped() {
+async fn a_retry_after_longer_than_the_cap_ends_the_call_with_the_servers_wait() {
     let server = MockServer::start_async().await;
-    rate_limited(&server, "3600").await;
+    let limited = rate_limited(&server, "3600").await;
     let clock = TestClock::new();
-    builder(&server, &clock)
+    let error = builder(&server, &clock)
         .retry_policy(
             RetryPolicy::default()
                 .max_retries(1)
-                .max_retry_after(Duration::from_millis(50)),
+                .max_retry_after(Duration::from_secs(30)),
         )
         .build()
         .unwrap()
@@ -580,7 +580,53 @@ async fn retry_after_is_capped() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(clock.waits(), [Duration::from_millis(50)]);
+    assert_eq!(clock.waits(), [], "no wait, no retry");
+    assert_eq!(limited.calls_async().await, 1);
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(error.attempts(), Some(1));
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_deadline_ends_the_call_at_once() {
+    let server = MockServer::start_async().await;
+    let limited = rate_limited(&server, "20").await;
+    let clock = TestClock::new();
+    let error = builder(&server, &clock)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(3)
+                .deadline(Duration::from_secs(10)),
+        )
+        .build()
+        .unwrap()
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(clock.waits(), []);
+    assert_eq!(limited.calls_async().await, 1);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(20)));
+}
+
+#[tokio::test]
+async fn a_retry_after_within_the_cap_and_the_deadline_is_waited_for() {
+    let server = MockServer::start_async().await;
+    let limited = rate_limited(&server, "7").await;
+    let clock = TestClock::new();
+    let error = builder(&server, &clock)
+        .retry_policy(RetryPolicy::default().max_retries(1))
+        .build()
+        .unwrap()
+        .approve_post()
+        .post_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(clock.waits(), [Duration::from_secs(7)]);
+    assert_eq!(limited.calls_async().await, 2);
+    assert_eq!(error.attempts(), Some(2));
 }
 
 #[test]

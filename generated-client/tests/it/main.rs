@@ -7,6 +7,7 @@ mod errors;
 mod everyday;
 mod fixtures;
 mod forward_compat;
+mod limits;
 mod many_users;
 mod pages;
 mod properties;

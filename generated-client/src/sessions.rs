@@ -362,14 +362,19 @@ impl UserSession {
 
 impl TokenSource for UserSession {
     fn token<'a>(&'a self, rejected: Option<&'a str>) -> TokenFuture<'a> {
+        let as_text =
+            |header: &HeaderValue| crate::auth::token_of(header).unwrap_or_default().to_owned();
+        if rejected.is_none()
+            && let Some(header) = self.cached()
+        {
+            return Box::pin(std::future::ready(Ok(as_text(&header))));
+        }
         Box::pin(async move {
             let rejected = rejected.and_then(crate::auth::bearer_header);
             let header = UserSession::token(self, rejected.as_ref())
                 .await
                 .map_err(|failure| TokenError(failure.error.to_string()))?;
-            Ok(crate::auth::token_of(&header)
-                .unwrap_or_default()
-                .to_owned())
+            Ok(as_text(&header))
         })
     }
 }

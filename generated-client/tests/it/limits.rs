@@ -46,7 +46,10 @@ async fn a_success_body_longer_than_the_limit_is_a_typed_error() {
         "{}",
         unreadable.excerpt
     );
-    assert!(unreadable.to_string().contains("1000 bytes"), "{unreadable}");
+    assert!(
+        unreadable.to_string().contains("1000 bytes"),
+        "{unreadable}"
+    );
     // Within the limit, the same answer reads.
     let server = MockServer::start_async().await;
     answer_all(&server, 200, fixture("getPost.response.json")).await;

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use generated_client::{Client, ClientBuilder, Error, ErrorCode, ErrorExt, Reach, SessionStep, types};
+use generated_client::{
+    Client, ClientBuilder, Error, ErrorCode, ErrorExt, Reach, SessionStep, types,
+};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -58,6 +60,8 @@ struct State {
     /// Users every token of whom getPost refuses.
     distrusted: HashSet<String>,
     get_posts: GetPosts,
+    /// Refusals still to hold at the gate, and the gate.
+    gate: Option<(usize, Arc<tokio::sync::Barrier>)>,
     /// Every secret the service handed out.
     issued: Vec<String>,
     /// Whatever the client did that the service did not expect.
@@ -99,6 +103,12 @@ impl Service {
         state.live.remove(&token);
     }
 
+    /// Holds the answers of the next `refusals` refused getPosts until all
+    /// of them have come (so each was sent before any renewal can end).
+    fn hold_refusals(&self, refusals: usize) {
+        self.state().gate = Some((refusals, Arc::new(tokio::sync::Barrier::new(refusals))));
+    }
+
     /// Refuses the user's registrations from now on.
     fn ban(&self, user: &str) {
         self.state().banned.insert(user.to_owned());
@@ -127,7 +137,9 @@ impl Service {
         match (request.method.as_str(), path) {
             ("POST", "/api/v4/authentication/token") => self.create_auth_token(request),
             ("POST", "/api/v4/sessions") => self.register_session(request).await,
-            ("GET", path) if path.starts_with("/api/v3/posts/") => self.get_post(request, path),
+            ("GET", path) if path.starts_with("/api/v3/posts/") => {
+                self.get_post(request, path).await
+            }
             (method, _) => self.complain(format!("unexpected {method} {}", request.target)),
         }
     }
@@ -141,12 +153,17 @@ impl Service {
             return Answer::error(401, 400100, "Invalid server key");
         }
         let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
-        let Some(user) = body["userId"].as_str().filter(|_| body.as_object().unwrap().len() == 1)
+        let Some(user) = body["userId"]
+            .as_str()
+            .filter(|_| body.as_object().unwrap().len() == 1)
         else {
             return self.complain(format!("createAuthToken body {body}"));
         };
         let mut state = self.state();
-        let count = state.auth_token_requests.entry(user.to_owned()).or_default();
+        let count = state
+            .auth_token_requests
+            .entry(user.to_owned())
+            .or_default();
         *count += 1;
         let token = format!("{user}-auth-{MARKER}-{count}");
         state.auth_tokens.insert(user.to_owned(), token.clone());
@@ -220,26 +237,44 @@ impl Service {
     }
 
     /// `GET /api/v3/posts/{id}`: the example post for a live token.
-    fn get_post(&self, request: &Request, path: &str) -> Answer {
+    async fn get_post(&self, request: &Request, path: &str) -> Answer {
         if path != "/api/v3/posts/p1" {
             return self.complain(format!("getPost of {path}"));
         }
         let token = request
             .header("authorization")
             .and_then(|value| value.strip_prefix("Bearer "));
-        let mut state = self.state();
-        let owner = token.and_then(|token| state.live.get(token));
-        if owner.is_some_and(|user| !state.distrusted.contains(user)) {
-            state.get_posts.accepted += 1;
-            Answer {
-                status: 200,
-                content_type: "application/json",
-                body: example("getPost.response.json"),
+        let gate = {
+            let mut state = self.state();
+            let owner = token.and_then(|token| state.live.get(token));
+            if owner.is_some_and(|user| !state.distrusted.contains(user)) {
+                state.get_posts.accepted += 1;
+                return Answer {
+                    status: 200,
+                    content_type: "application/json",
+                    body: example("getPost.response.json"),
+                };
             }
-        } else {
             state.get_posts.refused += 1;
-            Answer::error(401, 400100, "Unauthorized: the access token is invalid")
+            let gate = state.gate.as_mut().map(|(left, gate)| {
+                *left -= 1;
+                (*left, gate.clone())
+            });
+            if gate.as_ref().is_some_and(|(left, _)| *left == 0) {
+                state.gate = None;
+            }
+            gate.map(|(_, gate)| gate)
+        };
+        if let Some(gate) = gate
+            && tokio::time::timeout(Duration::from_secs(10), gate.wait())
+                .await
+                .is_err()
+        {
+            self.state()
+                .complaints
+                .push("the refused getPosts did not all come before any was answered".to_owned());
         }
+        Answer::error(401, 400100, "Unauthorized: the access token is invalid")
     }
 }
 
@@ -515,6 +550,7 @@ async fn a_revoked_token_is_renewed_once(secure: bool) {
     assert_eq!(service.get_posts().accepted, 3);
 
     service.revoke("user-1");
+    service.hold_refusals(20);
     let calls = vec!["user-1".to_owned(); 20];
     for outcome in all_at_once(&client, &calls).await {
         outcome.unwrap();
@@ -525,10 +561,14 @@ async fn a_revoked_token_is_renewed_once(secure: bool) {
         assert_eq!(service.registrations(other), 1, "{other} untouched");
     }
     let get_posts = service.get_posts();
-    assert_eq!(get_posts.accepted, 3 + 20, "every call succeeded once");
-    // Each call was refused at most once (how many started before the
-    // renewal ended is up to the scheduler; at least one did).
-    assert!((1..=20).contains(&get_posts.refused), "{get_posts:?}");
+    assert_eq!(
+        get_posts,
+        GetPosts {
+            accepted: 3 + 20,
+            refused: 20
+        },
+        "each call was refused once, then renewed and accepted"
+    );
     let stats = client.session_stats().unwrap();
     assert_eq!(stats.registrations(), 4);
     assert_eq!(stats.auth_tokens(), if secure { 4 } else { 0 });
@@ -564,10 +604,17 @@ async fn a_refused_user_fails_typed_before_sending_and_is_not_cached() {
     assert_eq!(error.reach(), Some(Reach::NotSent));
     assert!(error.is_forbidden(), "{error:?}");
     let text = session.to_string();
-    assert!(text.contains("`mallory`") && text.contains("400312"), "{text}");
+    assert!(
+        text.contains("`mallory`") && text.contains("400312"),
+        "{text}"
+    );
     assert_eq!(service.registrations("mallory"), 1);
     assert_eq!(service.auth_token_requests("mallory"), 1);
-    assert_eq!(service.get_posts(), GetPosts::default(), "no getPost was sent");
+    assert_eq!(
+        service.get_posts(),
+        GetPosts::default(),
+        "no getPost was sent"
+    );
 
     // Not cached: the next call tries once more, and only once.
     let error = get_post(&mallory).await.unwrap_err();
@@ -669,7 +716,10 @@ fn nothing_traced_or_shown_holds_a_key_or_token() {
         "401: sending once more with a renewed token",
         "status=403",
     ] {
-        assert!(traced.contains(expected), "{expected:?} is traced:\n{traced}");
+        assert!(
+            traced.contains(expected),
+            "{expected:?} is traced:\n{traced}"
+        );
     }
     for expected in ["ana", "mallory"] {
         assert!(shown.contains(expected), "{expected:?} is shown:\n{shown}");

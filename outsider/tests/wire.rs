@@ -413,7 +413,12 @@ async fn multipart_parts(
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(ToString::to_string);
-        parts.push((name, file_name, content_type, field.bytes().await.unwrap().to_vec()));
+        parts.push((
+            name,
+            file_name,
+            content_type,
+            field.bytes().await.unwrap().to_vec(),
+        ));
     }
     parts
 }
@@ -426,7 +431,8 @@ async fn upload() {
     let path = dir.join("scan.pdf");
     let pdf: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
     std::fs::write(&path, &pdf).unwrap();
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"a\n".to_vec()), Ok(b"b\n".to_vec())];
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(b"a\n".to_vec()), Ok(b"b\n".to_vec())];
 
     let seen = call!("uploadFile", |c| c
         .upload_file()
@@ -442,13 +448,21 @@ async fn upload() {
         ("POST", "/api/v4/files")
     );
     let content_type = seen.header("content-type").unwrap().to_owned();
-    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
     let parts = multipart_parts(&content_type, seen.body.clone()).await;
     let text = |s: &str| s.as_bytes().to_vec();
     assert_eq!(
         parts,
         [
-            ("preferredFilename".to_owned(), None, None, text("Scan, 7 Dec")),
+            (
+                "preferredFilename".to_owned(),
+                None,
+                None,
+                text("Scan, 7 Dec")
+            ),
             (
                 "files".to_owned(),
                 Some("scan.pdf".to_owned()),
@@ -480,7 +494,10 @@ async fn upload() {
         .await
         .unwrap_err();
     let message = error.to_string();
-    assert!(message.contains(&missing.display().to_string()), "{message}");
+    assert!(
+        message.contains(&missing.display().to_string()),
+        "{message}"
+    );
     assert!(seen.lock().unwrap().is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -572,7 +589,12 @@ async fn pages() {
         .unwrap();
     let ids: Vec<&str> = posts.iter().filter_map(|p| p.post_id.as_deref()).collect();
     assert_eq!(ids, ["p1", "p2", "p3", "p4", "p5"]);
-    let targets: Vec<String> = seen.lock().unwrap().iter().map(|s| s.target.clone()).collect();
+    let targets: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.target.clone())
+        .collect();
     let filters = "tags=a+b&tags=c&targetId=community-1&targetType=community";
     assert_eq!(
         targets,
@@ -601,7 +623,10 @@ async fn pages() {
         }
     };
     assert_eq!(got, ["p1", "p2", "p3"]);
-    assert!(matches!(error, generated_client::PageError::RepeatedToken { .. }), "{error}");
+    assert!(
+        matches!(error, generated_client::PageError::RepeatedToken { .. }),
+        "{error}"
+    );
     assert!(items.next().await.is_none());
     assert_eq!(seen.lock().unwrap().len(), 3);
 }

@@ -291,6 +291,32 @@ async fn a_refused_registration_fails_the_call_typed_naming_the_user_and_is_not_
 }
 
 #[tokio::test]
+async fn a_bad_api_key_fails_each_call_once_typed_and_unauthorized() {
+    let server = MockServer::start_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v4/sessions");
+            then.status(401)
+                .json_body(error_body(400100, "Invalid API key"));
+        })
+        .await;
+    let client = sessions_builder(&server).build().unwrap();
+    for attempt in 1..=2 {
+        let error = get_post(&client.as_user("heidi")).await.unwrap_err();
+        assert!(error.is_unauthorized(), "{error:?}");
+        let session = error.session_error().expect("a session error");
+        assert_eq!(session.user_id(), "heidi");
+        assert_eq!(session.code(), Some(ErrorCode::Unauthorized));
+        assert_eq!(
+            refused.calls_async().await,
+            attempt,
+            "one registration a call, no loop"
+        );
+    }
+    assert_eq!(client.session_stats().unwrap().registrations(), 2);
+}
+
+#[tokio::test]
 async fn a_registration_that_fails_in_transit_names_the_user() {
     let client = Client::builder()
         .base_url(&crate::support::nothing_listening())
@@ -551,7 +577,13 @@ async fn nothing_traced_at_trace_level_holds_a_key_or_token() {
     let accepted = get_post_with(server, "gina-s3cr3t-1", 200).await;
 
     let (captured, subscriber) = Capture::new();
+    // tracing caches whether a callsite is wanted; with one scoped
+    // subscriber registered, a callsite first reached on another test's
+    // thread is cached as never wanted. A second registered dispatcher makes
+    // tracing ask every live one, and the cache is rebuilt once ours is set.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let client = sessions_builder(server)
         .server_key(SERVER_KEY)
         .bearer_token("admin-s3cr3t")

@@ -12,6 +12,7 @@ pub mod paginate;
 mod region;
 mod retry;
 mod sessions;
+mod token_cell;
 pub mod upload;
 mod validate;
 
@@ -54,6 +55,7 @@ pub use sessions::{
     DEFAULT_DEVICE_ID, DEFAULT_SESSION_CACHE_CAPACITY, DEFAULT_SESSION_RENEW_MARGIN, SessionError,
     SessionStats, SessionStep,
 };
+pub use token_cell::{FreshToken, renewing_token_source};
 
 impl validation::Violations {
     /// Reads back the text of `Error::InvalidRequest` that a refused

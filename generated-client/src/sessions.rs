@@ -13,7 +13,7 @@ use std::future::Future;
 use std::num::NonZeroUsize;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -22,6 +22,7 @@ use progenitor_client::Error;
 use reqwest::header::HeaderValue;
 
 use crate::auth::{Auth, Secret, TokenError, TokenFuture, TokenSource};
+use crate::token_cell::{TokenCell, lock};
 use crate::{Client, ErrorCode, types};
 
 /// The `deviceId` sessions are registered with unless
@@ -125,7 +126,10 @@ impl Sessions {
     }
 
     /// Registers a session for `user_id`: its token, and when to renew it.
-    async fn register(&self, user_id: &str) -> Result<(HeaderValue, Instant), Arc<SessionFailure>> {
+    async fn register(
+        &self,
+        user_id: &str,
+    ) -> Result<(HeaderValue, Option<Instant>), Arc<SessionFailure>> {
         tracing::debug!(user_id, "registering a session");
         let auth_token = match &self.server_key {
             Some(key) => {
@@ -208,7 +212,9 @@ impl Sessions {
                  the calls waiting for it and is renewed on the next call"
             );
         }
-        Ok((header, renew_at.unwrap_or_else(|| clock.now())))
+        // A date past or unreadable: stale at once, after serving the
+        // calls waiting for it.
+        Ok((header, Some(renew_at.unwrap_or_else(|| clock.now()))))
     }
 
     /// What a failed registration step tells the calls that waited for it:
@@ -593,111 +599,6 @@ impl SessionFailure {
             Err(_) => Error::Custom(self.error.to_string()),
         }
     }
-}
-
-/// A token that many calls share, fetched by one of them at a time.
-///
-/// A call finds the token here if it is fresh (and is not the one the
-/// service just refused); otherwise it waits its turn to fetch one. If a
-/// fetch ended while it waited, it takes that fetch's outcome (token or
-/// failure) instead of fetching again: so any number of concurrent calls
-/// make one fetch, and a failure is shared by the calls that waited for it
-/// but not kept for later ones.
-pub(crate) struct TokenCell<E> {
-    state: Mutex<CellState<E>>,
-    /// Held while fetching: one fetch at a time.
-    flight: tokio::sync::Mutex<()>,
-}
-
-struct CellState<E> {
-    token: Option<HeaderValue>,
-    /// When the token stops being fresh.
-    renew_at: Option<Instant>,
-    /// Fetches ended so far (with a token or a failure).
-    fetches: u64,
-    /// The last fetch's failure, if it failed.
-    failure: Option<E>,
-}
-
-impl<E> Default for TokenCell<E> {
-    fn default() -> Self {
-        TokenCell {
-            state: Mutex::new(CellState {
-                token: None,
-                renew_at: None,
-                fetches: 0,
-                failure: None,
-            }),
-            flight: tokio::sync::Mutex::new(()),
-        }
-    }
-}
-
-impl<E: Clone> TokenCell<E> {
-    /// The token if it is fresh at `now` and not `rejected`; otherwise the
-    /// number of fetches ended so far.
-    fn fresh(&self, now: Instant, rejected: Option<&HeaderValue>) -> Result<HeaderValue, u64> {
-        let state = lock(&self.state);
-        match (&state.token, state.renew_at) {
-            (Some(token), Some(renew_at)) if now < renew_at && Some(token) != rejected => {
-                Ok(token.clone())
-            }
-            _ => Err(state.fetches),
-        }
-    }
-
-    /// The token: the fresh one, the outcome of a fetch that ended while
-    /// this call waited, or a new fetch's (`fetch` gives the token and when
-    /// it stops being fresh).
-    async fn get<F, Fut>(
-        &self,
-        rejected: Option<&HeaderValue>,
-        now: impl Fn() -> Instant,
-        fetch: F,
-    ) -> Result<HeaderValue, E>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(HeaderValue, Instant), E>>,
-    {
-        let seen = match self.fresh(now(), rejected) {
-            Ok(token) => return Ok(token),
-            Err(seen) => seen,
-        };
-        let _turn = self.flight.lock().await;
-        {
-            let state = lock(&self.state);
-            if state.fetches != seen {
-                if let Some(failure) = &state.failure {
-                    return Err(failure.clone());
-                }
-                if let Some(token) = state.token.as_ref().filter(|t| Some(*t) != rejected) {
-                    return Ok(token.clone());
-                }
-            }
-        }
-        let outcome = fetch().await;
-        let mut state = lock(&self.state);
-        state.fetches += 1;
-        match outcome {
-            Ok((token, renew_at)) => {
-                state.token = Some(token.clone());
-                state.renew_at = Some(renew_at);
-                state.failure = None;
-                Ok(token)
-            }
-            Err(failure) => {
-                state.token = None;
-                state.renew_at = None;
-                state.failure = Some(failure.clone());
-                Err(failure)
-            }
-        }
-    }
-}
-
-/// Locks `mutex`, also after a panic elsewhere (the state is always whole).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -465,3 +465,129 @@ fn each_call_has_a_span_with_its_attempts_status_and_retry_reason() {
         "{everything}"
     );
 }
+
+/// A `renewing_token_source` whose fetches are counted: the n-th fetch
+/// gives `svc-n` (after `delay`), or fails when `fail` is set.
+fn counted_source(
+    delay: Duration,
+    valid_for: Option<Duration>,
+    fail: bool,
+) -> (Arc<AtomicUsize>, Arc<dyn generated_client::TokenSource>) {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let count = fetches.clone();
+    let source = generated_client::renewing_token_source(move || {
+        let count = count.clone();
+        async move {
+            tokio::time::sleep(delay).await;
+            let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+            if fail {
+                return Err(TokenError("the identity service is down".to_owned()));
+            }
+            let fresh = generated_client::FreshToken::new(format!("svc-{n}"));
+            Ok(match valid_for {
+                Some(valid_for) => fresh.valid_for(valid_for),
+                None => fresh,
+            })
+        }
+    });
+    (fetches, source)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewing_source_fetches_once_for_many_calls_and_once_for_their_refusals() {
+    let server = MockServer::start_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.header("authorization", "Bearer svc-1");
+            then.status(401).json_body(error_body(400100, "revoked"));
+        })
+        .await;
+    let accepted = server
+        .mock_async(|when, then| {
+            when.header("authorization", "Bearer svc-2");
+            then.status(200).json_body(json!({ "posts": [] }));
+        })
+        .await;
+    let (fetches, source) = counted_source(Duration::from_millis(100), None, false);
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .token_source(source)
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.approve_post().post_id("p").send().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "the first token, and one renewal"
+    );
+    assert_eq!(
+        refused.calls_async().await,
+        50,
+        "every call was refused svc-1 once"
+    );
+    assert_eq!(accepted.calls_async().await, 50);
+}
+
+#[tokio::test]
+async fn a_renewing_source_renews_after_its_lifetime() {
+    let server = MockServer::start_async().await;
+    let any = answer_all(&server, 200, json!({ "posts": [] })).await;
+    for (valid_for, expected) in [(Duration::ZERO, 3), (Duration::from_secs(3600), 1)] {
+        let (fetches, source) = counted_source(Duration::ZERO, Some(valid_for), false);
+        let client = Client::builder()
+            .base_url(&server.base_url())
+            .token_source(source)
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            client.approve_post().post_id("p").send().await.unwrap();
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), expected, "{valid_for:?}");
+    }
+    assert_eq!(any.calls_async().await, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewing_source_shares_a_failure_with_the_calls_that_waited_only() {
+    let server = MockServer::start_async().await;
+    let any = answer_all(&server, 200, json!({ "posts": [] })).await;
+    let (fetches, source) = counted_source(Duration::from_millis(100), None, true);
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .token_source(source)
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.approve_post().post_id("p").send().await })
+        })
+        .collect();
+    for task in tasks {
+        let error = task.await.unwrap().unwrap_err();
+        assert!(
+            matches!(&error, Error::Custom(text) if text.contains("the identity service is down")),
+            "{error:?}"
+        );
+    }
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "one fetch for the ten calls"
+    );
+    client.approve_post().post_id("p").send().await.unwrap_err();
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "not kept: the next call fetches again"
+    );
+    assert_eq!(any.calls_async().await, 0);
+}

@@ -542,6 +542,8 @@ fn keys_and_handles_show_no_secret_in_debug() {
         client.as_user("frank"),
         client.as_user("frank")
     );
+    let fresh = generated_client::FreshToken::new("fresh-s3cr3t");
+    let text = format!("{text} {fresh:?}");
     assert!(!text.contains("s3cr3t"), "{text}");
     assert!(text.contains("frank"), "the user is named: {text}");
 }

@@ -28,9 +28,16 @@
 //! - `x-pagination: {items, next, token}` on a list operation: see
 //!   [`crate::pagination`]. Generated: the builder's `into_pages`/`into_items`.
 //!
+//! - `x-secret: true` on an `in: header` parameter (an API key) or on a
+//!   `type: string` property of a component schema (a token in a body) marks
+//!   a value that `Debug` must not show. Generated: a hand-built `Debug` for
+//!   the operation's builder, or for the component's struct and its builder,
+//!   that prints `<redacted>` in its place (`crate::postprocess`).
+//!
 //! All of them are checked when the spec is read ([`check`]), each fault located
 //! at the key at fault.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
@@ -38,7 +45,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Error;
-use crate::document::{escape, schema_pointers, target};
+use crate::document::{Slot, escape, schema_pointers, target, unescape};
 use crate::source::Sources;
 
 /// The operation extension naming the request body property that holds an
@@ -52,8 +59,10 @@ pub const ERROR_CODES: &str = "x-error-codes";
 /// `client-chosen-id`, `not-after-send`).
 pub const RETRY: &str = "x-retry";
 
-/// The parameter extension marking a header's value as a secret (an API
-/// key): the operation's builder redacts it in its `Debug` output.
+/// The extension marking a value as a secret: on a header parameter (an API
+/// key) the operation's builder redacts it in its `Debug` output, on a string
+/// property of a component schema (a token) the component's struct and its
+/// builder do.
 pub const SECRET: &str = "x-secret";
 
 /// The extension, on an `allOf` member, that makes it a documented rule.
@@ -120,6 +129,8 @@ pub(crate) struct Facts {
     pub(crate) operations: Vec<OperationFacts>,
     /// `(operationId, header name)` of every `x-secret: true` header.
     pub(crate) secret_headers: Vec<(String, String)>,
+    /// `(component schema, property)` of every `x-secret: true` property.
+    pub(crate) secret_properties: Vec<(String, String)>,
     /// Every list operation's `x-pagination`.
     pub(crate) paginations: Vec<crate::pagination::Pagination>,
 }
@@ -130,6 +141,7 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error>
     let client_ids = client_ids(document, sources)?;
     Ok(Facts {
         secret_headers: secret_headers(document, sources)?,
+        secret_properties: secret_properties(document, sources)?,
         operations: retry_classes(document, sources, &client_ids)?,
         client_ids,
         error_codes: error_codes(document, sources)?,
@@ -137,47 +149,141 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error>
     })
 }
 
-/// Every `x-secret` of an operation's parameters: `true` on an `in: header`
-/// parameter, nothing else.
+/// Every `x-secret` of an operation's parameters, its path item's included:
+/// `true` on an `in: header` parameter, nothing else.
 fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
     let mut found = Vec::new();
     for (route, method, operation) in crate::document::operations(document) {
-        let Some(Value::Array(parameters)) = operation.get("parameters") else {
-            continue;
-        };
         let operation_id = operation
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        for (index, parameter) in parameters.iter().enumerate() {
-            let parameter = target(document, parameter);
-            let Some(secret) = parameter.get(SECRET) else {
+        let item = document
+            .get("paths")
+            .and_then(|paths| paths.get(route))
+            .unwrap_or(&Value::Null);
+        let lists = [
+            (item, format!("/paths/{}", escape(route))),
+            (operation, format!("/paths/{}/{method}", escape(route))),
+        ];
+        for (holder, base) in lists {
+            let Some(Value::Array(parameters)) = holder.get("parameters") else {
                 continue;
             };
-            let at = format!(
-                "/paths/{}/{method}/parameters/{index}/{SECRET}",
-                escape(route)
-            );
-            let fail = |message: String| fault(sources, &at, SECRET, message);
-            if secret != &Value::Bool(true) {
-                return Err(fail(format!(
-                    "must be `true` (or left out), found {secret}"
-                )));
+            for (index, parameter) in parameters.iter().enumerate() {
+                let parameter = target(document, parameter);
+                let Some(secret) = parameter.get(SECRET) else {
+                    continue;
+                };
+                let at = format!("{base}/parameters/{index}/{SECRET}");
+                secret_header(parameter, secret)
+                    .map_err(|message| fault(sources, &at, SECRET, message))?;
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                found.push((operation_id.to_owned(), name.to_owned()));
             }
-            if parameter.get("in").and_then(Value::as_str) != Some("header") {
-                return Err(fail(
-                    "marks a header's value as secret; this parameter is not `in: header`"
-                        .to_owned(),
-                ));
-            }
-            let name = parameter
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            found.push((operation_id.to_owned(), name.to_owned()));
         }
     }
     Ok(found)
+}
+
+/// Why `secret` (the value of `x-secret`) on `parameter` is refused, if it is.
+fn secret_header(parameter: &Value, secret: &Value) -> Result<(), String> {
+    if secret != &Value::Bool(true) {
+        return Err(format!("must be `true` (or left out), found {secret}"));
+    }
+    if parameter.get("in").and_then(Value::as_str) != Some("header") {
+        return Err(
+            "marks a header's value as secret; this parameter is not `in: header`".to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// Every `x-secret` of the document: on a `type: string` property of a
+/// component schema (`components/schemas/<Name>/properties/<property>`) it
+/// gives the pair `(Name, property)`; on a parameter it is checked as
+/// [`secret_headers`] checks it (one in `components/parameters` that no
+/// operation names included) and gives nothing; anywhere else it is refused.
+fn secret_properties(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
+    let mut found = Vec::new();
+    let mut refused: Option<Error> = None;
+    crate::document::walk(document, &mut |at, slot, value| {
+        // In a map of names (`properties`, ...) `x-secret` is a name, not the extension.
+        if refused.is_some() || !slot.holds_data(SECRET) {
+            return;
+        }
+        let Some(secret) = value.get(SECRET) else {
+            return;
+        };
+        match secret_property(at, slot, value, secret) {
+            Ok(Some(pair)) => found.push(pair),
+            Ok(None) => {}
+            Err(message) => {
+                refused = Some(fault(sources, &format!("{at}/{SECRET}"), SECRET, message));
+            }
+        }
+    });
+    match refused {
+        Some(error) => Err(error),
+        None => Ok(found),
+    }
+}
+
+/// What an `x-secret: <secret>` on `value` (at `at`, standing in `slot`)
+/// marks: a component's string property, nothing (a header parameter, read
+/// by [`secret_headers`]), or a refusal.
+fn secret_property(
+    at: &str,
+    slot: Slot,
+    value: &Value,
+    secret: &Value,
+) -> Result<Option<(String, String)>, String> {
+    if secret != &Value::Bool(true) {
+        return Err(format!("must be `true` (or left out), found {secret}"));
+    }
+    if slot == Slot::Parameter {
+        return secret_header(value, secret).map(|()| None);
+    }
+    let segments: Vec<Cow<'_, str>> = at.split('/').skip(1).map(unescape).collect();
+    let (component, property) = match (slot, &segments[..]) {
+        (Slot::Schema, [components, schemas, component, properties, property])
+            if components == "components" && schemas == "schemas" && properties == "properties" =>
+        {
+            (component, property)
+        }
+        (Slot::Schema, _) => {
+            return Err(
+                "marks a header parameter or a property of a component schema \
+                 (`components/schemas/<Name>/properties/<property>`) as secret; this schema is \
+                 not a component's own property: give the object that holds it a component \
+                 schema of its own and `$ref` it"
+                    .to_owned(),
+            );
+        }
+        _ => {
+            return Err(
+                "marks a header parameter or a property of a component schema \
+                 (`components/schemas/<Name>/properties/<property>`) as secret, nothing else"
+                    .to_owned(),
+            );
+        }
+    };
+    let found = match (value.get("type"), crate::document::reference(value)) {
+        (Some(Value::String(kind)), _) if kind == "string" => {
+            return Ok(Some((component.to_string(), property.to_string())));
+        }
+        (Some(Value::String(kind)), _) => format!("`type: {kind}`"),
+        (Some(kind), _) => format!("`type: {kind}`"),
+        (None, Some(reference)) => format!("a `$ref` to `{reference}`"),
+        (None, None) => "no `type`".to_owned(),
+    };
+    Err(format!(
+        "marks a string as secret (its `Debug` prints `<redacted>`); property `{property}` of \
+         `{component}` has {found}, not `type: string`"
+    ))
 }
 
 /// Every operation's retry class: `x-retry` where stated (checked against

@@ -144,6 +144,9 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let decode: syn::Path = parse_path(including_crate::DECODE);
     let text_answers = text_answers(&spec.document);
     tolerant::apply(&mut file, &decode, &text_answers).map_err(refused)?;
+    // After the tolerant pass: an answer's `Debug` prints the `unfit` field it adds.
+    postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties)
+        .map_err(refused)?;
     paginate(spec, &mut file)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
@@ -352,6 +355,12 @@ pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
         generator_error(Place::file(&spec.label), format!("unparsable output: {e}"))
     })?;
     postprocess::apply(&mut file, &spec.facts.secret_headers);
+    postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties).map_err(
+        |refusal| {
+            let at = refusal_place(spec, &transformed, &refusal);
+            refusal.at(at)
+        },
+    )?;
     file.items
         .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
     Ok(format!(

@@ -16,9 +16,17 @@
 //!
 //! progenitor's httpmock helper for an array query parameter does not
 //! compile (`to_string` on a `Vec`); it expects each item instead.
+//!
+//! A value marked `x-secret` never shows in `Debug`: an operation builder
+//! holding a secret header, and the struct and builder of a component with a
+//! secret property, get a hand-built `Debug` that prints `<redacted>` instead.
+
+use std::collections::BTreeMap;
 
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
+
+use crate::error::Refusal;
 
 /// The name typify gives the flattened map of other keys.
 const EXTRA: &str = "extra";
@@ -63,17 +71,7 @@ impl VisitMut for RedactedSecrets<'_> {
             if secrets.is_empty() {
                 continue;
             }
-            for attr in &mut builder.attrs {
-                if attr.path().is_ident("derive") {
-                    let kept: Vec<syn::Path> = attr
-                        .parse_args_with(
-                            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                        )
-                        .map(|list| list.into_iter().filter(|p| !p.is_ident("Debug")).collect())
-                        .unwrap_or_default();
-                    *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-                }
-            }
+            drop_derived_debug(&mut builder.attrs);
             let ident = &builder.ident;
             let label = ident.to_string();
             let fields = builder.fields.iter().filter_map(|field| {
@@ -94,6 +92,194 @@ impl VisitMut for RedactedSecrets<'_> {
             });
         }
         items.extend(impls);
+    }
+}
+
+/// Removes `Debug` from the `#[derive(..)]` of an item with `attrs`.
+fn drop_derived_debug(attrs: &mut [syn::Attribute]) {
+    for attr in attrs {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(derives) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept = derives.into_iter().filter(|p| !p.is_ident("Debug"));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+/// The `Debug` text of a value that must not show.
+const REDACTED: &str = "<redacted>";
+
+/// Gives every component schema with `x-secret` properties (`secrets` are
+/// the `(component, property)` pairs) a `Debug` that never shows them: its
+/// struct (`types::Name`) and its builder (`types::builder::Name`, when
+/// prune kept one) lose their derived `Debug` for one that prints every
+/// field as the derive would, except a secret one: `Some("<redacted>")` or
+/// `None` for an optional field of the struct, `"<redacted>"` for a required
+/// one and for any field of the builder, whatever its state. What holds one
+/// of these (an operation's builder holds the body's builder, an answer is
+/// inside a `ResponseValue`) prints it through these impls.
+///
+/// Runs after the tolerant decoding pass, which adds the `unfit` field to an
+/// answer type: the impl prints it too. A secret property the struct has no
+/// field for, or a component without a struct, is refused: the value would
+/// show through some other type.
+pub(crate) fn redact_secret_properties(
+    file: &mut syn::File,
+    secrets: &[(String, String)],
+) -> Result<(), Refusal> {
+    if secrets.is_empty() {
+        return Ok(());
+    }
+    let mut components: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
+    for (component, property) in secrets {
+        components
+            .entry(crate::transform::normalised_name(component))
+            .or_insert_with(|| (component.clone(), Vec::new()))
+            .1
+            .push(property);
+    }
+    let Some(types) = module_items(&mut file.items, "types") else {
+        return Err(Refusal {
+            location: "types".to_owned(),
+            reason: "no `types` module, so no secret property can be redacted".to_owned(),
+        });
+    };
+    // The Rust fields of each component's secret properties, by struct name.
+    let mut secret_fields: BTreeMap<String, Vec<syn::Ident>> = BTreeMap::new();
+    let mut impls: Vec<syn::Item> = Vec::new();
+    for item in types.iter_mut() {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        let Some((component, properties)) =
+            components.get(&crate::transform::normalised_name(&item.ident.to_string()))
+        else {
+            continue;
+        };
+        let mut fields = Vec::new();
+        for property in properties {
+            let field = item
+                .fields
+                .iter()
+                .filter_map(|field| field.ident.as_ref().map(|ident| (field, ident)))
+                .find(|(field, _)| json_name(field).as_deref() == Some(*property));
+            let Some((_, ident)) = field else {
+                return Err(Refusal {
+                    location: format!("types::{}", item.ident),
+                    reason: format!(
+                        "property `{property}` of `{component}` is `x-secret`, but the struct has \
+                         no field for it, so its `Debug` could not redact it"
+                    ),
+                });
+            };
+            fields.push(ident.clone());
+        }
+        impls.push(redacting_debug(item, |field| {
+            let ident = field.ident.as_ref()?;
+            fields.contains(ident).then(|| {
+                if is_option(&field.ty) {
+                    quote::quote!(&self.#ident.as_ref().map(|_| #REDACTED))
+                } else {
+                    quote::quote!(&#REDACTED)
+                }
+            })
+        }));
+        drop_derived_debug(&mut item.attrs);
+        secret_fields.insert(item.ident.to_string(), fields);
+    }
+    if let Some((_, (component, _))) = components.iter().find(|(normalised, _)| {
+        !secret_fields
+            .keys()
+            .any(|name| crate::transform::normalised_name(name) == **normalised)
+    }) {
+        return Err(Refusal {
+            location: format!("types::{component}"),
+            reason: format!(
+                "component `{component}` has `x-secret` properties, but no struct was generated \
+                 for it, so no `Debug` could redact them"
+            ),
+        });
+    }
+    if let Some(builders) = module_items(types, "builder") {
+        let mut builder_impls: Vec<syn::Item> = Vec::new();
+        for item in builders.iter_mut() {
+            let syn::Item::Struct(item) = item else {
+                continue;
+            };
+            let Some(fields) = secret_fields.get(&item.ident.to_string()) else {
+                continue;
+            };
+            builder_impls.push(redacting_debug(item, |field| {
+                let ident = field.ident.as_ref()?;
+                fields.contains(ident).then(|| quote::quote!(&#REDACTED))
+            }));
+            drop_derived_debug(&mut item.attrs);
+        }
+        builders.extend(builder_impls);
+    }
+    types.extend(impls);
+    Ok(())
+}
+
+/// The items of the inline module `name` among `items`.
+fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
+/// The JSON name of a struct's field: its `#[serde(rename = "..")]`, else its
+/// Rust name.
+fn json_name(field: &syn::Field) -> Option<String> {
+    use syn::ext::IdentExt;
+    let mut rename = None;
+    for attribute in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        // An attribute that does not parse names no JSON key this pass knows.
+        let _ = attribute.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _: proc_macro2::Group = meta.input.parse()?;
+            }
+            Ok(())
+        });
+    }
+    rename.or_else(|| field.ident.as_ref().map(|ident| ident.unraw().to_string()))
+}
+
+/// `impl Debug for <item>` printing every named field as the derive would,
+/// except where `redacted` gives the expression to print instead.
+fn redacting_debug(
+    item: &syn::ItemStruct,
+    redacted: impl Fn(&syn::Field) -> Option<proc_macro2::TokenStream>,
+) -> syn::Item {
+    use syn::ext::IdentExt;
+    let ident = &item.ident;
+    let label = ident.unraw().to_string();
+    let fields = item.fields.iter().filter_map(|field| {
+        let name = field.ident.as_ref()?;
+        let text = name.unraw().to_string();
+        let value = redacted(field).unwrap_or_else(|| quote::quote!(&self.#name));
+        Some(quote::quote!(.field(#text, #value)))
+    });
+    let (impl_generics, type_generics, where_clause) = item.generics.split_for_impl();
+    syn::parse_quote! {
+        impl #impl_generics ::std::fmt::Debug for #ident #type_generics #where_clause {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label)#(#fields)*.finish()
+            }
+        }
     }
 }
 
@@ -311,5 +497,100 @@ fn add_default_derive(item: &mut syn::ItemStruct) {
         derives.push(syn::parse_quote!(Default));
         *attribute = syn::parse_quote!(#[derive(#derives)]);
         return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(c, p)| ((*c).to_owned(), (*p).to_owned()))
+            .collect()
+    }
+
+    fn types(items: proc_macro2::TokenStream) -> syn::File {
+        syn::parse_quote! { pub mod types { #items } }
+    }
+
+    #[test]
+    fn a_secret_field_is_found_by_its_json_name_and_redacted_in_struct_and_builder() {
+        let mut file = types(quote::quote! {
+            #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+            pub struct Session {
+                #[serde(rename = "accessToken", skip_serializing_if = "::std::option::Option::is_none")]
+                pub access_token: ::std::option::Option<::std::string::String>,
+                pub pin: ::std::string::String,
+                pub user: ::std::string::String,
+            }
+            pub mod builder {
+                #[derive(Clone, Debug)]
+                pub struct Session {
+                    access_token: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    pin: ::std::result::Result<::std::string::String, ::std::string::String>,
+                    user: ::std::result::Result<::std::string::String, ::std::string::String>,
+                }
+            }
+        });
+        redact_secret_properties(
+            &mut file,
+            &secrets(&[("Session", "accessToken"), ("Session", "pin")]),
+        )
+        .unwrap();
+        let text = prettyplease::unparse(&file);
+        assert!(
+            !text.contains("Debug,") && !text.contains("Clone, Debug"),
+            "{text}"
+        );
+        // The struct's and the builder's, each line with its count: a
+        // required secret and any secret of the builder print `"<redacted>"`.
+        let expected = [
+            (
+                r#".field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))"#,
+                1,
+            ),
+            (r#".field("access_token", &"<redacted>")"#, 1),
+            (r#".field("pin", &"<redacted>")"#, 2),
+            (r#".field("user", &self.user)"#, 2),
+        ];
+        for (line, count) in expected {
+            assert_eq!(text.matches(line).count(), count, "{line} in {text}");
+        }
+        assert_eq!(
+            text.matches("impl ::std::fmt::Debug for Session").count(),
+            2,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_secret_without_a_field_or_without_a_struct_is_refused() {
+        let session = quote::quote! {
+            #[derive(Clone, Debug)]
+            pub struct Session { pub user: ::std::string::String }
+        };
+        let refusal =
+            redact_secret_properties(&mut types(session), &secrets(&[("Session", "token")]))
+                .unwrap_err();
+        assert_eq!(refusal.location, "types::Session");
+        assert!(
+            refusal.reason.contains("property `token` of `Session`"),
+            "{}",
+            refusal.reason
+        );
+
+        let refusal = redact_secret_properties(
+            &mut types(quote::quote! { pub enum Session { A } }),
+            &secrets(&[("Session", "token")]),
+        )
+        .unwrap_err();
+        assert_eq!(refusal.location, "types::Session");
+        assert!(
+            refusal.reason.contains("no struct was generated"),
+            "{}",
+            refusal.reason
+        );
     }
 }

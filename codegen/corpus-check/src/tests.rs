@@ -237,3 +237,65 @@ async fn a_form_is_sent_as_multipart_and_its_array_answer_decodes() {
     }
     stored.assert_calls_async(1).await;
 }
+
+/// `x-secret` values never show in `Debug`: a required secret (a `String`),
+/// an optional one (an `Option`), one in a nested component, in the structs,
+/// the request's builder and the operation's builder, whose secret header is
+/// declared on the path item. The property named `x-secret` is no secret.
+#[test]
+fn secret_properties_and_headers_are_redacted_in_debug_output() {
+    use crate::secret_properties as case;
+    let request_builder = case::types::LoginRequest::builder()
+        .user_name("ann".to_owned())
+        .password("password-s3cr3t".to_owned())
+        .one_time_code(Some("code-s3cr3t".to_owned()));
+    let request = case::types::LoginRequest::try_from(request_builder.clone()).unwrap();
+    let answer = round_trip::<case::types::LoginResponse>(json!({
+        "accessToken": "access-s3cr3t",
+        "userName": "ann",
+        "credentials": { "refreshToken": "refresh-s3cr3t", "x-secret": "not secret" },
+    }));
+    let client = case::Client::new_with_client(
+        "http://localhost",
+        reqwest::Client::new(),
+        crate::hooks::ClientState,
+    );
+    let call = client
+        .create_login()
+        .x_api_key("key-s3cr3t")
+        .body(request_builder.clone());
+    let outputs = [
+        format!("{request:?}"),
+        format!("{request:#?}"),
+        format!("{request_builder:?}"),
+        format!("{call:?}"),
+        format!("{answer:?}"),
+        format!("{answer:#?}"),
+    ];
+    for text in &outputs {
+        assert!(!text.contains("s3cr3t"), "a secret leaked in: {text}");
+    }
+    assert_eq!(
+        outputs[0],
+        r#"LoginRequest { one_time_code: Some("<redacted>"), password: "<redacted>", user_name: "ann" }"#
+    );
+    assert_eq!(
+        outputs[2],
+        r#"LoginRequest { one_time_code: "<redacted>", password: "<redacted>", user_name: Ok("ann") }"#
+    );
+    assert!(
+        outputs[3].contains(r#"x_api_key: "<redacted>""#)
+            && outputs[3].contains(r#"user_name: Ok("ann")"#),
+        "{}",
+        outputs[3]
+    );
+    assert_eq!(
+        outputs[4],
+        r#"LoginResponse { access_token: Some("<redacted>"), credentials: Some(Credentials { refresh_token: Some("<redacted>"), x_secret: Some("not secret") }), user_name: Some("ann"), unfit: [] }"#
+    );
+    let empty = case::types::LoginResponse::default();
+    assert!(
+        format!("{empty:?}").contains("access_token: None"),
+        "{empty:?}"
+    );
+}

@@ -6,16 +6,18 @@
 //!
 //! The cases: a plain spec, the two `x-` extensions (error codes, client-chosen
 //! ids, validation tables), inline bodies hoisted to types of their own, a
-//! recursive schema, and properties named like Rust keywords.
+//! recursive schema, properties named like Rust keywords, and `x-secret`
+//! values redacted in `Debug` (a header on a path item, component properties).
 
 use std::path::Path;
 
-const CASES: [&str; 5] = [
+const CASES: [&str; 6] = [
     "valid-base",
     "client-chosen-id-and-error-codes",
     "inline-success-and-error-bodies",
     "recursive-schema",
     "properties-named-like-keywords",
+    "secret-properties",
 ];
 
 #[test]

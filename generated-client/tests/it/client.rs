@@ -207,6 +207,120 @@ async fn debug_output_and_errors_never_show_the_token() {
     assert!(client_debug.contains("Client"), "{client_debug}");
 }
 
+/// registerSession's tokens are `x-secret` properties of its request and
+/// answer schemas: the request, the answer (as built and as decoded from the
+/// wire), the request's builder and the operation's builder print
+/// `<redacted>` in their place, and every other field as the derive would.
+/// (No answer type has a builder: only request types keep one.)
+#[tokio::test]
+async fn session_tokens_never_show_in_debug_output() {
+    const AUTH_TOKEN: &str = "auth-token-s3cr3t";
+    const ACCESS_TOKEN: &str = "access-token-s3cr3t";
+    const REFRESH_TOKEN: &str = "refresh-token-s3cr3t";
+    const API_KEY: &str = "api-key-s3cr3t";
+    let request_builder = types::RegisterSessionRequest::builder()
+        .user_id("user-1".to_owned())
+        .device_id("device-1".to_owned())
+        .auth_token(Some(AUTH_TOKEN.to_owned()));
+    let request = types::RegisterSessionRequest::try_from(request_builder.clone()).unwrap();
+    assert_eq!(request.auth_token.as_deref(), Some(AUTH_TOKEN));
+    let answer = types::RegisterSessionResponse {
+        access_token: Some(ACCESS_TOKEN.to_owned()),
+        refresh_token: Some(REFRESH_TOKEN.to_owned()),
+        expires_at: Some("2030-01-01T00:00:00Z".to_owned()),
+        ..Default::default()
+    };
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v4/sessions");
+            then.status(200).json_body(json!({
+                "accessToken": ACCESS_TOKEN,
+                "refreshToken": REFRESH_TOKEN,
+                "expiresAt": "2030-01-01T00:00:00Z",
+                "users": [{ "userId": "user-1" }],
+            }));
+        })
+        .await;
+    let client = client(&server);
+    let call = client
+        .register_session()
+        .x_api_key(API_KEY)
+        .body(request_builder.clone());
+    let call_debug = (format!("{call:?}"), format!("{call:#?}"));
+    let received = call.send().await.unwrap();
+    assert_eq!(received.access_token.as_deref(), Some(ACCESS_TOKEN));
+
+    let outputs = [
+        ("request", format!("{request:?}"), format!("{request:#?}")),
+        (
+            "request builder",
+            format!("{request_builder:?}"),
+            format!("{request_builder:#?}"),
+        ),
+        ("operation builder", call_debug.0, call_debug.1),
+        ("answer", format!("{answer:?}"), format!("{answer:#?}")),
+        (
+            "received answer",
+            format!("{received:?}"),
+            format!("{received:#?}"),
+        ),
+    ];
+    for (what, plain, pretty) in &outputs {
+        for text in [plain, pretty] {
+            for secret in [AUTH_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN, API_KEY] {
+                assert!(!text.contains(secret), "{what}: {secret} leaked in: {text}");
+            }
+            assert!(text.contains("<redacted>"), "{what}: {text}");
+        }
+    }
+    let [request, request_builder, call, answer, received] = &outputs;
+    for (what, plain, pretty) in [request, request_builder, call] {
+        for text in [plain, pretty] {
+            for shown in ["user_id", "\"user-1\"", "device_id", "\"device-1\""] {
+                assert!(text.contains(shown), "{what}: no {shown} in: {text}");
+            }
+        }
+    }
+    for (what, plain, pretty) in [answer, received] {
+        for text in [plain, pretty] {
+            for shown in ["expires_at", "\"2030-01-01T00:00:00Z\"", "unfit"] {
+                assert!(text.contains(shown), "{what}: no {shown} in: {text}");
+            }
+        }
+    }
+    // The struct prints a secret as the derive prints an `Option`; the
+    // builder holds a `Result` whose state it does not show either.
+    assert!(
+        request.1.contains(r#"auth_token: Some("<redacted>")"#),
+        "{}",
+        request.1
+    );
+    assert!(
+        answer.1.contains(r#"access_token: Some("<redacted>")"#)
+            && answer.1.contains(r#"refresh_token: Some("<redacted>")"#),
+        "{}",
+        answer.1
+    );
+    assert!(
+        request_builder.1.contains(r#"auth_token: "<redacted>""#),
+        "{}",
+        request_builder.1
+    );
+    assert!(
+        received.1.contains(r#"user_id: Some("user-1")"#),
+        "{}",
+        received.1
+    );
+    // No token is no secret: `None` shows as the derive would show it.
+    let without = types::RegisterSessionResponse::default();
+    assert!(
+        format!("{without:?}").contains("access_token: None"),
+        "{without:?}"
+    );
+}
+
 #[tokio::test]
 async fn no_api_version_header_is_sent() {
     // progenitor sends `api-version: <info.version>`; the docs know no such

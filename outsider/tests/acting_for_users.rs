@@ -20,8 +20,10 @@ use generated_client::{
     Client, ClientBuilder, Error, ErrorCode, ErrorExt, Reach, SessionStep, types,
 };
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+
+mod loopback;
+
+use loopback::{Answer, Request};
 
 /// Every secret holds this marker, so a leak of any of them is found.
 const MARKER: &str = "s3cr3t";
@@ -168,11 +170,7 @@ impl Service {
         let token = format!("{user}-auth-{MARKER}-{count}");
         state.auth_tokens.insert(user.to_owned(), token.clone());
         state.issued.push(token.clone());
-        Answer {
-            status: 200,
-            content_type: "text/plain; charset=utf-8",
-            body: token,
-        }
+        Answer::new(200, "text/plain; charset=utf-8", token)
     }
 
     /// `POST /api/v4/sessions`: a fresh access token, after a short delay.
@@ -249,11 +247,7 @@ impl Service {
             let owner = token.and_then(|token| state.live.get(token));
             if owner.is_some_and(|user| !state.distrusted.contains(user)) {
                 state.get_posts.accepted += 1;
-                return Answer {
-                    status: 200,
-                    content_type: "application/json",
-                    body: example("getPost.response.json"),
-                };
+                return Answer::new(200, "application/json", example("getPost.response.json"));
             }
             state.get_posts.refused += 1;
             let gate = state.gate.as_mut().map(|(left, gate)| {
@@ -278,36 +272,15 @@ impl Service {
     }
 }
 
-/// One request as the service read it.
-struct Request {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// The service's answers: JSON, or an error body.
+trait Answers {
+    fn json(status: u16, body: Value) -> Answer;
+    fn error(status: u16, code: u32, message: &str) -> Answer;
 }
 
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-struct Answer {
-    status: u16,
-    content_type: &'static str,
-    body: String,
-}
-
-impl Answer {
+impl Answers for Answer {
     fn json(status: u16, body: Value) -> Answer {
-        Answer {
-            status,
-            content_type: "application/json",
-            body: body.to_string(),
-        }
+        Answer::new(status, "application/json", body.to_string())
     }
 
     fn error(status: u16, code: u32, message: &str) -> Answer {
@@ -321,96 +294,25 @@ impl Answer {
 /// Starts the service on a loopback port (on the current runtime): its base
 /// URL, and the service to ask what it counted.
 async fn start(secure: bool) -> (String, Arc<Service>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let service = Arc::new(Service {
         secure,
         state: Mutex::default(),
     });
     let serving = service.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(serve(serving.clone(), stream));
+    let base = loopback::serve(move |request: Request| {
+        let service = serving.clone();
+        async move {
+            match &request.unread_framing {
+                Some(framing) => service.complain(format!(
+                    "{} {} with transfer-encoding {framing}",
+                    request.method, request.target
+                )),
+                None => service.answer(&request).await,
+            }
         }
-    });
-    (base, service)
-}
-
-/// Answers the requests of one keep-alive connection, in order.
-async fn serve(service: Arc<Service>, stream: TcpStream) {
-    let mut reader = BufReader::new(stream);
-    while let Some(request) = read_request(&service, &mut reader).await {
-        let answer = service.answer(&request).await;
-        let reason = match answer.status {
-            200 => "OK",
-            400 => "Bad Request",
-            401 => "Unauthorized",
-            403 => "Forbidden",
-            _ => "Other",
-        };
-        let close = request
-            .header("connection")
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"));
-        let head = format!(
-            "HTTP/1.1 {} {reason}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{}\r\n",
-            answer.status,
-            answer.content_type,
-            answer.body.len(),
-            if close { "connection: close\r\n" } else { "" },
-        );
-        let stream = reader.get_mut();
-        if stream.write_all(head.as_bytes()).await.is_err()
-            || stream.write_all(answer.body.as_bytes()).await.is_err()
-            || close
-        {
-            return;
-        }
-    }
-}
-
-/// The next request of a connection; `None` at its end (or on a request
-/// the service cannot read, which it notes).
-async fn read_request(service: &Service, reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).await.ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.trim_end().splitn(3, ' ');
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = line.split_once(':')?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            length = value.parse().ok()?;
-        }
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            service
-                .state()
-                .complaints
-                .push(format!("{method} {target} with transfer-encoding {value}"));
-            return None;
-        }
-        headers.push((name.to_owned(), value.to_owned()));
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(Request {
-        method,
-        target,
-        headers,
-        body,
     })
+    .await;
+    (base, service)
 }
 
 fn example(name: &str) -> String {

@@ -10,80 +10,23 @@
 use std::sync::{Arc, Mutex};
 
 use generated_client::{Client, types};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+mod loopback;
 
 /// One request as the server read it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
+use loopback::Request as Seen;
 
 /// A loopback server answering every request with `answer` (content type,
 /// body), recording what it saw.
 async fn server(content_type: &'static str, answer: String) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let record = record.clone();
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                let mut reader = BufReader::new(stream);
-                let mut first = String::new();
-                if reader.read_line(&mut first).await.unwrap_or(0) == 0 {
-                    return;
-                }
-                let mut parts = first.trim_end().splitn(3, ' ');
-                let method = parts.next().unwrap_or_default().to_owned();
-                let target = parts.next().unwrap_or_default().to_owned();
-                let mut headers = Vec::new();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).await.unwrap();
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    let (name, value) = line.split_once(':').unwrap();
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap();
-                    }
-                    headers.push((name.to_owned(), value.trim().to_owned()));
-                }
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).await.unwrap();
-                record.lock().unwrap().push(Seen {
-                    method,
-                    target,
-                    headers,
-                    body,
-                });
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-                let _ = reader.get_mut().write_all(reply.as_bytes()).await;
-            });
-        }
-    });
+    let base = loopback::serve(move |request: Seen| {
+        record.lock().unwrap().push(request);
+        let answer = loopback::Answer::new(200, content_type, answer.clone());
+        async move { answer }
+    })
+    .await;
     (base, seen)
 }
 
@@ -505,56 +448,19 @@ async fn upload() {
 /// A loopback server answering its n-th request with `answers[n]` (the last
 /// one again after that), recording each request.
 async fn sequence_server(answers: Vec<String>) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let mut reader = BufReader::new(stream);
-            loop {
-                let mut first = String::new();
-                if reader.read_line(&mut first).await.unwrap_or(0) == 0 {
-                    break;
-                }
-                let mut parts = first.trim_end().splitn(3, ' ');
-                let method = parts.next().unwrap_or_default().to_owned();
-                let target = parts.next().unwrap_or_default().to_owned();
-                let mut headers = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).await.unwrap();
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    let (name, value) = line.split_once(':').unwrap();
-                    headers.push((name.to_owned(), value.trim().to_owned()));
-                }
-                let index = {
-                    let mut record = record.lock().unwrap();
-                    record.push(Seen {
-                        method,
-                        target,
-                        headers,
-                        body: Vec::new(),
-                    });
-                    record.len() - 1
-                };
-                let answer = &answers[index.min(answers.len() - 1)];
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-                    answer.len()
-                );
-                if reader.get_mut().write_all(reply.as_bytes()).await.is_err() {
-                    break;
-                }
-            }
-        }
-    });
+    let answers = Arc::new(answers);
+    let base = loopback::serve(move |request: Seen| {
+        let index = {
+            let mut record = record.lock().unwrap();
+            record.push(request);
+            record.len() - 1
+        };
+        let answer = answers[index.min(answers.len() - 1)].clone();
+        async move { loopback::Answer::new(200, "application/json", answer) }
+    })
+    .await;
     (base, seen)
 }
 

@@ -6,8 +6,12 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use progenitor_client::Error;
 use reqwest::header::HeaderValue;
+
+use crate::clock::Clock;
 
 use crate::sessions::UserSession;
 
@@ -157,5 +161,99 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// Why a call got no token.
+pub(crate) enum TokenFailure {
+    /// The token source failed, or gave a token a header cannot carry.
+    Source(String),
+    /// A user's session could not be registered.
+    Session(Arc<crate::sessions::SessionFailure>),
+    /// The call's deadline passed while waiting for the token.
+    Deadline(Duration),
+}
+
+impl TokenFailure {
+    /// The error the call fails with.
+    pub(crate) fn to_error<E>(&self) -> Error<E> {
+        match self {
+            TokenFailure::Source(reason) => Error::Custom(reason.clone()),
+            TokenFailure::Session(failure) => failure.to_error(),
+            TokenFailure::Deadline(deadline) => Error::Custom(format!(
+                "no token within the call's deadline ({} ms): the token source or the \
+                 session's registration took longer",
+                deadline.as_millis()
+            )),
+        }
+    }
+}
+
+/// The `Authorization` value from a token source or a user's session, asked
+/// within what is left of the call's `deadline`. `rejected` is the value the
+/// service refused, if that is why it is asked. Never holds the token in
+/// a failure.
+pub(crate) async fn auth_header(
+    auth: &Auth,
+    rejected: Option<&HeaderValue>,
+    deadline: Option<Instant>,
+    clock: &dyn Clock,
+) -> Result<HeaderValue, TokenFailure> {
+    let fetch = async {
+        match auth {
+            Auth::Source(source) => {
+                let rejected = rejected.and_then(crate::auth::token_of);
+                let token = source
+                    .token(rejected)
+                    .await
+                    .map_err(|e| TokenFailure::Source(e.to_string()))?;
+                crate::auth::bearer_header(&token).ok_or_else(|| {
+                    TokenFailure::Source(
+                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)"
+                            .to_owned(),
+                    )
+                })
+            }
+            Auth::Session(session) => session.token(rejected).await.map_err(TokenFailure::Session),
+            // Asked only of a source or a session.
+            Auth::None | Auth::Static(_) | Auth::Invalid(_) => Err(TokenFailure::Source(
+                "this client has no token source".to_owned(),
+            )),
+        }
+    };
+    let Some(deadline) = deadline else {
+        return fetch.await;
+    };
+    let left = deadline.saturating_duration_since(clock.now());
+    match tokio::time::timeout(left, fetch).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(TokenFailure::Deadline(left)),
+    }
+}
+
+/// [`auth_header`] for a retry: a failure is logged, and ends the retries.
+pub(crate) async fn retry_token(
+    auth: &Auth,
+    rejected: Option<&HeaderValue>,
+    deadline: Option<Instant>,
+    clock: &dyn Clock,
+) -> Option<HeaderValue> {
+    if let Auth::Session(session) = auth
+        && rejected.is_none()
+        && let Some(value) = session.cached()
+    {
+        return Some(value);
+    }
+    match auth_header(auth, rejected, deadline, clock).await {
+        Ok(value) => Some(value),
+        Err(failure) => {
+            let reason = match &failure {
+                TokenFailure::Source(reason) => reason.clone(),
+                TokenFailure::Session(failure) => failure.error.to_string(),
+                TokenFailure::Deadline(_) => "the call's deadline passed".to_owned(),
+            };
+            tracing::warn!(%reason, "no token for a retry");
+            None
+        }
     }
 }

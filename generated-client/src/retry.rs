@@ -1,9 +1,17 @@
-//! When a failed attempt is tried again, and how long to wait first.
+//! When a failed attempt is tried again, and how long to wait first: the
+//! policy ([`RetryPolicy`]) and the loop that applies it to a call's
+//! attempts (`Client::send_with_retries`, run by the `exec` hook).
 
 use std::time::{Duration, SystemTime};
 
+use progenitor_client::{ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+use crate::Client;
+use crate::auth::{Auth, retry_token};
+use crate::operations::{self, RetryClass};
 
 /// The retry policy of a [`Client`](crate::Client).
 ///
@@ -253,4 +261,163 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         when.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+impl Client {
+    /// The attempts of one call: see [`RetryPolicy`]. With a token source or
+    /// a session, each retry asks for the token again, and a 401 asks once
+    /// for a new one (telling the source which token was refused) and sends
+    /// the call once more.
+    pub(crate) async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        span: &tracing::Span,
+    ) -> reqwest::Result<reqwest::Response> {
+        let state = self.inner();
+        let policy = &state.retry;
+        let clock = &*state.clock;
+        let renewable = matches!(state.auth, Auth::Source(_) | Auth::Session(_));
+        // `pre` gives what is left of the deadline when it waited for a token.
+        let left_at_start = request.timeout().copied().unwrap_or(policy.deadline);
+        let deadline = clock.now().checked_add(left_at_start);
+        let mut pending = request;
+        let mut retries = 0;
+        let mut renewed = false;
+        let mut call = Call::default();
+        loop {
+            call.attempts += 1;
+            span.record("attempts", call.attempts);
+            // No attempt outlasts the call's deadline.
+            let left = deadline.map(|d| d.saturating_duration_since(clock.now()));
+            *pending.timeout_mut() = Some(left.map_or(state.attempt_timeout, |left| {
+                left.min(state.attempt_timeout)
+            }));
+            let mut spare = if retries < policy.max_retries || (renewable && !renewed) {
+                pending.try_clone()
+            } else {
+                None
+            };
+            let result = self.client().execute(pending).await;
+            let status = result.as_ref().ok().map(|r| r.status());
+
+            // A refused token: once, a new one, unless the source has none.
+            if renewable
+                && !renewed
+                && status.map(|s| s.as_u16()) == Some(401)
+                && let Some(mut again) = spare.take()
+            {
+                let rejected = again.headers().get(AUTHORIZATION).cloned();
+                if let Some(value) =
+                    retry_token(&state.auth, rejected.as_ref(), deadline, clock).await
+                    && Some(&value) != rejected.as_ref()
+                {
+                    span.record("retry_reason", "401: token renewed");
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        "401: sending once more with a renewed token"
+                    );
+                    again.headers_mut().insert(AUTHORIZATION, value);
+                    renewed = true;
+                    drop(result);
+                    pending = again;
+                    continue;
+                }
+            }
+
+            let reach = match &result {
+                Ok(response) => policy.classify_status(response.status()),
+                Err(error) => policy.classify_error(error),
+            };
+            let spare = spare.filter(|_| retries < policy.max_retries);
+            if let (Some(reach), Some(mut spare)) = (reach, spare) {
+                let class = operations::for_operation(info.operation_id).map(|op| op.retry);
+                let chosen = (reach == Reach::MaybeApplied
+                    && class == Some(RetryClass::ClientChosenId))
+                .then(|| client_chosen_id(&spare, info.operation_id))
+                .flatten();
+                let safe_to_repeat = class == Some(RetryClass::Idempotent) || chosen.is_some();
+                let headers = result.as_ref().ok().map(|r| r.headers());
+                let asked = headers.and_then(crate::retry::retry_after);
+                let wait = policy.delay(retries, headers);
+                let in_time = deadline
+                    .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
+                // A server that asks for a longer wait than the policy
+                // allows, or than the deadline leaves, gets it: the call
+                // ends with its answer (whose `Retry-After` says the wait).
+                let honoured = asked.is_none_or(|asked| asked <= policy.max_retry_after && in_time);
+                if !honoured {
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        retry_after_ms = asked.map(|a| a.as_millis() as u64),
+                        "the service asks for a longer wait than the retry policy or the \
+                         deadline allows: the call ends with its answer"
+                    );
+                }
+                // The token is asked for only for a retry that will be made.
+                let token_ok = policy.allows(reach, safe_to_repeat)
+                    && in_time
+                    && honoured
+                    && match renewable {
+                        true => match retry_token(&state.auth, None, deadline, clock).await {
+                            Some(value) => {
+                                spare.headers_mut().insert(AUTHORIZATION, value);
+                                true
+                            }
+                            None => false,
+                        },
+                        false => true,
+                    };
+                if token_ok {
+                    let reason = match (status, reach) {
+                        (Some(status), _) => status.as_str().to_owned(),
+                        (None, Reach::NotSent) => "connection failed".to_owned(),
+                        (None, _) => "failed after sending".to_owned(),
+                    };
+                    span.record("retry_reason", reason.as_str());
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        attempt = call.attempts,
+                        status = status.map(|s| s.as_u16()),
+                        reach = ?reach,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    if reach == Reach::MaybeApplied {
+                        call.earlier_attempt_sent = true;
+                        call.chosen_id = chosen;
+                    }
+                    drop(result);
+                    clock.sleep(wait).await;
+                    pending = spare;
+                    retries += 1;
+                    continue;
+                }
+            }
+            return match result {
+                Ok(response) => crate::hooks::finish(response, &call, state).await,
+                Err(error) => Err(error),
+            };
+        }
+    }
+}
+
+/// What the retry loop learned, for the marks on an error answer.
+#[derive(Default)]
+pub(crate) struct Call {
+    pub(crate) attempts: u32,
+    pub(crate) earlier_attempt_sent: bool,
+    pub(crate) chosen_id: Option<String>,
+}
+
+/// The client-chosen id in `request`'s body, if the operation has one and
+/// it is a non-empty string.
+fn client_chosen_id(request: &reqwest::Request, operation_id: &str) -> Option<String> {
+    let id = crate::client_ids::for_operation(operation_id)?;
+    let body = request.body()?.as_bytes()?;
+    let value: Value = serde_json::from_slice(body).ok()?;
+    match value.get(id.field)? {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        _ => None,
+    }
 }

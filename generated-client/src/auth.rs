@@ -190,15 +190,21 @@ impl TokenFailure {
 }
 
 /// The `Authorization` value from a token source or a user's session, asked
-/// within what is left of the call's `deadline`. `rejected` is the value the
-/// service refused, if that is why it is asked. Never holds the token in
-/// a failure.
+/// within what is left of the call's `deadline` (a user's cached token is
+/// taken at once). `rejected` is the value the service refused, if that is
+/// why it is asked. Never holds the token in a failure.
 pub(crate) async fn auth_header(
     auth: &Auth,
     rejected: Option<&HeaderValue>,
     deadline: Option<Instant>,
     clock: &dyn Clock,
 ) -> Result<HeaderValue, TokenFailure> {
+    if let Auth::Session(session) = auth
+        && rejected.is_none()
+        && let Some(value) = session.cached()
+    {
+        return Ok(value);
+    }
     let fetch = async {
         match auth {
             Auth::Source(source) => {
@@ -238,12 +244,6 @@ pub(crate) async fn retry_token(
     deadline: Option<Instant>,
     clock: &dyn Clock,
 ) -> Option<HeaderValue> {
-    if let Auth::Session(session) = auth
-        && rejected.is_none()
-        && let Some(value) = session.cached()
-    {
-        return Some(value);
-    }
     match auth_header(auth, rejected, deadline, clock).await {
         Ok(value) => Some(value),
         Err(failure) => {

@@ -469,34 +469,45 @@ impl<'de, T: Decode> Visitor<'de> for ArrayRoot<'_, T> {
 }
 
 /// What a response is besides its body.
-struct Parts {
-    status: reqwest::StatusCode,
-    version: http::Version,
-    url: reqwest::Url,
-    headers: reqwest::header::HeaderMap,
+#[derive(Clone, Debug)]
+pub(crate) struct Parts {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) version: http::Version,
+    pub(crate) url: reqwest::Url,
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 /// The response again, with the body already read and `unreadable` in its
 /// extensions.
 fn rebuild(parts: Parts, body: Bytes, unreadable: UnreadableBody) -> reqwest::Response {
+    response_from(parts, body, Some(unreadable))
+}
+
+/// A response made of `parts` (its URL included), `body` and, in its
+/// extensions, `extension`: an answer the client has read, given back.
+pub(crate) fn response_from<T>(parts: Parts, body: Bytes, extension: Option<T>) -> reqwest::Response
+where
+    T: Clone + Send + Sync + 'static,
+{
     use reqwest::ResponseBuilderExt as _;
+    let status = parts.status;
     let mut builder = http::Response::builder()
-        .status(parts.status)
+        .status(status)
         .version(parts.version)
-        .url(parts.url)
-        .extension(unreadable);
+        .url(parts.url);
     if let Some(headers) = builder.headers_mut() {
         *headers = parts.headers;
     }
-    match builder.body(body) {
-        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+    let mut rebuilt = builder.body(body.clone()).unwrap_or_else(|_| {
         // Every part came from a valid response; keep at least the status.
-        Err(_) => {
-            let mut rebuilt = http::Response::new(Bytes::new());
-            *rebuilt.status_mut() = parts.status;
-            reqwest::Response::from(rebuilt)
-        }
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        rebuilt
+    });
+    if let Some(extension) = extension {
+        rebuilt.extensions_mut().insert(extension);
     }
+    reqwest::Response::from(rebuilt)
 }
 
 /// A short, content-free description of a JSON value, for messages and logs.

@@ -106,12 +106,6 @@ impl ClientHooks<ClientState> for Client {
             }
             Auth::Invalid(reason) => return Err(Error::InvalidRequest((*reason).to_owned())),
             Auth::Source(_) | Auth::Session(_) => {
-                if let Auth::Session(session) = &state.auth
-                    && let Some(value) = session.cached()
-                {
-                    headers.insert(AUTHORIZATION, value);
-                    return self.checked(request, info).map_err(Error::InvalidRequest);
-                }
                 // The call's deadline starts now and covers the wait for the
                 // token; what is left of it goes to `exec` as the request's
                 // timeout.
@@ -275,25 +269,15 @@ pub(crate) async fn finish(
         headers.remove(http::header::CONTENT_LENGTH);
         Bytes::from(serde_json::json!({ "message": message }).to_string())
     };
-    // The answer keeps the URL it came from.
-    let mut builder = reqwest::ResponseBuilderExt::url(
-        http::Response::builder().status(status).version(version),
-        url,
-    );
-    if let Some(limit) = limit {
+    if limit.is_some() {
         headers.remove(http::header::CONTENT_LENGTH);
-        builder = builder.extension(limit);
     }
-    if let Some(slot) = builder.headers_mut() {
-        *slot = headers;
-    }
-    Ok(match builder.body(body.clone()) {
-        Ok(rebuilt) => reqwest::Response::from(rebuilt),
-        // Every part came from a valid answer; keep at least the status.
-        Err(_) => {
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            reqwest::Response::from(rebuilt)
-        }
-    })
+    // The answer keeps the URL it came from.
+    let parts = crate::decode::Parts {
+        status,
+        version,
+        url,
+        headers,
+    };
+    Ok(crate::decode::response_from(parts, body, limit))
 }

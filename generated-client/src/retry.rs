@@ -237,7 +237,13 @@ impl RetryPolicy {
     /// [`delay`](Self::delay) with the jitter given: `jitter` in `[0, 1)`
     /// picks the wait between half of the backoff (0) and all of it (1).
     pub fn delay_with(&self, attempt: u32, headers: Option<&HeaderMap>, jitter: f64) -> Duration {
-        if let Some(wait) = headers.and_then(retry_after) {
+        self.wait(attempt, headers.and_then(retry_after), jitter)
+    }
+
+    /// [`delay_with`](Self::delay_with) given the wait the answer asked
+    /// for (`asked`, its `Retry-After`) rather than its headers.
+    fn wait(&self, attempt: u32, asked: Option<Duration>, jitter: f64) -> Duration {
+        if let Some(wait) = asked {
             return wait.min(self.max_retry_after);
         }
         let exponential = self
@@ -337,9 +343,8 @@ impl Client {
                 .then(|| client_chosen_id(&spare, info.operation_id))
                 .flatten();
                 let safe_to_repeat = class == Some(RetryClass::Idempotent) || chosen.is_some();
-                let headers = result.as_ref().ok().map(|r| r.headers());
-                let asked = headers.and_then(crate::retry::retry_after);
-                let wait = policy.delay(retries, headers);
+                let asked = result.as_ref().ok().and_then(|r| retry_after(r.headers()));
+                let wait = policy.wait(retries, asked, fastrand::f64());
                 let in_time = deadline
                     .is_none_or(|d| clock.now().checked_add(wait).is_some_and(|end| end < d));
                 // A server that asks for a longer wait than the policy

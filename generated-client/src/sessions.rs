@@ -231,9 +231,12 @@ impl Sessions {
             Error::ErrorResponse(answer) => {
                 let body = serde_json::to_vec(answer.as_ref()).unwrap_or_default();
                 let parts = AnswerParts {
-                    status: answer.status(),
-                    url: self.url_of(step),
-                    headers: answer.headers().clone(),
+                    parts: crate::decode::Parts {
+                        status: answer.status(),
+                        version: http::Version::HTTP_11,
+                        url: self.url_of(step),
+                        headers: answer.headers().clone(),
+                    },
                     body: Bytes::from(body),
                 };
                 let message = answer.message.clone().unwrap_or_default();
@@ -246,17 +249,19 @@ impl Sessions {
             }
             Error::UnexpectedResponse(response) => {
                 let status = response.status();
-                let url = response.url().clone();
-                let headers = response.headers().clone();
+                let response_parts = crate::decode::Parts {
+                    status,
+                    version: response.version(),
+                    url: response.url().clone(),
+                    headers: response.headers().clone(),
+                };
                 let message = response
                     .extensions()
                     .get::<crate::UnreadableBody>()
                     .map_or_else(|| "an unexpected answer".to_owned(), ToString::to_string);
                 let body = response.bytes().await.unwrap_or_default();
                 let parts = AnswerParts {
-                    status,
-                    url,
-                    headers,
+                    parts: response_parts,
                     body,
                 };
                 (Some(status.as_u16()), None, message, Some(parts))
@@ -572,9 +577,7 @@ pub(crate) struct SessionFailure {
 
 /// What an answer is made of, to give it to every call that waited.
 struct AnswerParts {
-    status: reqwest::StatusCode,
-    url: reqwest::Url,
-    headers: reqwest::header::HeaderMap,
+    parts: crate::decode::Parts,
     body: Bytes,
 }
 
@@ -586,18 +589,11 @@ impl SessionFailure {
         let Some(answer) = &self.answer else {
             return Error::Custom(self.error.to_string());
         };
-        use reqwest::ResponseBuilderExt as _;
-        let mut builder = http::Response::builder()
-            .status(answer.status)
-            .url(answer.url.clone())
-            .extension(self.error.clone());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = answer.headers.clone();
-        }
-        match builder.body(answer.body.clone()) {
-            Ok(response) => Error::UnexpectedResponse(reqwest::Response::from(response)),
-            Err(_) => Error::Custom(self.error.to_string()),
-        }
+        Error::UnexpectedResponse(crate::decode::response_from(
+            answer.parts.clone(),
+            answer.body.clone(),
+            Some(self.error.clone()),
+        ))
     }
 }
 

@@ -228,7 +228,7 @@ fn check_coverage() -> Result<()> {
     let driven: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id()).collect();
     let spec: Vec<&str> = operations::ALL
         .iter()
-        .map(|operation| operation.id)
+        .map(|operation| operation.id())
         .collect();
     let problems = coverage_problems(&driven, &spec);
     if problems.is_empty() {

@@ -151,7 +151,7 @@ impl Facts {
     /// The spec's operationId (`createPost`), or progenitor's name when
     /// the spec has no such operation.
     pub(crate) fn operation_id(&self) -> &'static str {
-        crate::operations::for_operation(self.operation).map_or(self.operation, |op| op.id)
+        crate::operations::for_operation(self.operation).map_or(self.operation, |op| op.id())
     }
 
     /// The client-chosen id in the body sent, read the first time it is
@@ -159,7 +159,7 @@ impl Facts {
     pub(crate) fn client_chosen_id(&self) -> Option<&str> {
         self.chosen_id
             .get_or_init(|| {
-                let field = crate::client_ids::for_operation(self.operation)?.field;
+                let field = crate::client_ids::for_operation(self.operation)?.field();
                 let body: Value = serde_json::from_slice(self.sent_body.as_deref()?).ok()?;
                 match body.get(field)? {
                     Value::String(id) if !id.is_empty() => Some(id.clone()),

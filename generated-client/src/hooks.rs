@@ -161,13 +161,13 @@ fn fill_client_id(request: &mut reqwest::Request, operation_id: &str) {
     let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
         return;
     };
-    match object.get(id.field) {
+    match object.get(id.field()) {
         None | Some(Value::Null) => {}
         Some(Value::String(text)) if text.is_empty() => {}
         Some(_) => return,
     }
-    let new_id = crate::new_client_chosen_id(id.max_length);
-    object.insert(id.field.to_owned(), Value::String(new_id));
+    let new_id = crate::new_client_chosen_id(id.max_length());
+    object.insert(id.field().to_owned(), Value::String(new_id));
     if let Ok(bytes) = serde_json::to_vec(&object) {
         *request.body_mut() = Some(reqwest::Body::from(bytes));
     }

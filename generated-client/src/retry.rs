@@ -342,7 +342,7 @@ pub(crate) async fn send_with_retries(
             };
             let spare = spare.filter(|_| retries < policy.max_retries);
             if let (Some(reach), Some(mut spare)) = (reach, spare) {
-                let class = operations::for_operation(info.operation_id).map(|op| op.retry);
+                let class = operations::for_operation(info.operation_id).map(|op| op.retry());
                 let chosen = (reach == Reach::MaybeApplied
                     && class == Some(RetryClass::ClientChosenId))
                 .then(|| client_chosen_id(&spare, info.operation_id))
@@ -414,7 +414,7 @@ fn client_chosen_id(request: &reqwest::Request, operation_id: &str) -> Option<St
     let id = crate::client_ids::for_operation(operation_id)?;
     let body = request.body()?.as_bytes()?;
     let value: Value = serde_json::from_slice(body).ok()?;
-    match value.get(id.field)? {
+    match value.get(id.field())? {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         _ => None,
     }

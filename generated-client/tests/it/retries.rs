@@ -514,17 +514,17 @@ async fn a_story_is_not_resent_after_a_failure_that_may_have_reached_the_service
 fn each_operation_has_the_retry_class_its_method_and_spec_give() {
     use generated_client::operations::{self, RetryClass};
     for operation in operations::ALL {
-        let expected = match operation.http_method {
+        let expected = match operation.http_method() {
             "GET" | "PUT" | "DELETE" => RetryClass::Idempotent,
-            _ if generated_client::client_ids::for_operation(operation.id).is_some() => {
+            _ if generated_client::client_ids::for_operation(operation.id()).is_some() => {
                 RetryClass::ClientChosenId
             }
             _ => RetryClass::NotAfterSend,
         };
-        assert_eq!(operation.retry, expected, "{}", operation.id);
+        assert_eq!(operation.retry(), expected, "{}", operation.id());
     }
     assert_eq!(
-        operations::for_operation("create_story").map(|op| op.retry),
+        operations::for_operation("create_story").map(|op| op.retry()),
         Some(RetryClass::NotAfterSend)
     );
 }

@@ -181,15 +181,18 @@ pub(crate) async fn send<T: AnswerBody>(
     let clock = &*state.clock;
     let started = clock.now();
     let mut facts = Facts::unsent(info.operation_id);
-    if let Err(refusal) = crate::hooks::prepare(state, &mut request, info).await {
-        facts.elapsed = clock.now().saturating_duration_since(started);
-        return Err(refused(refusal, facts));
-    }
+    let prepared = crate::hooks::prepare(state, &mut request, info).await;
+    // The body as sent (or refused): a create's client-chosen id is read
+    // from it when asked.
     if crate::client_ids::for_operation(info.operation_id).is_some() {
         facts.sent_body = request
             .body()
             .and_then(reqwest::Body::as_bytes)
             .map(Bytes::copy_from_slice);
+    }
+    if let Err(refusal) = prepared {
+        facts.elapsed = clock.now().saturating_duration_since(started);
+        return Err(refused(refusal, facts));
     }
     let span = tracing::info_span!(
         "generated_client.call",

@@ -271,16 +271,16 @@ impl Error {
         let kind = if status.is_client_error() || status.is_server_error() {
             let code = answer.error_body.as_ref().and_then(ErrorBody::error_code);
             kind_of_answer(status, code, facts.earlier_attempt_sent)
+        } else if !status.is_success() {
+            ErrorKind::UnexpectedStatus
         } else if answer
             .unreadable
             .as_ref()
             .is_some_and(|u| u.limit().is_some())
         {
             ErrorKind::BodyTooLarge
-        } else if answer.unreadable.is_some() {
-            ErrorKind::UnreadableBody
         } else {
-            ErrorKind::UnexpectedStatus
+            ErrorKind::UnreadableBody
         };
         let mut error = Error::new(kind, facts);
         error.inner.answer = Some(answer);
@@ -486,7 +486,13 @@ impl fmt::Display for Error {
         write!(f, "{}: ", self.operation())?;
         match (&inner.detail, &inner.answer) {
             (Detail::Violations(violations), _) => {
-                write!(f, "refused before sending: {violations}")?
+                f.write_str("refused before sending, the request breaks documented rules: ")?;
+                for (i, violation) in violations.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{violation}")?;
+                }
             }
             (Detail::Reason(reason), _) => write!(f, "refused before sending: {reason}")?,
             (Detail::Session(session), _) => write!(f, "{session}")?,
@@ -496,9 +502,19 @@ impl fmt::Display for Error {
                     write!(f, ", code {}", code.code())?;
                 }
                 match (&answer.unreadable, self.message()) {
-                    (Some(unreadable), _) => write!(f, ": {}", unreadable.reason())?,
+                    (Some(unreadable), _) => write!(
+                        f,
+                        " with a body that cannot be read as documented: {}",
+                        unreadable.reason()
+                    )?,
                     (None, Some(message)) => write!(f, ": {}", one_line(message))?,
                     (None, None) => {}
+                }
+                if inner.kind == ErrorKind::EarlierAttemptLanded {
+                    f.write_str(
+                        "; an earlier attempt of this call most likely created it: treat the \
+                         create as done",
+                    )?;
                 }
             }
             (Detail::None, None) => f.write_str(match inner.kind {

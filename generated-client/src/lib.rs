@@ -57,13 +57,13 @@ pub use sessions::{
 pub use token_cell::{FreshToken, renewing_token_source};
 
 /// What a caller of the client needs, in one `use generated_client::prelude::*;`:
-/// the client and its builder, the answer and error types, the operations'
-/// types, and the stream helpers.
+/// the client and its builder, the answer and error types, and the stream
+/// helpers. The operations' types are `generated_client::types`.
 pub mod prelude {
     pub use crate::paginate::{PageError, PageItems, Pages};
     pub use crate::{
         Client, ClientBuilder, Error, ErrorCode, ErrorKind, Region, Response, RetryPolicy,
-        TokenError, types,
+        TokenError,
     };
 }
 

@@ -16,9 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use generated_client::{
-    Client, ClientBuilder, Error, ErrorCode, ErrorExt, Reach, SessionStep, types,
-};
+use generated_client::{Client, ClientBuilder, Error, ErrorCode, ErrorKind, SessionStep};
 use serde_json::{Value, json};
 
 mod loopback;
@@ -374,7 +372,7 @@ fn builder(base: &str, secure: bool) -> ClientBuilder {
 }
 
 /// getPost of `p1`, checking the answer decoded whole.
-async fn get_post(handle: &Client) -> Result<(), Error<types::ErrorBody>> {
+async fn get_post(handle: &Client) -> Result<(), Error> {
     let answer = handle.get_post().post_id("p1").send().await?;
     assert!(answer.unfit.is_empty(), "{:?}", answer.unfit);
     Ok(())
@@ -503,8 +501,23 @@ async fn a_refused_user_fails_typed_before_sending_and_is_not_cached() {
     assert_eq!(session.status(), Some(403));
     assert_eq!(session.code(), Some(ErrorCode::GloballyBanned));
     assert_eq!(session.message(), "User is globally banned");
-    assert_eq!(error.reach(), Some(Reach::NotSent));
-    assert!(error.is_forbidden(), "{error:?}");
+    // A refused session is its own kind, with the registration's answer;
+    // the getPost itself was never sent.
+    assert_eq!(error.kind(), ErrorKind::Session, "{error:?}");
+    assert_eq!(error.operation(), "getPost");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.code(), Some(ErrorCode::GloballyBanned));
+    assert_eq!(error.message(), Some("User is globally banned"));
+    assert!(!error.may_have_reached_service(), "{error:?}");
+    assert_eq!(error.attempts(), 0, "{error:?}");
+    assert!(!error.is_forbidden(), "the call was not refused: {error:?}");
+    let source = std::error::Error::source(&error).expect("the session's error as source");
+    assert!(
+        source
+            .downcast_ref::<generated_client::SessionError>()
+            .is_some(),
+        "{source:?}"
+    );
     let text = session.to_string();
     assert!(
         text.contains("`mallory`") && text.contains("400312"),
@@ -556,10 +569,15 @@ async fn whole_flow(base: &str, service: &Service) -> String {
 
     service.distrust("dora");
     let unauthorized = get_post(&client.as_user("dora")).await.unwrap_err();
-    assert!(unauthorized.is_unauthorized(), "{unauthorized:?}");
+    assert_eq!(
+        unauthorized.kind(),
+        ErrorKind::Unauthorized,
+        "{unauthorized:?}"
+    );
 
     service.ban("mallory");
     let refused = get_post(&client.as_user("mallory")).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Session, "{refused:?}");
     assert!(refused.session_error().is_some(), "{refused:?}");
 
     assert_eq!(service.registrations("ana"), 2);

@@ -313,9 +313,28 @@ async fn sessions() {
 /// Limits of parameters are refused before anything is sent.
 #[tokio::test]
 async fn limits_are_refused_before_sending() {
+    use generated_client::ErrorKind;
+    use generated_client::validation::{Location, Rule};
     let (base, seen) = server("application/json", "{}".to_owned()).await;
     let c = client(&base);
-    for limit in [0, 101] {
+    for (limit, rule) in [
+        (
+            0,
+            Rule::Minimum {
+                min: 1.0,
+                exclusive: false,
+                actual: 0.0,
+            },
+        ),
+        (
+            101,
+            Rule::Maximum {
+                max: 100.0,
+                exclusive: false,
+                actual: 101.0,
+            },
+        ),
+    ] {
         let error = c
             .query_posts()
             .target_id("t")
@@ -323,6 +342,16 @@ async fn limits_are_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error:?}");
+        assert_eq!(error.attempts(), 0);
+        let violations = error.violations().expect("the broken rules");
+        assert_eq!(violations.operation(), "queryPosts");
+        let [violation] = violations.violations() else {
+            panic!("one violation: {violations:?}");
+        };
+        assert_eq!(violation.location(), Location::QueryParameter);
+        assert_eq!(violation.path(), "options[limit]");
+        assert_eq!(violation.rule(), &rule);
         assert!(error.to_string().contains("options[limit]"), "{error}");
     }
     let error = c
@@ -332,6 +361,14 @@ async fn limits_are_refused_before_sending() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error:?}");
+    let violations = error.violations().expect("the broken rules");
+    let [violation] = violations.violations() else {
+        panic!("one violation: {violations:?}");
+    };
+    assert_eq!(violation.location(), Location::QueryParameter);
+    assert_eq!(violation.path(), "tags");
+    assert_eq!(violation.rule(), &Rule::MaxItems { max: 5, actual: 11 });
     assert!(
         error
             .to_string()
@@ -436,9 +473,16 @@ async fn upload() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        generated_client::ErrorKind::InvalidRequest,
+        "{error:?}"
+    );
+    assert_eq!(error.attempts(), 0);
+    assert!(!error.may_have_reached_service());
     let message = error.to_string();
     assert!(
-        message.contains(&missing.display().to_string()),
+        message.starts_with("uploadFile: ") && message.contains(&missing.display().to_string()),
         "{message}"
     );
     assert!(seen.lock().unwrap().is_empty());
@@ -530,7 +574,10 @@ async fn pages() {
     };
     assert_eq!(got, ["p1", "p2", "p3"]);
     assert!(
-        matches!(error, generated_client::PageError::RepeatedToken { .. }),
+        matches!(
+            error,
+            generated_client::paginate::PageError::RepeatedToken { .. }
+        ),
         "{error}"
     );
     assert!(items.next().await.is_none());

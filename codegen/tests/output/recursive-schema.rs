@@ -2,7 +2,7 @@
 // codegen 0.1.0 with progenitor-impl; edit the spec or codegen and regenerate.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -82,13 +82,12 @@ pub mod types {
             }
             pub fn size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
+                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.size = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -282,13 +281,6 @@ impl ClientInfo<crate::hooks::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::hooks::ClientState>,
-    {}
-};
 impl Client {
     /**Sends a `POST` request to `/api/v4/things`
 
@@ -351,72 +343,49 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/things`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ThingResponse>, Error<types::Problem>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::ThingResponse>,
+            crate::call::Error,
+        > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ThingRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "create_thing",
+                body
+                    .and_then(|v| {
+                        types::ThingRequest::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/things", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_thing",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_thing",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
-}
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
 }
 /// Checks of the spec's documented constraints on request bodies,
 /// generated from `spec/openapi.yaml`: the client runs them before a
 /// request leaves, and refuses the request with every broken
 /// constraint named.
 pub mod validation {
-    pub use crate::validate::{DocumentedRule, Location, Rule, Violation, Violations};
+    pub use crate::validate::{
+        DocumentedRule, Location, Refused, Rule, UncheckableBody, Violation, Violations,
+    };
     #[allow(unused_imports)]
     use crate::validate::{
         CountedItems, Literal, Parameters, PathParameters, Property, Schema, Tables,
@@ -435,12 +404,12 @@ pub mod validation {
     /// [`check_request`] on the encoded body, as the client runs it
     /// before sending: one pass over the bytes that builds nothing,
     /// skipping the parts of the body the spec puts no constraint on.
-    /// Bytes that are not JSON pass: they are not a body this client
-    /// encoded, and the service judges them.
+    /// A body it cannot finish walking (a key twice, nesting too
+    /// deep, not JSON) is refused as [`Refused::Uncheckable`].
     pub fn check_request_json(
         operation_id: &str,
         body: &[u8],
-    ) -> ::std::result::Result<(), Violations> {
+    ) -> ::std::result::Result<(), Refused> {
         crate::validate::check_request_json(tables(), operation_id, body)
     }
     /// Checks what the client is about to send to `operation_id`:
@@ -452,7 +421,7 @@ pub mod validation {
         url: &::reqwest::Url,
         headers: &::http::HeaderMap,
         body: ::std::option::Option<&[u8]>,
-    ) -> ::std::result::Result<(), Violations> {
+    ) -> ::std::result::Result<(), Refused> {
         crate::validate::check_request_parts(tables(), operation_id, url, headers, body)
     }
     /// This spec's tables, as the runtime takes them.
@@ -460,7 +429,6 @@ pub mod validation {
         &Tables {
             body_schema,
             path_parameters,
-            operation_name,
             parameters,
         }
     }
@@ -484,13 +452,6 @@ pub mod validation {
         operation_id: &str,
     ) -> Option<(&'static str, &'static str, PathParameters)> {
         match operation_id {
-            _ => None,
-        }
-    }
-    /// The spec's operationId for `operation_id` (either spelling).
-    fn operation_name(operation_id: &str) -> Option<&'static str> {
-        match operation_id {
-            "createThing" | "create_thing" => Some("createThing"),
             _ => None,
         }
     }
@@ -576,15 +537,30 @@ impl ::std::fmt::Display for ErrorCode {
 pub mod client_ids {
     /// One operation's client-chosen id.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
     pub struct ClientChosenId {
+        operation: &'static str,
+        method: &'static str,
+        field: &'static str,
+        max_length: Option<usize>,
+    }
+    impl ClientChosenId {
         /// The operationId, e.g. `createPost`.
-        pub operation: &'static str,
+        pub const fn operation(&self) -> &'static str {
+            self.operation
+        }
         /// The client method's name, e.g. `create_post`.
-        pub method: &'static str,
+        pub const fn method(&self) -> &'static str {
+            self.method
+        }
         /// The request body property that holds the id, e.g. `postId`.
-        pub field: &'static str,
+        pub const fn field(&self) -> &'static str {
+            self.field
+        }
         /// The property's documented maximum length, if any.
-        pub max_length: Option<usize>,
+        pub const fn max_length(&self) -> Option<usize> {
+            self.max_length
+        }
     }
     /// Every operation with a client-chosen id, sorted by path.
     pub const ALL: &[ClientChosenId] = &[];
@@ -617,14 +593,28 @@ pub mod operations {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     #[non_exhaustive]
     pub struct Operation {
+        id: &'static str,
+        method: &'static str,
+        http_method: &'static str,
+        retry: RetryClass,
+    }
+    impl Operation {
         /// The operationId, e.g. `getPost`.
-        pub id: &'static str,
+        pub const fn id(&self) -> &'static str {
+            self.id
+        }
         /// The client method's name, e.g. `get_post`.
-        pub method: &'static str,
+        pub const fn method(&self) -> &'static str {
+            self.method
+        }
         /// `GET`, `POST`, `PUT`, `DELETE`, ...
-        pub http_method: &'static str,
+        pub const fn http_method(&self) -> &'static str {
+            self.http_method
+        }
         /// Its retry class.
-        pub retry: RetryClass,
+        pub const fn retry(&self) -> RetryClass {
+            self.retry
+        }
     }
     /// Every operation, sorted by operationId.
     pub const ALL: &[Operation] = &[

@@ -41,7 +41,14 @@ async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> Violations {
     assert_eq!(violations.operation(), operation);
     assert_eq!(
         error.to_string(),
-        format!("{operation}: refused before sending: {violations}")
+        format!(
+            "{operation}: refused before sending, the request breaks documented rules: {}",
+            violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
     );
     violations.clone()
 }
@@ -313,7 +320,7 @@ async fn a_path_parameter_over_its_limit_names_the_limit() {
     assert_eq!(any.calls_async().await, 0);
     assert_eq!(
         error.to_string(),
-        "approvePost: refused before sending: approvePost request breaks documented rules: path parameter `postId`: 901 characters, more than the maximum length of 900"
+        "approvePost: refused before sending, the request breaks documented rules: path parameter `postId`: 901 characters, more than the maximum length of 900"
     );
     let violations = error.violations().expect("structured");
     assert_eq!(violations.operation(), "approvePost");

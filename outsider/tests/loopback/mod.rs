@@ -4,6 +4,9 @@
 //! body in another framing (`Transfer-Encoding`) is not read: the handler
 //! is told (`Request::unread_framing`) and the connection is closed after
 //! its answer.
+//!
+//! Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::future::Future;
 
@@ -36,6 +39,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Headers besides `content-type`, `content-length` and `connection`.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
@@ -45,7 +50,14 @@ impl Answer {
             status,
             content_type,
             body: body.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// The answer with the header `name: value` too.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Answer {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
@@ -81,16 +93,27 @@ where
         let answer = handler(request).await;
         let reason = match answer.status {
             200 => "OK",
+            300 => "Multiple Choices",
             400 => "Bad Request",
             401 => "Unauthorized",
             403 => "Forbidden",
             404 => "Not Found",
+            409 => "Conflict",
+            429 => "Too Many Requests",
+            500 => "Internal Server Error",
+            502 => "Bad Gateway",
+            503 => "Service Unavailable",
             _ => "Other",
         };
+        let extra: String = answer
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         // One write: a head and a body written apart wait on Nagle's
         // algorithm and the client's delayed ACK.
         let mut reply = format!(
-            "HTTP/1.1 {} {reason}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{}\r\n",
+            "HTTP/1.1 {} {reason}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{extra}{}\r\n",
             answer.status,
             answer.content_type,
             answer.body.len(),
@@ -105,8 +128,9 @@ where
 }
 
 /// The next request of a connection; `None` at its end or on a request that
-/// cannot be read.
-async fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+/// cannot be read. Public for the tests' servers that misbehave at the
+/// socket level (read a request, then close or hold the connection).
+pub async fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).await.ok()? == 0 {
         return None;

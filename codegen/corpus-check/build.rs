@@ -47,10 +47,9 @@ fn main() {
         writeln!(
             modules,
             "pub mod {name} {{\n\
-             #[allow(missing_docs, unreachable_patterns, clippy::all, clippy::pedantic)]\n\
+             #[allow(missing_docs, clippy::all, clippy::pedantic)]\n\
              mod inner {{\n\
              include!(concat!(env!(\"OUT_DIR\"), \"/{name}.rs\"));\n\
-             impl progenitor_client::ClientHooks<crate::hooks::ClientState> for Client {{}}\n\
              }}\n\
              pub use inner::*;\n\
              }}"

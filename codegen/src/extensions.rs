@@ -759,14 +759,32 @@ fn operation_table(operations: &[OperationFacts]) -> TokenStream {
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             #[non_exhaustive]
             pub struct Operation {
+                id: &'static str,
+                method: &'static str,
+                http_method: &'static str,
+                retry: RetryClass,
+            }
+
+            impl Operation {
                 /// The operationId, e.g. `getPost`.
-                pub id: &'static str,
+                pub const fn id(&self) -> &'static str {
+                    self.id
+                }
+
                 /// The client method's name, e.g. `get_post`.
-                pub method: &'static str,
+                pub const fn method(&self) -> &'static str {
+                    self.method
+                }
+
                 /// `GET`, `POST`, `PUT`, `DELETE`, ...
-                pub http_method: &'static str,
+                pub const fn http_method(&self) -> &'static str {
+                    self.http_method
+                }
+
                 /// Its retry class.
-                pub retry: RetryClass,
+                pub const fn retry(&self) -> RetryClass {
+                    self.retry
+                }
             }
 
             /// Every operation, sorted by operationId.
@@ -882,15 +900,34 @@ fn client_id_table(ids: &[ClientChosenId]) -> TokenStream {
         pub mod client_ids {
             /// One operation's client-chosen id.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
             pub struct ClientChosenId {
+                operation: &'static str,
+                method: &'static str,
+                field: &'static str,
+                max_length: Option<usize>,
+            }
+
+            impl ClientChosenId {
                 /// The operationId, e.g. `createPost`.
-                pub operation: &'static str,
+                pub const fn operation(&self) -> &'static str {
+                    self.operation
+                }
+
                 /// The client method's name, e.g. `create_post`.
-                pub method: &'static str,
+                pub const fn method(&self) -> &'static str {
+                    self.method
+                }
+
                 /// The request body property that holds the id, e.g. `postId`.
-                pub field: &'static str,
+                pub const fn field(&self) -> &'static str {
+                    self.field
+                }
+
                 /// The property's documented maximum length, if any.
-                pub max_length: Option<usize>,
+                pub const fn max_length(&self) -> Option<usize> {
+                    self.max_length
+                }
             }
 
             /// Every operation with a client-chosen id, sorted by path.

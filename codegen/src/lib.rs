@@ -14,6 +14,7 @@
 
 #![deny(missing_docs)]
 
+mod calls;
 mod check;
 pub mod document;
 mod error;

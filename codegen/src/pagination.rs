@@ -245,8 +245,6 @@ pub(crate) struct Names {
     pub(crate) builder: syn::Ident,
     /// The success type, `types::QueryPostsResponse`.
     pub(crate) page: syn::Type,
-    /// The error body type, `types::ErrorBody`.
-    pub(crate) error: syn::Type,
     /// The item type, `types::Post`.
     pub(crate) item: syn::Type,
 }
@@ -266,7 +264,6 @@ pub(crate) fn generate(
         let Names {
             builder,
             page,
-            error,
             item,
         } = names(pagination)?;
         let mock_page: syn::Type = syn::parse_quote!(super::#page);
@@ -308,7 +305,7 @@ pub(crate) fn generate(
                 // stream is used, as every other call is, not in this crate
                 // for every list whether used or not (a second of its build).
                 #[inline]
-                pub fn into_pages(self) -> #runtime::Pages<'a, #page, #error> {
+                pub fn into_pages(self) -> #runtime::Pages<'a, #page> {
                     #runtime::Pages::new(
                         #runtime::Lister {
                             operation: #operation_id,
@@ -328,7 +325,7 @@ pub(crate) fn generate(
 
                 #[doc = #items_doc]
                 #[inline]
-                pub fn into_items(self) -> #runtime::PageItems<'a, #item, #error> {
+                pub fn into_items(self) -> #runtime::PageItems<'a, #item> {
                     self.into_pages()
                         .into_items(|page: #page| page.#items.unwrap_or_default())
                 }
@@ -407,9 +404,9 @@ pub(crate) fn names_in(
         .iter()
         .find(|send| crate::transform::normalised_name(&send.operation_id) == wanted)
         .ok_or_else(|| format!("operation {}: no `send` generated", pagination.operation_id))?;
-    let (Some(page), Some(error)) = (send.success.clone(), send.error.clone()) else {
+    let Some(page) = send.success.clone() else {
         return Err(format!(
-            "operation {}: its `send` has no typed answer and error",
+            "operation {}: its `send` has no typed answer",
             pagination.operation_id
         ));
     };
@@ -482,7 +479,6 @@ pub(crate) fn names_in(
     Ok(Names {
         builder,
         page,
-        error,
         item,
     })
 }

@@ -15,7 +15,7 @@ use quote::quote;
 
 use crate::error::Refusal;
 use crate::{
-    Error, Place, Spec, extensions, form, isolate, pagination, postprocess, prune, tolerant,
+    Error, Place, Spec, calls, extensions, form, isolate, pagination, postprocess, prune, tolerant,
     transform, validation, verify,
 };
 
@@ -46,6 +46,9 @@ mod including_crate {
     pub(super) const UPLOAD: &str = "crate::upload";
     /// The runtime of list streams ([`crate::pagination`]).
     pub(super) const PAGINATE: &str = "crate::paginate";
+    /// The runtime of a call ([`crate::calls`]): `send`, `or_refuse`,
+    /// `Response` and `Error`.
+    pub(super) const CALL: &str = "crate::call";
 }
 
 /// How long each step of one [`generate_timed`] run took, in order.
@@ -148,6 +151,8 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties)
         .map_err(refused)?;
     paginate(spec, &mut file)?;
+    // Last: the passes before read progenitor's `send` signatures.
+    calls::apply(&mut file, &parse_path(including_crate::CALL)).map_err(refused)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);

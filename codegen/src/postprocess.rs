@@ -17,6 +17,11 @@
 //! progenitor's httpmock helper for an array query parameter does not
 //! compile (`to_string` on a `Vec`); it expects each item instead.
 //!
+//! typify's builder setter of an optional field takes `TryInto<Option<T>>`,
+//! so a caller writes `.text(Some("hi".to_owned()))`; it takes `TryInto<T>`
+//! instead (`.text("hi")`: a `&str` converts to a `String`), and an unset
+//! field stays `None`, the builder's default.
+//!
 //! A value marked `x-secret` never shows in `Debug`: an operation builder
 //! holding a secret header, and the struct and builder of a component with a
 //! secret property, get a hand-built `Debug` that prints `<redacted>` instead.
@@ -39,6 +44,107 @@ pub(crate) fn apply(file: &mut syn::File, secret_headers: &[(String, String)]) {
     NoApiVersion.visit_file_mut(file);
     LowLevelConstructors.visit_file_mut(file);
     RepeatedQueryMocks.visit_file_mut(file);
+    PlainOptionalSetters.visit_file_mut(file);
+}
+
+/// In `types::builder`, a setter `fn f<T>(self, value: T) where T:
+/// TryInto<Option<X>>` becomes one `where T: TryInto<X>` that sets
+/// `Some(value)`.
+struct PlainOptionalSetters;
+
+impl VisitMut for PlainOptionalSetters {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident == "builder" {
+            let Some((_, items)) = &mut module.content else {
+                return;
+            };
+            for item in items {
+                if let syn::Item::Impl(block) = item
+                    && block.trait_.is_none()
+                {
+                    for member in &mut block.items {
+                        if let syn::ImplItem::Fn(setter) = member {
+                            plain_optional_setter(setter);
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        visit_mut::visit_item_mod_mut(self, module);
+    }
+}
+
+/// One setter, if it takes `TryInto<Option<X>>`.
+fn plain_optional_setter(setter: &mut syn::ImplItemFn) {
+    let Some(clause) = &mut setter.sig.generics.where_clause else {
+        return;
+    };
+    let mut changed = false;
+    for predicate in &mut clause.predicates {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            continue;
+        };
+        for bound in &mut predicate.bounds {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                continue;
+            };
+            let Some(last) = bound.path.segments.last_mut() else {
+                continue;
+            };
+            if last.ident != "TryInto" {
+                continue;
+            }
+            let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
+                continue;
+            };
+            let Some(syn::GenericArgument::Type(target)) = arguments.args.first_mut() else {
+                continue;
+            };
+            if let Some(inner) = option_argument(target) {
+                *target = inner;
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        WrapInSome.visit_block_mut(&mut setter.block);
+    }
+}
+
+/// `X` of `::std::option::Option<X>`.
+fn option_argument(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// `value.try_into()` -> `value.try_into().map(Some)`.
+struct WrapInSome;
+
+impl VisitMut for WrapInSome {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "try_into"
+            && call.args.is_empty()
+            && call.receiver.to_token_stream().to_string() == "value"
+        {
+            *expr = syn::parse_quote!(value.try_into().map(::std::option::Option::Some));
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 /// An operation builder holding a secret header (`x-secret`: the API key of

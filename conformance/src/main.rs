@@ -36,9 +36,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use generated_client::operations;
-use generated_client::types::{self, ErrorBody};
+use generated_client::types;
 use generated_client::upload::FilePart;
-use generated_client::{Answer, Client, Error, ErrorExt, ResponseValue, UnfitValue};
+use generated_client::{Answer, Client, Error, ErrorKind, Response, UnfitValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -228,7 +228,7 @@ fn check_coverage() -> Result<()> {
     let driven: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id()).collect();
     let spec: Vec<&str> = operations::ALL
         .iter()
-        .map(|operation| operation.id)
+        .map(|operation| operation.id())
         .collect();
     let problems = coverage_problems(&driven, &spec);
     if problems.is_empty() {
@@ -576,10 +576,10 @@ async fn rules_seen_by_the_server(base_url: &str, requests: &Requests) -> Result
     let mut let_through = 0;
     for (rule, answer) in answers {
         match answer {
-            Err(Error::ErrorResponse(refusal)) if refusal.status().is_client_error() => {
+            Err(refusal) if refusal.status().is_some_and(|s| s.is_client_error()) => {
                 println!(
                     "rule {rule}: refused by the server too ({})",
-                    refusal.status()
+                    refusal.status().map_or(0, |s| s.as_u16())
                 );
             }
             Ok(()) => {
@@ -871,9 +871,7 @@ const API_KEY: &str = "conformance-api-key";
 
 /// [`judge`] for a text answer (createAuthToken's token): read as a `String`,
 /// and no violation reported by Prism; nothing can be left out of text.
-async fn judge_text(
-    answer: Result<ResponseValue<String>, Error<ErrorBody>>,
-) -> Result<Vec<UnfitValue>, Problem> {
+async fn judge_text(answer: Result<Response<String>, Error>) -> Result<Vec<UnfitValue>, Problem> {
     match answer {
         Ok(value) => {
             match header_violations(value.headers().get(VIOLATIONS_HEADER).map(|v| v.as_bytes())) {
@@ -890,9 +888,7 @@ async fn judge_text(
 
 /// Whether one answer passes: decoded, and no violation reported by Prism;
 /// the values it left out.
-async fn judge<T: Answer>(
-    answer: Result<ResponseValue<T>, Error<ErrorBody>>,
-) -> Result<Vec<UnfitValue>, Problem> {
+async fn judge<T: Answer>(answer: Result<Response<T>, Error>) -> Result<Vec<UnfitValue>, Problem> {
     let error = match answer {
         Ok(value) => {
             return match header_violations(
@@ -907,71 +903,56 @@ async fn judge<T: Answer>(
         }
         Err(error) => error,
     };
-    let problem = match error {
-        Error::ErrorResponse(value) => {
-            let status = value.status();
-            match header_violations(value.headers().get(VIOLATIONS_HEADER).map(|v| v.as_bytes())) {
+    let reported = error.headers().and_then(|headers| {
+        header_violations(headers.get(VIOLATIONS_HEADER).map(|v| v.as_bytes()))
+    });
+    let body = error.body().unwrap_or_default();
+    let status = error.status().map_or(0, |s| s.as_u16());
+    let problem = match error.kind() {
+        ErrorKind::InvalidRequest | ErrorKind::UncheckableBody => format!(
+            "the client refused the fixture before sending it: {error}: fix the fixture in spec/examples/ or the spec"
+        ),
+        ErrorKind::UnreadableBody | ErrorKind::BodyTooLarge => {
+            match reported.or_else(|| problem_violations(body)) {
+                Some(violations) => format!("Prism reports: {violations}"),
+                None => {
+                    return Err(Problem::Decode {
+                        message: format!(
+                            "the client cannot read the answer: {}",
+                            error
+                                .unreadable_body()
+                                .map(ToString::to_string)
+                                .unwrap_or_default()
+                        ),
+                        body: body.to_vec(),
+                    });
+                }
+            }
+        }
+        kind if kind.is_answer() || kind == ErrorKind::UnexpectedStatus => {
+            match reported.or_else(|| problem_violations(body)) {
                 Some(violations) => format!("HTTP {status}: Prism reports: {violations}"),
                 None => format!(
                     "HTTP {status} for a valid request, with no violation reported: {}",
-                    serde_json::to_string(&*value).unwrap_or_default()
+                    String::from_utf8_lossy(body)
                 ),
             }
         }
-        Error::InvalidResponsePayload(body, error) => {
-            if let Some(violations) = problem_violations(&body) {
-                format!("Prism reports: {violations}")
-            } else {
-                return Err(Problem::Decode {
-                    message: format!(
-                        "the client cannot decode the response: {error}: {}",
-                        excerpt_at(&body, error.column())
-                    ),
-                    body: body.to_vec(),
-                });
-            }
-        }
-        Error::UnexpectedResponse(_) if error.unreadable_body().is_some() => {
-            let reason = error.unreadable_body().map(ToString::to_string);
-            let Error::UnexpectedResponse(response) = error else {
-                unreachable!("matched above")
-            };
-            let body = response.bytes().await.unwrap_or_default();
-            if let Some(violations) = problem_violations(&body) {
-                format!("Prism reports: {violations}")
-            } else {
-                return Err(Problem::Decode {
-                    message: format!(
-                        "the client cannot read the answer: {}",
-                        reason.unwrap_or_default()
-                    ),
-                    body: body.to_vec(),
-                });
-            }
-        }
-        Error::UnexpectedResponse(response) => {
-            let status = response.status();
-            let reported = header_violations(
-                response
-                    .headers()
-                    .get(VIOLATIONS_HEADER)
-                    .map(|v| v.as_bytes()),
-            );
-            let body = response.bytes().await.unwrap_or_default();
-            match reported.or_else(|| problem_violations(&body)) {
-                Some(violations) => format!("HTTP {status}: Prism reports: {violations}"),
-                None => format!(
-                    "HTTP {status}, not in the spec: {}",
-                    String::from_utf8_lossy(&body)
-                ),
-            }
-        }
-        Error::InvalidRequest(message) => format!(
-            "the client refused the fixture before sending it: {message}: fix the fixture in spec/examples/ or the spec"
-        ),
-        other => format!("cannot talk to Prism: {other}"),
+        _ => format!("cannot talk to Prism: {}", chain(&error)),
     };
     Err(Problem::Other(problem))
+}
+
+/// An error's text and its causes'.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }
 
 /// The violations listed in a Prism `sl-violations` header value, said briefly.
@@ -1018,19 +999,6 @@ fn describe_violations(list: &Value) -> String {
         let _ = write!(out, "{}: {message}", location.join("."));
     }
     out
-}
-
-/// Up to 60 characters either side of `column` (1-based) of the body's line,
-/// where serde_json stopped.
-fn excerpt_at(body: &[u8], column: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let line: Vec<char> = text.lines().next().unwrap_or_default().chars().collect();
-    let at = column.saturating_sub(1).min(line.len());
-    let start = at.saturating_sub(60);
-    let end = (at + 60).min(line.len());
-    let before: String = line[start..at].iter().collect();
-    let after: String = line[at..end].iter().collect();
-    format!("…{before}⟨here⟩{after}…")
 }
 
 /// Writes a body the client could not decode to
@@ -1117,14 +1085,5 @@ mod tests {
             None
         );
         assert_eq!(problem_violations(b"<html>"), None);
-    }
-
-    #[test]
-    fn excerpt_marks_where_decoding_stopped() {
-        check(
-            &excerpt_at(br#"{"sharedCount":"many","x":1}"#, 22),
-            "…{\"sharedCount\":\"many\"⟨here⟩,\"x\":1}…",
-        );
-        check(&excerpt_at(b"", 5), "…⟨here⟩…");
     }
 }

@@ -41,21 +41,15 @@
 //! # }
 //! ```
 
-use generated_client::types::{
-    CreatePostData, CreatePostRequest, CreatePostRequestTargetType, ErrorBody,
-};
-use generated_client::{Client, Error, ErrorExt};
+use generated_client::types::{CreatePostData, CreatePostRequest, CreatePostRequestTargetType};
+use generated_client::{Client, Error, ErrorKind};
 
 /// Posts `text` in the community `community_id` and returns the new post's id.
-pub async fn announce(
-    client: &Client,
-    community_id: &str,
-    text: &str,
-) -> Result<String, Error<ErrorBody>> {
+pub async fn announce(client: &Client, community_id: &str, text: &str) -> Result<String, Error> {
     let body = CreatePostRequest::builder()
-        .data(CreatePostData::builder().text(text.to_owned()))
+        .data(CreatePostData::builder().text(text))
         .target_type(CreatePostRequestTargetType::Community)
-        .target_id(community_id.to_owned());
+        .target_id(community_id);
     let response = client.create_post().body(body).send().await?;
     let id = response
         .posts
@@ -75,16 +69,16 @@ pub async fn announce_once(
     client: &Client,
     community_id: &str,
     text: &str,
-) -> Result<String, Error<ErrorBody>> {
+) -> Result<String, Error> {
     let post_id = generated_client::new_client_chosen_id(None);
     let body = CreatePostRequest::builder()
-        .data(CreatePostData::builder().text(text.to_owned()))
+        .data(CreatePostData::builder().text(text))
         .target_type(CreatePostRequestTargetType::Community)
-        .target_id(community_id.to_owned())
+        .target_id(community_id)
         .post_id(post_id.clone());
     match client.create_post().body(body).send().await {
         Ok(_) => Ok(post_id),
-        Err(error) if error.earlier_attempt_landed() => Ok(post_id),
+        Err(error) if error.kind() == ErrorKind::EarlierAttemptLanded => Ok(post_id),
         Err(error) => Err(error),
     }
 }
@@ -93,7 +87,7 @@ pub async fn announce_once(
 mod tests {
     use generated_client::mock::{MockServerExt, httpmock};
     use generated_client::types::{self, CreatePostRequestTargetType};
-    use generated_client::{Client, ErrorExt};
+    use generated_client::{Client, ErrorKind};
 
     use super::{announce, announce_once};
 
@@ -110,9 +104,9 @@ mod tests {
     async fn announce_posts_text_to_the_community() {
         let server = httpmock::MockServer::start_async().await;
         let expected = types::CreatePostRequest::builder()
-            .data(types::CreatePostData::builder().text("Hello!".to_owned()))
+            .data(types::CreatePostData::builder().text("Hello!"))
             .target_type(CreatePostRequestTargetType::Community)
-            .target_id("rustaceans".to_owned());
+            .target_id("rustaceans");
         let expected = types::CreatePostRequest::try_from(expected).unwrap();
         let answer: types::CreatePostResponse =
             serde_json::from_value(serde_json::json!({ "posts": [{ "postId": "p-1" }] })).unwrap();
@@ -142,11 +136,10 @@ mod tests {
         let error = announce(&client(&server), "rustaceans", "Hello!")
             .await
             .unwrap_err();
-        assert_eq!(
-            error.error_code(),
-            Some(generated_client::ErrorCode::UserMuted)
-        );
-        assert!(error.is_forbidden());
+        assert_eq!(error.code(), Some(generated_client::ErrorCode::UserMuted));
+        assert_eq!(error.kind(), ErrorKind::Forbidden);
+        assert_eq!(error.operation(), "createPost");
+        assert_eq!(error.attempts(), 1);
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use generated_client::{Client, ClientInfo, ErrorExt, Region, types};
+use generated_client::{Client, Region, types};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -68,7 +68,12 @@ async fn main() -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
-            if let Some(code) = error.error_code() {
+            eprintln!(
+                "kind: {:?}, after {} attempt(s)",
+                error.kind(),
+                error.attempts()
+            );
+            if let Some(code) = error.code() {
                 eprintln!("service error code: {code:?}");
             }
             ExitCode::FAILURE

@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use progenitor_client::Error;
+use crate::call::{Error, Facts};
+use crate::error::{Detail, ErrorKind};
 use reqwest::header::HeaderValue;
 
 use crate::clock::Clock;
@@ -45,13 +46,31 @@ pub trait TokenSource: Send + Sync {
 }
 
 /// Why a [`TokenSource`] gave no token. The call fails with
-/// `Error::Custom` holding this message (never a token).
+/// [`ErrorKind::Token`](crate::ErrorKind::Token), this as its
+/// [`source`](std::error::Error::source). Never put a token in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenError(pub String);
+#[non_exhaustive]
+pub struct TokenError {
+    reason: String,
+}
+
+impl TokenError {
+    /// A failure saying `reason` (e.g. `the identity provider answered 503`).
+    pub fn new(reason: impl Into<String>) -> TokenError {
+        TokenError {
+            reason: reason.into(),
+        }
+    }
+
+    /// What the source said.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
 
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the token source gave no token: {}", self.0)
+        write!(f, "the token source gave no token: {}", self.reason)
     }
 }
 
@@ -167,7 +186,7 @@ impl fmt::Debug for Secret {
 /// Why a call got no token.
 pub(crate) enum TokenFailure {
     /// The token source failed, or gave a token a header cannot carry.
-    Source(String),
+    Source(TokenError),
     /// A user's session could not be registered.
     Session(Arc<crate::sessions::SessionFailure>),
     /// The call's deadline passed while waiting for the token.
@@ -176,15 +195,18 @@ pub(crate) enum TokenFailure {
 
 impl TokenFailure {
     /// The error the call fails with.
-    pub(crate) fn to_error<E>(&self) -> Error<E> {
+    pub(crate) fn to_error(&self, facts: Facts) -> Error {
         match self {
-            TokenFailure::Source(reason) => Error::Custom(reason.clone()),
-            TokenFailure::Session(failure) => failure.to_error(),
-            TokenFailure::Deadline(deadline) => Error::Custom(format!(
-                "no token within the call's deadline ({} ms): the token source or the \
-                 session's registration took longer",
-                deadline.as_millis()
-            )),
+            TokenFailure::Source(error) => {
+                Error::new(ErrorKind::Token, facts).with_source(error.clone())
+            }
+            TokenFailure::Session(failure) => failure.to_error(facts),
+            TokenFailure::Deadline(left) => Error::new(ErrorKind::DeadlineExceeded, facts)
+                .with_detail(Detail::Reason(format!(
+                    "no token within the call's deadline ({} ms left): the token source or the \
+                     session's registration took longer",
+                    left.as_millis()
+                ))),
         }
     }
 }
@@ -209,21 +231,17 @@ pub(crate) async fn auth_header(
         match auth {
             Auth::Source(source) => {
                 let rejected = rejected.and_then(crate::auth::token_of);
-                let token = source
-                    .token(rejected)
-                    .await
-                    .map_err(|e| TokenFailure::Source(e.to_string()))?;
+                let token = source.token(rejected).await.map_err(TokenFailure::Source)?;
                 crate::auth::bearer_header(&token).ok_or_else(|| {
-                    TokenFailure::Source(
-                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)"
-                            .to_owned(),
-                    )
+                    TokenFailure::Source(TokenError::new(
+                        "the token source gave a token an HTTP header cannot carry (e.g. a newline)",
+                    ))
                 })
             }
             Auth::Session(session) => session.token(rejected).await.map_err(TokenFailure::Session),
             // Asked only of a source or a session.
             Auth::None | Auth::Static(_) | Auth::Invalid(_) => Err(TokenFailure::Source(
-                "this client has no token source".to_owned(),
+                TokenError::new("this client has no token source"),
             )),
         }
     };
@@ -248,7 +266,7 @@ pub(crate) async fn retry_token(
         Ok(value) => Some(value),
         Err(failure) => {
             let reason = match &failure {
-                TokenFailure::Source(reason) => reason.clone(),
+                TokenFailure::Source(error) => error.reason().to_owned(),
                 TokenFailure::Session(failure) => failure.error.to_string(),
                 TokenFailure::Deadline(_) => "the call's deadline passed".to_owned(),
             };

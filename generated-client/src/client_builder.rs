@@ -62,7 +62,7 @@ impl fmt::Debug for TokenSourceSlot {
 ///
 /// ```
 /// use std::time::Duration;
-/// use generated_client::{Client, ClientInfo, Region};
+/// use generated_client::{Client, Region};
 ///
 /// let client = Client::builder()
 ///     .region(Region::Eu)
@@ -176,8 +176,9 @@ impl ClientBuilder {
 
     /// The longest successful answer body read, in bytes (default
     /// [`DEFAULT_MAX_BODY_BYTES`], 32 MiB). A longer one is not read past
-    /// the limit: the call fails with `Error::UnexpectedResponse` whose
-    /// [`UnreadableBody`](crate::UnreadableBody) has the limit in `limit`.
+    /// the limit: the call fails with
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge), whose
+    /// [`Error::unreadable_body`](crate::Error::unreadable_body) has the limit.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.state.max_body_bytes = bytes;
         self
@@ -236,7 +237,7 @@ impl ClientBuilder {
     /// retry after a failure that may have reached the service: the id stays
     /// the same across attempts, and a repeat that finds the earlier attempt
     /// landed is reported as [`ErrorKind::EarlierAttemptLanded`](crate::ErrorKind::EarlierAttemptLanded),
-    /// with the id in [`ErrorExt::client_chosen_id`](crate::ErrorExt::client_chosen_id).
+    /// with the id in [`Error::client_chosen_id`](crate::Error::client_chosen_id).
     /// A call that fails in transit carries no id back: set the id yourself
     /// when you must be able to look the item up after any failure.
     pub fn fill_client_ids(mut self, fill: bool) -> Self {
@@ -279,8 +280,8 @@ impl ClientBuilder {
 
     /// Whether a request (its body and path parameters) is checked against
     /// the spec's documented limits before it is sent (default `true`). A
-    /// request that breaks one is refused with `Error::InvalidRequest` naming
-    /// the field and the limit ([`ErrorExt::violations`](crate::ErrorExt::violations)
+    /// request that breaks one is refused with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) naming
+    /// the field and the limit ([`Error::violations`](crate::Error::violations)
     /// gives them as values). Turn it
     /// off if the service has relaxed a limit before the spec caught up; the
     /// check costs a few microseconds per request with a body (BENCHMARKS.md).
@@ -390,7 +391,7 @@ impl Client {
     /// the retry policy). Cheap (no new HTTP client, no new connection), so
     /// a server acting for many users makes one per call. A blank token, or
     /// one a header cannot carry (a newline in it), makes every call of the
-    /// handle fail with `Error::InvalidRequest`, before sending, as
+    /// handle fail with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest), before sending, as
     /// [`ClientBuilder::build`] refuses them. The token never appears in
     /// `Debug` output or errors. To have the client get users' tokens
     /// itself, see [`Client::as_user`].
@@ -418,8 +419,7 @@ impl Client {
     /// let patient = client.with_options(|o| {
     ///     o.timeout(Duration::from_secs(120)).max_retries(5);
     /// });
-    /// assert_eq!(patient.inner().retry_policy().max_retries, 5);
-    /// # use generated_client::ClientInfo;
+    /// assert_eq!(patient.state().retry_policy().max_retries, 5);
     /// ```
     pub fn with_options(&self, set: impl FnOnce(&mut CallOptions<'_>)) -> Client {
         let mut handle = self.clone();
@@ -469,7 +469,7 @@ impl CallOptions<'_> {
     /// a handle acts as is set by [`Client::with_token`],
     /// [`Client::with_token_source`] or [`Client::as_user`], so an
     /// `Authorization` given here is refused, not sent: every call of the
-    /// handle then fails before sending with `Error::InvalidRequest` saying
+    /// handle then fails before sending with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) saying
     /// so (until one of those sets who it acts as).
     pub fn header(&mut self, name: HeaderName, value: HeaderValue) -> &mut Self {
         if name == reqwest::header::AUTHORIZATION {

@@ -28,7 +28,6 @@ use std::hash::{BuildHasher, Hash};
 use std::marker::PhantomData;
 
 use bytes::Bytes;
-use progenitor_client::{Error, OperationInfo, ResponseValue};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de};
@@ -87,30 +86,69 @@ pub trait Answer {
     fn unfit(&self) -> &[UnfitValue];
 }
 
-/// Why an answer could not be read at all: its body is not JSON, or is
-/// JSON but not an object, or is longer than the client reads
-/// ([`limit`](Self::limit)).
-///
-/// Such an answer is `Error::UnexpectedResponse`, whose response keeps the
-/// status, the headers and the whole body; this is in its extensions, and
-/// [`ErrorExt::unreadable_body`](crate::ErrorExt::unreadable_body) returns it.
+/// Why an answer's body could not be read as documented: it is not JSON,
+/// or is JSON but not what the operation answers (an object, an array,
+/// UTF-8 text), or is longer than the client reads ([`limit`](Self::limit)).
+/// [`Error::unreadable_body`](crate::Error::unreadable_body) gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct UnreadableBody {
+    status: u16,
+    content_type: Option<String>,
+    excerpt: String,
+    reason: String,
+    limit: Option<usize>,
+}
+
+impl UnreadableBody {
+    /// What an answer with `status`, `headers` and `body` (or its start)
+    /// tells of itself, and why it is unreadable.
+    pub(crate) fn new(
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        reason: String,
+        limit: Option<usize>,
+    ) -> UnreadableBody {
+        UnreadableBody {
+            status: status.as_u16(),
+            content_type: headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            excerpt: excerpt(body),
+            reason,
+            limit,
+        }
+    }
+
     /// The HTTP status of the answer.
-    pub status: u16,
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
     /// The `Content-Type` the answer declared, if any.
-    pub content_type: Option<String>,
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
     /// The first 200 characters of the body (whitespace runs collapsed).
-    pub excerpt: String,
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+
     /// What was wrong, e.g. `expected a JSON object, found an array` or the
     /// JSON parser's message with its line and column.
-    pub reason: String,
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
     /// The client's limit in bytes, when the body was longer
     /// (`ClientBuilder::max_body_bytes`, or `max_error_body_bytes` for an
     /// error status): it was not read past it, and the excerpt is of its
     /// start.
-    pub limit: Option<usize>,
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
 }
 
 impl fmt::Display for UnreadableBody {
@@ -126,7 +164,7 @@ impl fmt::Display for UnreadableBody {
         }
         write!(
             f,
-            "HTTP {} with a body that is not a JSON object ({}): {}; body starts: {}",
+            "HTTP {} with a body that cannot be read as documented ({}): {}; body starts: {}",
             self.status,
             self.content_type.as_deref().unwrap_or("no content type"),
             self.reason,
@@ -146,53 +184,6 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
         excerpt.push('…');
     }
     excerpt.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Reads a text answer (`text/plain`: createAuthToken's token) whole as a
-/// `String`. A body that is not UTF-8 is `Error::UnexpectedResponse`, with
-/// an [`UnreadableBody`] as for a JSON answer that does not decode.
-pub(crate) async fn text<E>(
-    response: reqwest::Response,
-    info: &OperationInfo,
-) -> Result<ResponseValue<String>, Error<E>> {
-    let (parts, body) = read_whole(response, info).await?;
-    match std::str::from_utf8(&body) {
-        Ok(text) => Ok(ResponseValue::new(
-            text.to_owned(),
-            parts.status,
-            parts.headers,
-        )),
-        Err(error) => Err(unreadable(
-            info,
-            parts,
-            body,
-            format!("not UTF-8 text: {error}"),
-            "the answer's body is not UTF-8 text",
-            None,
-        )),
-    }
-}
-
-/// How much of an answer's body the client reads, set in its extensions
-/// by the client before the answer is decoded. An answer without one is
-/// read whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum BodyLimit {
-    /// At most this many bytes.
-    Max(usize),
-    /// The body was longer than this many bytes; what is left is its start.
-    Exceeded(usize),
-}
-
-/// Puts `max` in the answer's extensions, unless its `Content-Length`
-/// already keeps it within `max` (then there is nothing to watch).
-pub(crate) fn limit_body(response: &mut reqwest::Response, max: usize) {
-    if response
-        .content_length()
-        .is_none_or(|length| length > max as u64)
-    {
-        response.extensions_mut().insert(BodyLimit::Max(max));
-    }
 }
 
 /// Reads `response`'s body up to `max` bytes: `Ok` with the whole body, or
@@ -223,142 +214,54 @@ pub(crate) async fn read_limited(
     Ok(Ok(body.freeze()))
 }
 
-/// The answer's status, version, URL and headers, and its whole body (up to
-/// the client's [`BodyLimit`]: past it, an [`UnreadableBody`] with the limit).
-async fn read_whole<E>(
-    mut response: reqwest::Response,
-    info: &OperationInfo,
-) -> Result<(Parts, Bytes), Error<E>> {
-    let limit = response.extensions_mut().remove::<BodyLimit>();
-    let parts = Parts {
-        status: response.status(),
-        version: response.version(),
-        url: response.url().clone(),
-        headers: response.headers().clone(),
-    };
-    let (max, start) = match limit {
-        None => {
-            let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
-            return Ok((parts, body));
-        }
-        Some(BodyLimit::Max(max)) => match read_limited(response, max)
-            .await
-            .map_err(Error::ResponseBodyError)?
-        {
-            Ok(body) => return Ok((parts, body)),
-            Err(start) => (max, start),
-        },
-        Some(BodyLimit::Exceeded(max)) => {
-            let start = response.bytes().await.map_err(Error::ResponseBodyError)?;
-            (max, start)
-        }
-    };
-    Err(unreadable(
-        info,
-        parts,
-        start,
-        format!("the body is longer than the client reads ({max} bytes)"),
-        "the answer's body is longer than the client reads",
-        Some(max),
-    ))
-}
+/// What an operation answers: its answer type (a JSON object at the root),
+/// [`Items`] of one (a JSON array at the root), or text (`String`).
+pub(crate) trait AnswerBody: Sized {
+    /// Decodes a whole body, tolerantly; why not, when it cannot.
+    fn from_body(body: &[u8]) -> Result<Self, String>;
 
-/// An answer whose body cannot be read as documented: logged with `what`,
-/// and returned as `Error::UnexpectedResponse` carrying the status, the
-/// headers, the body and an [`UnreadableBody`] saying `reason`.
-fn unreadable<E>(
-    info: &OperationInfo,
-    parts: Parts,
-    body: Bytes,
-    reason: String,
-    what: &'static str,
-    limit: Option<usize>,
-) -> Error<E> {
-    let unreadable = UnreadableBody {
-        status: parts.status.as_u16(),
-        content_type: parts
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        excerpt: excerpt(&body),
-        reason,
-        limit,
-    };
-    tracing::warn!(
-        operation = info.operation_id,
-        status = parts.status.as_u16(),
-        reason = %unreadable.reason,
-        "{what}",
-    );
-    Error::UnexpectedResponse(rebuild(parts, body, unreadable))
-}
-
-/// Decodes the body of an answer the operation documents (a 2xx, or an error
-/// status with the error body) into `T`, tolerantly, and logs a warning for
-/// each value that did not fit.
-///
-/// A body that is not a JSON object is `Error::UnexpectedResponse`, carrying
-/// the status, the headers, the body, and an [`UnreadableBody`].
-pub(crate) async fn response<T, E>(
-    response: reqwest::Response,
-    info: &OperationInfo,
-) -> Result<ResponseValue<T>, Error<E>>
-where
-    T: AnswerBody,
-{
-    let (parts, body) = read_whole(response, info).await?;
-    let decoded = T::from_body(&body);
-    match decoded {
-        Ok(value) => {
-            for unfit in value.unfit() {
-                tracing::warn!(
-                    operation = info.operation_id,
-                    status = parts.status.as_u16(),
-                    path = %unfit.path,
-                    expected = unfit.expected,
-                    found = kind_of(&unfit.value),
-                    "a value in the answer does not fit its declared type and was left out; \
-                     the answer's `unfit` list has it",
-                );
-            }
-            Ok(ResponseValue::new(value, parts.status, parts.headers))
-        }
-        Err(error) => Err(unreadable(
-            info,
-            parts,
-            body,
-            error.to_string(),
-            T::NOT_READABLE,
-            None,
-        )),
+    /// The values left out because they did not fit.
+    fn unfit(&self) -> &[UnfitValue] {
+        &[]
     }
 }
 
-/// What [`response`] decodes: an operation's answer type (a JSON object at
-/// the root) or [`Items`] of one (a JSON array at the root).
-pub(crate) trait AnswerBody: Answer + Sized {
-    /// What the error says when the body is not this: `the answer's body is
-    /// not a JSON object`.
-    const NOT_READABLE: &'static str;
+impl<T: Object + Answer> AnswerBody for T {
+    fn from_body(body: &[u8]) -> Result<Self, String> {
+        let mut parser = serde_json::Deserializer::from_slice(body);
+        deserialize::<_, T>(&mut parser)
+            .and_then(|value| parser.end().map(|()| value))
+            .map_err(|e| e.to_string())
+    }
 
-    /// Decodes a whole body, tolerantly.
-    fn from_body(body: &[u8]) -> serde_json::Result<Self>;
+    fn unfit(&self) -> &[UnfitValue] {
+        Answer::unfit(self)
+    }
 }
 
-impl<T: Object + Answer> AnswerBody for T {
-    const NOT_READABLE: &'static str = "the answer's body is not a JSON object";
-
-    fn from_body(body: &[u8]) -> serde_json::Result<Self> {
-        let mut parser = serde_json::Deserializer::from_slice(body);
-        deserialize::<_, T>(&mut parser).and_then(|value| parser.end().map(|()| value))
+/// A text answer (`text/plain`: createAuthToken's token), whole.
+impl AnswerBody for String {
+    fn from_body(body: &[u8]) -> Result<Self, String> {
+        match std::str::from_utf8(body) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(error) => Err(format!("not UTF-8 text: {error}")),
+        }
     }
 }
 
 impl<T: Decode> AnswerBody for Items<T> {
-    const NOT_READABLE: &'static str = "the answer's body is not a JSON array";
+    fn unfit(&self) -> &[UnfitValue] {
+        &self.unfit
+    }
 
-    fn from_body(body: &[u8]) -> serde_json::Result<Self> {
+    fn from_body(body: &[u8]) -> Result<Self, String> {
+        items_from_array(body).map_err(|e| e.to_string())
+    }
+}
+
+/// [`Items`] of a JSON array.
+fn items_from_array<T: Decode>(body: &[u8]) -> serde_json::Result<Items<T>> {
+    {
         let mut parser = serde_json::Deserializer::from_slice(body);
         let mut cx = Context::default();
         let items = serde::Deserializer::deserialize_any(
@@ -468,50 +371,8 @@ impl<'de, T: Decode> Visitor<'de> for ArrayRoot<'_, T> {
     }
 }
 
-/// What a response is besides its body.
-#[derive(Clone, Debug)]
-pub(crate) struct Parts {
-    pub(crate) status: reqwest::StatusCode,
-    pub(crate) version: http::Version,
-    pub(crate) url: reqwest::Url,
-    pub(crate) headers: reqwest::header::HeaderMap,
-}
-
-/// The response again, with the body already read and `unreadable` in its
-/// extensions.
-fn rebuild(parts: Parts, body: Bytes, unreadable: UnreadableBody) -> reqwest::Response {
-    response_from(parts, body, Some(unreadable))
-}
-
-/// A response made of `parts` (its URL included), `body` and, in its
-/// extensions, `extension`: an answer the client has read, given back.
-pub(crate) fn response_from<T>(parts: Parts, body: Bytes, extension: Option<T>) -> reqwest::Response
-where
-    T: Clone + Send + Sync + 'static,
-{
-    use reqwest::ResponseBuilderExt as _;
-    let status = parts.status;
-    let mut builder = http::Response::builder()
-        .status(status)
-        .version(parts.version)
-        .url(parts.url);
-    if let Some(headers) = builder.headers_mut() {
-        *headers = parts.headers;
-    }
-    let mut rebuilt = builder.body(body.clone()).unwrap_or_else(|_| {
-        // Every part came from a valid response; keep at least the status.
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        rebuilt
-    });
-    if let Some(extension) = extension {
-        rebuilt.extensions_mut().insert(extension);
-    }
-    reqwest::Response::from(rebuilt)
-}
-
 /// A short, content-free description of a JSON value, for messages and logs.
-fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

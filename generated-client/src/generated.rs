@@ -2,7 +2,7 @@
 // codegen 0.1.0 with progenitor-impl; edit the spec or codegen and regenerate.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -4712,11 +4712,12 @@ The client checks these before sending.*/
         impl CreateAuthTokenRequest {
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
                     });
@@ -4822,11 +4823,12 @@ The client checks these before sending.*/
         impl CreateChannelRequest {
             pub fn auto_delete_message_by_flag_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auto_delete_message_by_flag_limit = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_delete_message_by_flag_limit: {e}"
@@ -4836,11 +4838,12 @@ The client checks these before sending.*/
             }
             pub fn avatar_file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.avatar_file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avatar_file_id: {e}"
@@ -4850,11 +4853,12 @@ The client checks these before sending.*/
             }
             pub fn channel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.channel_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_id: {e}")
                     });
@@ -4862,11 +4866,12 @@ The client checks these before sending.*/
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for display_name: {e}")
                     });
@@ -4874,11 +4879,12 @@ The client checks these before sending.*/
             }
             pub fn is_muted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_muted = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for is_muted: {e}")
                     });
@@ -4886,11 +4892,12 @@ The client checks these before sending.*/
             }
             pub fn is_public<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_public = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for is_public: {e}")
                     });
@@ -4898,11 +4905,12 @@ The client checks these before sending.*/
             }
             pub fn message_auto_delete_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_auto_delete_enabled = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for message_auto_delete_enabled: {e}"
@@ -4913,14 +4921,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -4928,13 +4935,12 @@ The client checks these before sending.*/
             }
             pub fn notification_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateChannelRequestNotificationMode>,
-                >,
+                T: ::std::convert::TryInto<super::CreateChannelRequestNotificationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.notification_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for notification_mode: {e}"
@@ -4944,11 +4950,12 @@ The client checks these before sending.*/
             }
             pub fn post_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.post_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for post_id: {e}")
                     });
@@ -4956,13 +4963,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -4982,13 +4988,12 @@ The client checks these before sending.*/
             }
             pub fn user_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_ids = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for user_ids: {e}")
                     });
@@ -4996,11 +5001,12 @@ The client checks these before sending.*/
             }
             pub fn video_stream_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.video_stream_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for video_stream_id: {e}"
@@ -5078,11 +5084,12 @@ The client checks these before sending.*/
         impl CreateMessageData {
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
                     });
@@ -5193,13 +5200,12 @@ The client checks these before sending.*/
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateMessageData>,
-                >,
+                T: ::std::convert::TryInto<super::CreateMessageData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
@@ -5207,11 +5213,12 @@ The client checks these before sending.*/
             }
             pub fn file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for file_id: {e}")
                     });
@@ -5219,13 +5226,12 @@ The client checks these before sending.*/
             }
             pub fn mentionees<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Mentionee>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Mentionee>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mentionees = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mentionees: {e}")
                     });
@@ -5233,11 +5239,12 @@ The client checks these before sending.*/
             }
             pub fn message_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for message_id: {e}")
                     });
@@ -5246,14 +5253,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -5261,11 +5267,12 @@ The client checks these before sending.*/
             }
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for parent_id: {e}")
                     });
@@ -5273,13 +5280,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -5384,11 +5390,12 @@ The client checks these before sending.*/
         impl CreatePostData {
             pub fn file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for file_id: {e}")
                     });
@@ -5396,11 +5403,12 @@ The client checks these before sending.*/
             }
             pub fn poll_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.poll_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for poll_id: {e}")
                     });
@@ -5408,11 +5416,12 @@ The client checks these before sending.*/
             }
             pub fn room_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.room_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for room_id: {e}")
                     });
@@ -5420,11 +5429,12 @@ The client checks these before sending.*/
             }
             pub fn stream_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.stream_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for stream_id: {e}")
                     });
@@ -5432,11 +5442,12 @@ The client checks these before sending.*/
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
                     });
@@ -5444,11 +5455,12 @@ The client checks these before sending.*/
             }
             pub fn thumbnail_file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.thumbnail_file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for thumbnail_file_id: {e}"
@@ -5458,11 +5470,12 @@ The client checks these before sending.*/
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -5587,13 +5600,12 @@ The client checks these before sending.*/
         impl CreatePostRequest {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PostAttachment>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PostAttachment>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -5601,13 +5613,12 @@ The client checks these before sending.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -5627,11 +5638,12 @@ The client checks these before sending.*/
             }
             pub fn data_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for data_type: {e}")
                     });
@@ -5639,11 +5651,12 @@ The client checks these before sending.*/
             }
             pub fn event_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.event_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for event_id: {e}")
                     });
@@ -5651,13 +5664,12 @@ The client checks these before sending.*/
             }
             pub fn hashtags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hashtags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for hashtags: {e}")
                     });
@@ -5679,13 +5691,12 @@ The client checks these before sending.*/
             }
             pub fn mentionees<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Mentionee>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Mentionee>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mentionees = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mentionees: {e}")
                     });
@@ -5694,14 +5705,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -5709,11 +5719,12 @@ The client checks these before sending.*/
             }
             pub fn post_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.post_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for post_id: {e}")
                     });
@@ -5721,13 +5732,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -5735,11 +5745,12 @@ The client checks these before sending.*/
             }
             pub fn target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for target_id: {e}")
                     });
@@ -5826,11 +5837,12 @@ The client checks these before sending.*/
         impl CreateStoryData {
             pub fn file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for file_id: {e}")
                     });
@@ -5838,11 +5850,12 @@ The client checks these before sending.*/
             }
             pub fn image_display_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_display_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for image_display_mode: {e}"
@@ -5852,11 +5865,12 @@ The client checks these before sending.*/
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
                     });
@@ -5954,13 +5968,12 @@ The client checks these before sending.*/
             }
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::StoryItem>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StoryItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for items: {e}")
                     });
@@ -5969,14 +5982,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -6075,11 +6087,12 @@ The client checks these before sending.*/
         impl DeviceInfo {
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kind = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for kind: {e}")
                     });
@@ -6087,11 +6100,12 @@ The client checks these before sending.*/
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for model: {e}")
                     });
@@ -6099,11 +6113,12 @@ The client checks these before sending.*/
             }
             pub fn sdk_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sdk_version = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for sdk_version: {e}")
                     });
@@ -6153,11 +6168,12 @@ The client checks these before sending.*/
         impl Mentionee {
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -6165,13 +6181,12 @@ The client checks these before sending.*/
             }
             pub fn user_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_ids = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for user_ids: {e}")
                     });
@@ -6229,11 +6244,12 @@ The client checks these before sending.*/
         impl PostAttachment {
             pub fn display_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for display_mode: {e}")
                     });
@@ -6241,11 +6257,12 @@ The client checks these before sending.*/
             }
             pub fn file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for file_id: {e}")
                     });
@@ -6253,11 +6270,12 @@ The client checks these before sending.*/
             }
             pub fn is_muted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_muted = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for is_muted: {e}")
                     });
@@ -6265,11 +6283,12 @@ The client checks these before sending.*/
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -6333,11 +6352,12 @@ The client checks these before sending.*/
         impl RegisterSessionRequest {
             pub fn auth_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_token = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for auth_token: {e}")
                     });
@@ -6357,11 +6377,12 @@ The client checks these before sending.*/
             }
             pub fn device_info<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DeviceInfo>>,
+                T: ::std::convert::TryInto<super::DeviceInfo>,
                 T::Error: ::std::fmt::Display,
             {
                 self.device_info = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for device_info: {e}")
                     });
@@ -6369,11 +6390,12 @@ The client checks these before sending.*/
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for display_name: {e}")
                     });
@@ -6441,11 +6463,12 @@ The client checks these before sending.*/
         impl StoryHyperlinkData {
             pub fn custom_text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_text = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for custom_text: {e}")
                     });
@@ -6453,11 +6476,12 @@ The client checks these before sending.*/
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -6505,13 +6529,12 @@ The client checks these before sending.*/
         impl StoryItem {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StoryHyperlinkData>,
-                >,
+                T: ::std::convert::TryInto<super::StoryHyperlinkData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
@@ -6519,11 +6542,12 @@ The client checks these before sending.*/
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -6598,11 +6622,12 @@ The client checks these before sending.*/
         impl UpdateChannelRequest {
             pub fn auto_delete_message_by_flag_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auto_delete_message_by_flag_limit = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_delete_message_by_flag_limit: {e}"
@@ -6612,11 +6637,12 @@ The client checks these before sending.*/
             }
             pub fn avatar_file_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.avatar_file_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avatar_file_id: {e}"
@@ -6626,11 +6652,12 @@ The client checks these before sending.*/
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for display_name: {e}")
                     });
@@ -6638,11 +6665,12 @@ The client checks these before sending.*/
             }
             pub fn message_auto_delete_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_auto_delete_enabled = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for message_auto_delete_enabled: {e}"
@@ -6653,14 +6681,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -6668,13 +6695,12 @@ The client checks these before sending.*/
             }
             pub fn notification_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateChannelRequestNotificationMode>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateChannelRequestNotificationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.notification_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for notification_mode: {e}"
@@ -6684,13 +6710,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -6764,13 +6789,12 @@ The client checks these before sending.*/
         impl UpdateMessageRequest {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateMessageData>,
-                >,
+                T: ::std::convert::TryInto<super::CreateMessageData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
@@ -6778,13 +6802,12 @@ The client checks these before sending.*/
             }
             pub fn mentionees<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Mentionee>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Mentionee>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mentionees = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mentionees: {e}")
                     });
@@ -6793,14 +6816,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -6808,13 +6830,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -6889,13 +6910,12 @@ The client checks these before sending.*/
         impl UpdatePostRequest {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PostAttachment>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PostAttachment>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -6903,11 +6923,12 @@ The client checks these before sending.*/
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CreatePostData>>,
+                T: ::std::convert::TryInto<super::CreatePostData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
@@ -6915,13 +6936,12 @@ The client checks these before sending.*/
             }
             pub fn mentionees<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Mentionee>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Mentionee>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mentionees = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mentionees: {e}")
                     });
@@ -6930,14 +6950,13 @@ The client checks these before sending.*/
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for metadata: {e}")
                     });
@@ -6945,13 +6964,12 @@ The client checks these before sending.*/
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -6959,11 +6977,12 @@ The client checks these before sending.*/
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
                     });
@@ -7014,11 +7033,12 @@ The client checks these before sending.*/
         impl UploadFileRequest {
             pub fn preferred_filename<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.preferred_filename = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for preferred_filename: {e}"
@@ -9491,13 +9511,6 @@ impl ClientInfo<crate::hooks::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::hooks::ClientState>,
-    {}
-};
 impl Client {
     /**query channels
 
@@ -10345,9 +10358,9 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/channels`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::QueryChannelsResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::QueryChannelsResponse>,
+            crate::call::Error,
         > {
             let Self {
                 client,
@@ -10362,110 +10375,57 @@ pub mod builder {
                 types,
                 user_id,
             } = self;
-            let exclude_tags = exclude_tags.map_err(Error::InvalidRequest)?;
-            let filter = filter.map_err(Error::InvalidRequest)?;
-            let is_deleted = is_deleted.map_err(Error::InvalidRequest)?;
-            let keyword = keyword.map_err(Error::InvalidRequest)?;
-            let options_limit = options_limit.map_err(Error::InvalidRequest)?;
-            let options_token = options_token.map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
-            let tags = tags.map_err(Error::InvalidRequest)?;
-            let types = types.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let exclude_tags = crate::call::or_refuse("query_channels", exclude_tags)?;
+            let filter = crate::call::or_refuse("query_channels", filter)?;
+            let is_deleted = crate::call::or_refuse("query_channels", is_deleted)?;
+            let keyword = crate::call::or_refuse("query_channels", keyword)?;
+            let options_limit = crate::call::or_refuse("query_channels", options_limit)?;
+            let options_token = crate::call::or_refuse("query_channels", options_token)?;
+            let sort_by = crate::call::or_refuse("query_channels", sort_by)?;
+            let tags = crate::call::or_refuse("query_channels", tags)?;
+            let types = crate::call::or_refuse("query_channels", types)?;
+            let user_id = crate::call::or_refuse("query_channels", user_id)?;
             let url = format!("{}/api/v3/channels", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("excludeTags", &exclude_tags))
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
-                .query(&progenitor_client::QueryParam::new("keyword", &keyword))
-                .query(
-                    &progenitor_client::QueryParam::new("options[limit]", &options_limit),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[token]", &options_token),
-                )
-                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                .query(&progenitor_client::QueryParam::new("tags", &tags))
-                .query(&progenitor_client::QueryParam::new("types", &types))
-                .query(&progenitor_client::QueryParam::new("userId", &user_id))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "query_channels",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("excludeTags", &exclude_tags),
+                    )
+                    .query(&progenitor_client::QueryParam::new("filter", &filter))
+                    .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
+                    .query(&progenitor_client::QueryParam::new("keyword", &keyword))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[limit]",
+                            &options_limit,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[token]",
+                            &options_token,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                    .query(&progenitor_client::QueryParam::new("tags", &tags))
+                    .query(&progenitor_client::QueryParam::new("types", &types))
+                    .query(&progenitor_client::QueryParam::new("userId", &user_id))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "query_channels",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::create_channel`]
@@ -10512,97 +10472,39 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v3/channels`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateChannelRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "create_channel",
+                body
+                    .and_then(|v| {
+                        types::CreateChannelRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v3/channels", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_channel",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_channel",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_channel`]
@@ -10635,95 +10537,34 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/channels/{channelId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, channel_id } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("get_channel", channel_id)?;
             let url = format!(
                 "{}/api/v3/channels/{}", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_channel",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_channel",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::update_channel`]
@@ -10784,101 +10625,43 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v3/channels/{channelId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateChannelRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("update_channel", channel_id)?;
+            let body = crate::call::or_refuse(
+                "update_channel",
+                body
+                    .and_then(|v| {
+                        types::UpdateChannelRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!(
                 "{}/api/v3/channels/{}", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "update_channel",
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "update_channel",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::add_channel_users`]
@@ -10939,101 +10722,43 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v3/channels/{channelId}/users`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AddChannelUsersRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("add_channel_users", channel_id)?;
+            let body = crate::call::or_refuse(
+                "add_channel_users",
+                body
+                    .and_then(|v| {
+                        types::AddChannelUsersRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!(
                 "{}/api/v3/channels/{}/users", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "add_channel_users",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "add_channel_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::remove_channel_users`]
@@ -11081,97 +10806,36 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v3/channels/{channelId}/users`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, channel_id, user_ids } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
-            let user_ids = user_ids.map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("remove_channel_users", channel_id)?;
+            let user_ids = crate::call::or_refuse("remove_channel_users", user_ids)?;
             let url = format!(
                 "{}/api/v3/channels/{}/users", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("userIds", &user_ids))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "remove_channel_users",
+                client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("userIds", &user_ids))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "remove_channel_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::ban_channel_users`]
@@ -11232,101 +10896,43 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v3/channels/{channelId}/users/ban`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateChannelResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateChannelResponse>,
+            crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BanChannelUsersRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("ban_channel_users", channel_id)?;
+            let body = crate::call::or_refuse(
+                "ban_channel_users",
+                body
+                    .and_then(|v| {
+                        types::BanChannelUsersRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!(
                 "{}/api/v3/channels/{}/users/ban", client.baseurl, encode_path(&
                 channel_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "ban_channel_users",
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "ban_channel_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_file`]
@@ -11359,91 +10965,33 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/files/{fileId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GetFileResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::GetFileResponse>,
+            crate::call::Error,
+        > {
             let Self { client, file_id } = self;
-            let file_id = file_id.map_err(Error::InvalidRequest)?;
+            let file_id = crate::call::or_refuse("get_file", file_id)?;
             let url = format!(
                 "{}/api/v3/files/{}", client.baseurl, encode_path(& file_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_file",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_file",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::delete_file`]
@@ -11476,91 +11024,33 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v3/files/{fileId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GetFileResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::GetFileResponse>,
+            crate::call::Error,
+        > {
             let Self { client, file_id } = self;
-            let file_id = file_id.map_err(Error::InvalidRequest)?;
+            let file_id = crate::call::or_refuse("delete_file", file_id)?;
             let url = format!(
                 "{}/api/v3/files/{}", client.baseurl, encode_path(& file_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "delete_file",
+                client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "delete_file",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::query_messages`]
@@ -11755,9 +11245,9 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/messages`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::QueryMessagesResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::QueryMessagesResponse>,
+            crate::call::Error,
         > {
             let Self {
                 client,
@@ -11775,131 +11265,89 @@ pub mod builder {
                 tags,
                 type_,
             } = self;
-            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
-            let exclude_tags = exclude_tags.map_err(Error::InvalidRequest)?;
-            let filter_by_parent_id = filter_by_parent_id
-                .map_err(Error::InvalidRequest)?;
-            let has_flag = has_flag.map_err(Error::InvalidRequest)?;
-            let is_deleted = is_deleted.map_err(Error::InvalidRequest)?;
-            let options_after = options_after.map_err(Error::InvalidRequest)?;
-            let options_before = options_before.map_err(Error::InvalidRequest)?;
-            let options_first = options_first.map_err(Error::InvalidRequest)?;
-            let options_last = options_last.map_err(Error::InvalidRequest)?;
-            let options_token = options_token.map_err(Error::InvalidRequest)?;
-            let parent_id = parent_id.map_err(Error::InvalidRequest)?;
-            let tags = tags.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let channel_id = crate::call::or_refuse("query_messages", channel_id)?;
+            let exclude_tags = crate::call::or_refuse("query_messages", exclude_tags)?;
+            let filter_by_parent_id = crate::call::or_refuse(
+                "query_messages",
+                filter_by_parent_id,
+            )?;
+            let has_flag = crate::call::or_refuse("query_messages", has_flag)?;
+            let is_deleted = crate::call::or_refuse("query_messages", is_deleted)?;
+            let options_after = crate::call::or_refuse("query_messages", options_after)?;
+            let options_before = crate::call::or_refuse(
+                "query_messages",
+                options_before,
+            )?;
+            let options_first = crate::call::or_refuse("query_messages", options_first)?;
+            let options_last = crate::call::or_refuse("query_messages", options_last)?;
+            let options_token = crate::call::or_refuse("query_messages", options_token)?;
+            let parent_id = crate::call::or_refuse("query_messages", parent_id)?;
+            let tags = crate::call::or_refuse("query_messages", tags)?;
+            let type_ = crate::call::or_refuse("query_messages", type_)?;
             let url = format!("{}/api/v3/messages", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("channelId", &channel_id))
-                .query(&progenitor_client::QueryParam::new("excludeTags", &exclude_tags))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "filterByParentId",
-                        &filter_by_parent_id,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("hasFlag", &has_flag))
-                .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
-                .query(
-                    &progenitor_client::QueryParam::new("options[after]", &options_after),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "options[before]",
-                        &options_before,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[first]", &options_first),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[last]", &options_last),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[token]", &options_token),
-                )
-                .query(&progenitor_client::QueryParam::new("parentId", &parent_id))
-                .query(&progenitor_client::QueryParam::new("tags", &tags))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "query_messages",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("channelId", &channel_id))
+                    .query(
+                        &progenitor_client::QueryParam::new("excludeTags", &exclude_tags),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "filterByParentId",
+                            &filter_by_parent_id,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("hasFlag", &has_flag))
+                    .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[after]",
+                            &options_after,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[before]",
+                            &options_before,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[first]",
+                            &options_first,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[last]",
+                            &options_last,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[token]",
+                            &options_token,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("parentId", &parent_id))
+                    .query(&progenitor_client::QueryParam::new("tags", &tags))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "query_messages",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::create_message`]
@@ -11946,97 +11394,39 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v3/messages`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateMessageResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateMessageResponse>,
+            crate::call::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateMessageRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "create_message",
+                body
+                    .and_then(|v| {
+                        types::CreateMessageRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v3/messages", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_message",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_message",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_message`]
@@ -12069,95 +11459,34 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/messages/{messageId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateMessageResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateMessageResponse>,
+            crate::call::Error,
         > {
             let Self { client, message_id } = self;
-            let message_id = message_id.map_err(Error::InvalidRequest)?;
+            let message_id = crate::call::or_refuse("get_message", message_id)?;
             let url = format!(
                 "{}/api/v3/messages/{}", client.baseurl, encode_path(& message_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_message",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_message",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::update_message`]
@@ -12218,101 +11547,43 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v3/messages/{messageId}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateMessageResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateMessageResponse>,
+            crate::call::Error,
         > {
             let Self { client, message_id, body } = self;
-            let message_id = message_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateMessageRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let message_id = crate::call::or_refuse("update_message", message_id)?;
+            let body = crate::call::or_refuse(
+                "update_message",
+                body
+                    .and_then(|v| {
+                        types::UpdateMessageRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!(
                 "{}/api/v3/messages/{}", client.baseurl, encode_path(& message_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "update_message",
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "update_message",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::delete_message`]
@@ -12345,92 +11616,34 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v3/messages/{messageId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::DeletePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, message_id } = self;
-            let message_id = message_id.map_err(Error::InvalidRequest)?;
+            let message_id = crate::call::or_refuse("delete_message", message_id)?;
             let url = format!(
                 "{}/api/v3/messages/{}", client.baseurl, encode_path(& message_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "delete_message",
+                client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "delete_message",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_post`]
@@ -12463,91 +11676,33 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/posts/{postId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApprovePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::ApprovePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, post_id } = self;
-            let post_id = post_id.map_err(Error::InvalidRequest)?;
+            let post_id = crate::call::or_refuse("get_post", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}", client.baseurl, encode_path(& post_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_post",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::approve_post`]
@@ -12580,92 +11735,34 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v3/posts/{postId}/approve`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApprovePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::ApprovePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, post_id } = self;
-            let post_id = post_id.map_err(Error::InvalidRequest)?;
+            let post_id = crate::call::or_refuse("approve_post", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}/approve", client.baseurl, encode_path(& post_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "approve_post",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "approve_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::decline_post`]
@@ -12698,92 +11795,34 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v3/posts/{postId}/decline`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApprovePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::ApprovePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, post_id } = self;
-            let post_id = post_id.map_err(Error::InvalidRequest)?;
+            let post_id = crate::call::or_refuse("decline_post", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}/decline", client.baseurl, encode_path(& post_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "decline_post",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "decline_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::query_users`]
@@ -12898,7 +11937,10 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/users`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::QueryUsersResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::QueryUsersResponse>,
+            crate::call::Error,
+        > {
             let Self {
                 client,
                 exact_match_keyword,
@@ -12909,110 +11951,57 @@ pub mod builder {
                 options_token,
                 sort_by,
             } = self;
-            let exact_match_keyword = exact_match_keyword
-                .map_err(Error::InvalidRequest)?;
-            let filter = filter.map_err(Error::InvalidRequest)?;
-            let is_deleted = is_deleted.map_err(Error::InvalidRequest)?;
-            let keyword = keyword.map_err(Error::InvalidRequest)?;
-            let options_limit = options_limit.map_err(Error::InvalidRequest)?;
-            let options_token = options_token.map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let exact_match_keyword = crate::call::or_refuse(
+                "query_users",
+                exact_match_keyword,
+            )?;
+            let filter = crate::call::or_refuse("query_users", filter)?;
+            let is_deleted = crate::call::or_refuse("query_users", is_deleted)?;
+            let keyword = crate::call::or_refuse("query_users", keyword)?;
+            let options_limit = crate::call::or_refuse("query_users", options_limit)?;
+            let options_token = crate::call::or_refuse("query_users", options_token)?;
+            let sort_by = crate::call::or_refuse("query_users", sort_by)?;
             let url = format!("{}/api/v3/users", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "exactMatchKeyword",
-                        &exact_match_keyword,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
-                .query(&progenitor_client::QueryParam::new("keyword", &keyword))
-                .query(
-                    &progenitor_client::QueryParam::new("options[limit]", &options_limit),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[token]", &options_token),
-                )
-                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "query_users",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "exactMatchKeyword",
+                            &exact_match_keyword,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("filter", &filter))
+                    .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
+                    .query(&progenitor_client::QueryParam::new("keyword", &keyword))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[limit]",
+                            &options_limit,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[token]",
+                            &options_token,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "query_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_user`]
@@ -13057,93 +12046,35 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v3/users/{userId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GetUserResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::GetUserResponse>,
+            crate::call::Error,
+        > {
             let Self { client, user_id, type_ } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let user_id = crate::call::or_refuse("get_user", user_id)?;
+            let type_ = crate::call::or_refuse("get_user", type_)?;
             let url = format!(
                 "{}/api/v3/users/{}", client.baseurl, encode_path(& user_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_user",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::create_auth_token`]
@@ -13204,91 +12135,39 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/authentication/token`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<String>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<crate::call::Response<String>, crate::call::Error> {
             let Self { client, x_server_key, body } = self;
-            let x_server_key = x_server_key.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAuthTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let x_server_key = crate::call::or_refuse(
+                "create_auth_token",
+                x_server_key,
+            )?;
+            let body = crate::call::or_refuse(
+                "create_auth_token",
+                body
+                    .and_then(|v| {
+                        types::CreateAuthTokenRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/authentication/token", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append("x-server-key", x_server_key.to_string().try_into()?);
+            header_map
+                .append(
+                    "x-server-key",
+                    crate::call::or_refuse(
+                        "create_auth_token",
+                        x_server_key.to_string().try_into(),
+                    )?,
+                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_auth_token",
+                client.client.post(url).json(&body).headers(header_map).build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_auth_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::text(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::upload_file`]
@@ -13335,103 +12214,54 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/files`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<crate::decode::Items<types::File>>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<crate::decode::Items<types::File>>,
+            crate::call::Error,
         > {
             let Self { client, body, files } = self;
-            let body = body
-                .and_then(|v| {
-                    types::UploadFileRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "upload_file",
+                body
+                    .and_then(|v| {
+                        types::UploadFileRequest::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/files", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .multipart(
-                    crate::upload::form(
-                            client.inner(),
-                            "uploadFile",
-                            super::validation::check_request,
-                            &body,
-                            ::std::vec![
-                                crate ::upload::FileField { name : "files", required : true,
-                                parts : ::std::iter::IntoIterator::into_iter(files)
-                                .collect(), }
-                            ],
-                        )
-                        .await?,
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "upload_file",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .multipart(
+                        crate::call::or_refuse(
+                            "upload_file",
+                            crate::upload::form(
+                                    client.inner(),
+                                    "uploadFile",
+                                    super::validation::check_request,
+                                    &body,
+                                    ::std::vec![
+                                        crate ::upload::FileField { name : "files", required : true,
+                                        parts : ::std::iter::IntoIterator::into_iter(files)
+                                        .collect(), }
+                                    ],
+                                )
+                                .await,
+                        )?,
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "upload_file",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
         ///Adds files to the form's `files` field (file data), one part each, after any given before; required. See [`FilePart`](crate::upload::FilePart) for bytes, paths and streams.
         pub fn files<I>(mut self, files: I) -> Self
@@ -13663,7 +12493,10 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v4/posts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::QueryPostsResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::QueryPostsResponse>,
+            crate::call::Error,
+        > {
             let Self {
                 client,
                 data_types,
@@ -13681,136 +12514,91 @@ pub mod builder {
                 target_id,
                 target_type,
             } = self;
-            let data_types = data_types.map_err(Error::InvalidRequest)?;
-            let feed_type = feed_type.map_err(Error::InvalidRequest)?;
-            let has_flag = has_flag.map_err(Error::InvalidRequest)?;
-            let is_deleted = is_deleted.map_err(Error::InvalidRequest)?;
-            let matching_only_parent_post = matching_only_parent_post
-                .map_err(Error::InvalidRequest)?;
-            let options_after = options_after.map_err(Error::InvalidRequest)?;
-            let options_before = options_before.map_err(Error::InvalidRequest)?;
-            let options_limit = options_limit.map_err(Error::InvalidRequest)?;
-            let options_token = options_token.map_err(Error::InvalidRequest)?;
-            let options_updated_at = options_updated_at.map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
-            let tags = tags.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let target_type = target_type.map_err(Error::InvalidRequest)?;
+            let data_types = crate::call::or_refuse("query_posts", data_types)?;
+            let feed_type = crate::call::or_refuse("query_posts", feed_type)?;
+            let has_flag = crate::call::or_refuse("query_posts", has_flag)?;
+            let is_deleted = crate::call::or_refuse("query_posts", is_deleted)?;
+            let matching_only_parent_post = crate::call::or_refuse(
+                "query_posts",
+                matching_only_parent_post,
+            )?;
+            let options_after = crate::call::or_refuse("query_posts", options_after)?;
+            let options_before = crate::call::or_refuse("query_posts", options_before)?;
+            let options_limit = crate::call::or_refuse("query_posts", options_limit)?;
+            let options_token = crate::call::or_refuse("query_posts", options_token)?;
+            let options_updated_at = crate::call::or_refuse(
+                "query_posts",
+                options_updated_at,
+            )?;
+            let sort_by = crate::call::or_refuse("query_posts", sort_by)?;
+            let tags = crate::call::or_refuse("query_posts", tags)?;
+            let target_id = crate::call::or_refuse("query_posts", target_id)?;
+            let target_type = crate::call::or_refuse("query_posts", target_type)?;
             let url = format!("{}/api/v4/posts", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("dataTypes", &data_types))
-                .query(&progenitor_client::QueryParam::new("feedType", &feed_type))
-                .query(&progenitor_client::QueryParam::new("hasFlag", &has_flag))
-                .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "matchingOnlyParentPost",
-                        &matching_only_parent_post,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[after]", &options_after),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "options[before]",
-                        &options_before,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[limit]", &options_limit),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[token]", &options_token),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "options[updatedAt]",
-                        &options_updated_at,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                .query(&progenitor_client::QueryParam::new("tags", &tags))
-                .query(&progenitor_client::QueryParam::new("targetId", &target_id))
-                .query(&progenitor_client::QueryParam::new("targetType", &target_type))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "query_posts",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("dataTypes", &data_types))
+                    .query(&progenitor_client::QueryParam::new("feedType", &feed_type))
+                    .query(&progenitor_client::QueryParam::new("hasFlag", &has_flag))
+                    .query(&progenitor_client::QueryParam::new("isDeleted", &is_deleted))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "matchingOnlyParentPost",
+                            &matching_only_parent_post,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[after]",
+                            &options_after,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[before]",
+                            &options_before,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[limit]",
+                            &options_limit,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[token]",
+                            &options_token,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[updatedAt]",
+                            &options_updated_at,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                    .query(&progenitor_client::QueryParam::new("tags", &tags))
+                    .query(&progenitor_client::QueryParam::new("targetId", &target_id))
+                    .query(
+                        &progenitor_client::QueryParam::new("targetType", &target_type),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "query_posts",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::create_post`]
@@ -13855,94 +12643,38 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/posts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreatePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreatePostRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "create_post",
+                body
+                    .and_then(|v| {
+                        types::CreatePostRequest::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/posts", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_post",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::update_post`]
@@ -14015,101 +12747,55 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v4/posts/{postId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApprovePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::ApprovePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, post_id, preserve_edited_at, body } = self;
-            let post_id = post_id.map_err(Error::InvalidRequest)?;
-            let preserve_edited_at = preserve_edited_at.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdatePostRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let post_id = crate::call::or_refuse("update_post", post_id)?;
+            let preserve_edited_at = crate::call::or_refuse(
+                "update_post",
+                preserve_edited_at,
+            )?;
+            let body = crate::call::or_refuse(
+                "update_post",
+                body
+                    .and_then(|v| {
+                        types::UpdatePostRequest::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!(
                 "{}/api/v4/posts/{}", client.baseurl, encode_path(& post_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = preserve_edited_at {
-                header_map.append("preserve-edited-at", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "preserve-edited-at",
+                        crate::call::or_refuse(
+                            "update_post",
+                            value.to_string().try_into(),
+                        )?,
+                    );
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "update_post",
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "update_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::delete_post`]
@@ -14154,93 +12840,35 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/posts/{postId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeletePostResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::DeletePostResponse>,
+            crate::call::Error,
+        > {
             let Self { client, post_id, permanent } = self;
-            let post_id = post_id.map_err(Error::InvalidRequest)?;
-            let permanent = permanent.map_err(Error::InvalidRequest)?;
+            let post_id = crate::call::or_refuse("delete_post", post_id)?;
+            let permanent = crate::call::or_refuse("delete_post", permanent)?;
             let url = format!(
                 "{}/api/v4/posts/{}", client.baseurl, encode_path(& post_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("permanent", &permanent))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "delete_post",
+                client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("permanent", &permanent))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "delete_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::register_session`]
@@ -14301,99 +12929,48 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/sessions`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RegisterSessionResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::RegisterSessionResponse>,
+            crate::call::Error,
         > {
             let Self { client, x_api_key, body } = self;
-            let x_api_key = x_api_key.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RegisterSessionRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let x_api_key = crate::call::or_refuse("register_session", x_api_key)?;
+            let body = crate::call::or_refuse(
+                "register_session",
+                body
+                    .and_then(|v| {
+                        types::RegisterSessionRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/sessions", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append("x-api-key", x_api_key.to_string().try_into()?);
+            header_map
+                .append(
+                    "x-api-key",
+                    crate::call::or_refuse(
+                        "register_session",
+                        x_api_key.to_string().try_into(),
+                    )?,
+                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "register_session",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "register_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::query_stories`]
@@ -14524,9 +13101,9 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v4/stories`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::QueryStoriesResponse>,
-            Error<types::ErrorBody>,
+        ) -> ::std::result::Result<
+            crate::call::Response<types::QueryStoriesResponse>,
+            crate::call::Error,
         > {
             let Self {
                 client,
@@ -14539,116 +13116,69 @@ pub mod builder {
                 target_id,
                 target_type,
             } = self;
-            let data_type = data_type.map_err(Error::InvalidRequest)?;
-            let is_expired = is_expired.map_err(Error::InvalidRequest)?;
-            let options_limit = options_limit.map_err(Error::InvalidRequest)?;
-            let options_order_by = options_order_by.map_err(Error::InvalidRequest)?;
-            let options_sort_by = options_sort_by.map_err(Error::InvalidRequest)?;
-            let options_token = options_token.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let target_type = target_type.map_err(Error::InvalidRequest)?;
+            let data_type = crate::call::or_refuse("query_stories", data_type)?;
+            let is_expired = crate::call::or_refuse("query_stories", is_expired)?;
+            let options_limit = crate::call::or_refuse("query_stories", options_limit)?;
+            let options_order_by = crate::call::or_refuse(
+                "query_stories",
+                options_order_by,
+            )?;
+            let options_sort_by = crate::call::or_refuse(
+                "query_stories",
+                options_sort_by,
+            )?;
+            let options_token = crate::call::or_refuse("query_stories", options_token)?;
+            let target_id = crate::call::or_refuse("query_stories", target_id)?;
+            let target_type = crate::call::or_refuse("query_stories", target_type)?;
             let url = format!("{}/api/v4/stories", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("dataType", &data_type))
-                .query(&progenitor_client::QueryParam::new("isExpired", &is_expired))
-                .query(
-                    &progenitor_client::QueryParam::new("options[limit]", &options_limit),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "options[orderBy]",
-                        &options_order_by,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "options[sortBy]",
-                        &options_sort_by,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("options[token]", &options_token),
-                )
-                .query(&progenitor_client::QueryParam::new("targetId", &target_id))
-                .query(&progenitor_client::QueryParam::new("targetType", &target_type))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "query_stories",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("dataType", &data_type))
+                    .query(&progenitor_client::QueryParam::new("isExpired", &is_expired))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[limit]",
+                            &options_limit,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[orderBy]",
+                            &options_order_by,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[sortBy]",
+                            &options_sort_by,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "options[token]",
+                            &options_token,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("targetId", &target_id))
+                    .query(
+                        &progenitor_client::QueryParam::new("targetType", &target_type),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "query_stories",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::create_story`]
@@ -14693,94 +13223,38 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/stories`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateStoryResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::CreateStoryResponse>,
+            crate::call::Error,
+        > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateStoryRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = crate::call::or_refuse(
+                "create_story",
+                body
+                    .and_then(|v| {
+                        types::CreateStoryRequest::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
             let url = format!("{}/api/v4/stories", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "create_story",
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "create_story",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::get_story`]
@@ -14813,92 +13287,34 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v4/stories/{storyId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GetStoryResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::GetStoryResponse>,
+            crate::call::Error,
+        > {
             let Self { client, story_id } = self;
-            let story_id = story_id.map_err(Error::InvalidRequest)?;
+            let story_id = crate::call::or_refuse("get_story", story_id)?;
             let url = format!(
                 "{}/api/v4/stories/{}", client.baseurl, encode_path(& story_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "get_story",
+                client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "get_story",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     /**Builder for [`Client::delete_story`]
@@ -14943,94 +13359,36 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/stories/{storyId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteStoryResponse>, Error<types::ErrorBody>> {
+        ) -> ::std::result::Result<
+            crate::call::Response<types::DeleteStoryResponse>,
+            crate::call::Error,
+        > {
             let Self { client, story_id, permanent } = self;
-            let story_id = story_id.map_err(Error::InvalidRequest)?;
-            let permanent = permanent.map_err(Error::InvalidRequest)?;
+            let story_id = crate::call::or_refuse("delete_story", story_id)?;
+            let permanent = crate::call::or_refuse("delete_story", permanent)?;
             let url = format!(
                 "{}/api/v4/stories/{}", client.baseurl, encode_path(& story_id
                 .to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("permanent", &permanent))
-                .headers(header_map)
-                .build()?;
+            let mut request = crate::call::or_refuse(
+                "delete_story",
+                client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("permanent", &permanent))
+                    .headers(header_map)
+                    .build(),
+            )?;
             let info = OperationInfo {
                 operation_id: "delete_story",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::decode::response(response, &info).await,
-                200..=299 => crate::decode::response(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::decode::response(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::call::send(&client.client, &client.inner, request, &info).await
         }
     }
     impl ::std::fmt::Debug for CreateAuthToken<'_> {
@@ -15052,16 +13410,14 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
-}
 /// Checks of the spec's documented constraints on request bodies,
 /// generated from `spec/openapi.yaml`: the client runs them before a
 /// request leaves, and refuses the request with every broken
 /// constraint named.
 pub mod validation {
-    pub use crate::validate::{DocumentedRule, Location, Rule, Violation, Violations};
+    pub use crate::validate::{
+        DocumentedRule, Location, Refused, Rule, UncheckableBody, Violation, Violations,
+    };
     #[allow(unused_imports)]
     use crate::validate::{
         CountedItems, Literal, Parameters, PathParameters, Property, Schema, Tables,
@@ -15080,12 +13436,12 @@ pub mod validation {
     /// [`check_request`] on the encoded body, as the client runs it
     /// before sending: one pass over the bytes that builds nothing,
     /// skipping the parts of the body the spec puts no constraint on.
-    /// Bytes that are not JSON pass: they are not a body this client
-    /// encoded, and the service judges them.
+    /// A body it cannot finish walking (a key twice, nesting too
+    /// deep, not JSON) is refused as [`Refused::Uncheckable`].
     pub fn check_request_json(
         operation_id: &str,
         body: &[u8],
-    ) -> ::std::result::Result<(), Violations> {
+    ) -> ::std::result::Result<(), Refused> {
         crate::validate::check_request_json(tables(), operation_id, body)
     }
     /// Checks what the client is about to send to `operation_id`:
@@ -15097,7 +13453,7 @@ pub mod validation {
         url: &::reqwest::Url,
         headers: &::http::HeaderMap,
         body: ::std::option::Option<&[u8]>,
-    ) -> ::std::result::Result<(), Violations> {
+    ) -> ::std::result::Result<(), Refused> {
         crate::validate::check_request_parts(tables(), operation_id, url, headers, body)
     }
     /// This spec's tables, as the runtime takes them.
@@ -15105,7 +13461,6 @@ pub mod validation {
         &Tables {
             body_schema,
             path_parameters,
-            operation_name,
             parameters,
         }
     }
@@ -15217,42 +13572,6 @@ pub mod validation {
             "getUser" | "get_user" => {
                 Some(("getUser", "/api/v3/users/{userId}", GET_USER_PATH_PARAMETERS))
             }
-            _ => None,
-        }
-    }
-    /// The spec's operationId for `operation_id` (either spelling).
-    fn operation_name(operation_id: &str) -> Option<&'static str> {
-        match operation_id {
-            "queryPosts" | "query_posts" => Some("queryPosts"),
-            "createPost" | "create_post" => Some("createPost"),
-            "getPost" | "get_post" => Some("getPost"),
-            "updatePost" | "update_post" => Some("updatePost"),
-            "deletePost" | "delete_post" => Some("deletePost"),
-            "queryStories" | "query_stories" => Some("queryStories"),
-            "createStory" | "create_story" => Some("createStory"),
-            "getStory" | "get_story" => Some("getStory"),
-            "deleteStory" | "delete_story" => Some("deleteStory"),
-            "queryMessages" | "query_messages" => Some("queryMessages"),
-            "createMessage" | "create_message" => Some("createMessage"),
-            "getMessage" | "get_message" => Some("getMessage"),
-            "updateMessage" | "update_message" => Some("updateMessage"),
-            "deleteMessage" | "delete_message" => Some("deleteMessage"),
-            "queryChannels" | "query_channels" => Some("queryChannels"),
-            "createChannel" | "create_channel" => Some("createChannel"),
-            "getChannel" | "get_channel" => Some("getChannel"),
-            "updateChannel" | "update_channel" => Some("updateChannel"),
-            "addChannelUsers" | "add_channel_users" => Some("addChannelUsers"),
-            "removeChannelUsers" | "remove_channel_users" => Some("removeChannelUsers"),
-            "banChannelUsers" | "ban_channel_users" => Some("banChannelUsers"),
-            "approvePost" | "approve_post" => Some("approvePost"),
-            "queryUsers" | "query_users" => Some("queryUsers"),
-            "declinePost" | "decline_post" => Some("declinePost"),
-            "uploadFile" | "upload_file" => Some("uploadFile"),
-            "getFile" | "get_file" => Some("getFile"),
-            "deleteFile" | "delete_file" => Some("deleteFile"),
-            "getUser" | "get_user" => Some("getUser"),
-            "createAuthToken" | "create_auth_token" => Some("createAuthToken"),
-            "registerSession" | "register_session" => Some("registerSession"),
             _ => None,
         }
     }
@@ -17659,15 +15978,30 @@ impl ::std::fmt::Display for ErrorCode {
 pub mod client_ids {
     /// One operation's client-chosen id.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
     pub struct ClientChosenId {
+        operation: &'static str,
+        method: &'static str,
+        field: &'static str,
+        max_length: Option<usize>,
+    }
+    impl ClientChosenId {
         /// The operationId, e.g. `createPost`.
-        pub operation: &'static str,
+        pub const fn operation(&self) -> &'static str {
+            self.operation
+        }
         /// The client method's name, e.g. `create_post`.
-        pub method: &'static str,
+        pub const fn method(&self) -> &'static str {
+            self.method
+        }
         /// The request body property that holds the id, e.g. `postId`.
-        pub field: &'static str,
+        pub const fn field(&self) -> &'static str {
+            self.field
+        }
         /// The property's documented maximum length, if any.
-        pub max_length: Option<usize>,
+        pub const fn max_length(&self) -> Option<usize> {
+            self.max_length
+        }
     }
     /// Every operation with a client-chosen id, sorted by path.
     pub const ALL: &[ClientChosenId] = &[
@@ -17719,14 +16053,28 @@ pub mod operations {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     #[non_exhaustive]
     pub struct Operation {
+        id: &'static str,
+        method: &'static str,
+        http_method: &'static str,
+        retry: RetryClass,
+    }
+    impl Operation {
         /// The operationId, e.g. `getPost`.
-        pub id: &'static str,
+        pub const fn id(&self) -> &'static str {
+            self.id
+        }
         /// The client method's name, e.g. `get_post`.
-        pub method: &'static str,
+        pub const fn method(&self) -> &'static str {
+            self.method
+        }
         /// `GET`, `POST`, `PUT`, `DELETE`, ...
-        pub http_method: &'static str,
+        pub const fn http_method(&self) -> &'static str {
+            self.http_method
+        }
         /// Its retry class.
-        pub retry: RetryClass,
+        pub const fn retry(&self) -> RetryClass {
+            self.retry
+        }
     }
     /// Every operation, sorted by operationId.
     pub const ALL: &[Operation] = &[
@@ -22878,9 +21226,7 @@ pub mod mock {
 impl<'a> builder::QueryChannels<'a> {
     ///Every page of `queryChannels`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> crate::paginate::Pages<'a, types::QueryChannelsResponse, types::ErrorBody> {
+    pub fn into_pages(self) -> crate::paginate::Pages<'a, types::QueryChannelsResponse> {
         crate::paginate::Pages::new(
             crate::paginate::Lister {
                 operation: "queryChannels",
@@ -22901,9 +21247,7 @@ impl<'a> builder::QueryChannels<'a> {
     }
     ///Every item (`channels`) of every page of `queryChannels`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
     #[inline]
-    pub fn into_items(
-        self,
-    ) -> crate::paginate::PageItems<'a, types::Channel, types::ErrorBody> {
+    pub fn into_items(self) -> crate::paginate::PageItems<'a, types::Channel> {
         self.into_pages()
             .into_items(|page: types::QueryChannelsResponse| {
                 page.channels.unwrap_or_default()
@@ -22913,9 +21257,7 @@ impl<'a> builder::QueryChannels<'a> {
 impl<'a> builder::QueryMessages<'a> {
     ///Every page of `queryMessages`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> crate::paginate::Pages<'a, types::QueryMessagesResponse, types::ErrorBody> {
+    pub fn into_pages(self) -> crate::paginate::Pages<'a, types::QueryMessagesResponse> {
         crate::paginate::Pages::new(
             crate::paginate::Lister {
                 operation: "queryMessages",
@@ -22936,9 +21278,7 @@ impl<'a> builder::QueryMessages<'a> {
     }
     ///Every item (`messages`) of every page of `queryMessages`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
     #[inline]
-    pub fn into_items(
-        self,
-    ) -> crate::paginate::PageItems<'a, types::Message, types::ErrorBody> {
+    pub fn into_items(self) -> crate::paginate::PageItems<'a, types::Message> {
         self.into_pages()
             .into_items(|page: types::QueryMessagesResponse| {
                 page.messages.unwrap_or_default()
@@ -22948,9 +21288,7 @@ impl<'a> builder::QueryMessages<'a> {
 impl<'a> builder::QueryUsers<'a> {
     ///Every page of `queryUsers`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> crate::paginate::Pages<'a, types::QueryUsersResponse, types::ErrorBody> {
+    pub fn into_pages(self) -> crate::paginate::Pages<'a, types::QueryUsersResponse> {
         crate::paginate::Pages::new(
             crate::paginate::Lister {
                 operation: "queryUsers",
@@ -22971,9 +21309,7 @@ impl<'a> builder::QueryUsers<'a> {
     }
     ///Every item (`users`) of every page of `queryUsers`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
     #[inline]
-    pub fn into_items(
-        self,
-    ) -> crate::paginate::PageItems<'a, types::User, types::ErrorBody> {
+    pub fn into_items(self) -> crate::paginate::PageItems<'a, types::User> {
         self.into_pages()
             .into_items(|page: types::QueryUsersResponse| page.users.unwrap_or_default())
     }
@@ -22981,9 +21317,7 @@ impl<'a> builder::QueryUsers<'a> {
 impl<'a> builder::QueryPosts<'a> {
     ///Every page of `queryPosts`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> crate::paginate::Pages<'a, types::QueryPostsResponse, types::ErrorBody> {
+    pub fn into_pages(self) -> crate::paginate::Pages<'a, types::QueryPostsResponse> {
         crate::paginate::Pages::new(
             crate::paginate::Lister {
                 operation: "queryPosts",
@@ -23004,9 +21338,7 @@ impl<'a> builder::QueryPosts<'a> {
     }
     ///Every item (`posts`) of every page of `queryPosts`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
     #[inline]
-    pub fn into_items(
-        self,
-    ) -> crate::paginate::PageItems<'a, types::Post, types::ErrorBody> {
+    pub fn into_items(self) -> crate::paginate::PageItems<'a, types::Post> {
         self.into_pages()
             .into_items(|page: types::QueryPostsResponse| page.posts.unwrap_or_default())
     }
@@ -23014,9 +21346,7 @@ impl<'a> builder::QueryPosts<'a> {
 impl<'a> builder::QueryStories<'a> {
     ///Every page of `queryStories`, one call each, as a stream: the filters set on this builder are sent with every call, the token of each answer's `paging.next` as `options[token]`, until an answer has none. Pages are fetched as the stream is polled; dropping it stops. See [`Pages`](crate::paginate::Pages).
     #[inline]
-    pub fn into_pages(
-        self,
-    ) -> crate::paginate::Pages<'a, types::QueryStoriesResponse, types::ErrorBody> {
+    pub fn into_pages(self) -> crate::paginate::Pages<'a, types::QueryStoriesResponse> {
         crate::paginate::Pages::new(
             crate::paginate::Lister {
                 operation: "queryStories",
@@ -23037,9 +21367,7 @@ impl<'a> builder::QueryStories<'a> {
     }
     ///Every item (`stories`) of every page of `queryStories`, as a stream: [`into_pages`](Self::into_pages), one item at a time.
     #[inline]
-    pub fn into_items(
-        self,
-    ) -> crate::paginate::PageItems<'a, types::Story, types::ErrorBody> {
+    pub fn into_items(self) -> crate::paginate::PageItems<'a, types::Story> {
         self.into_pages()
             .into_items(|page: types::QueryStoriesResponse| {
                 page.stories.unwrap_or_default()

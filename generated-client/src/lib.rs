@@ -2,12 +2,12 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod call;
 mod client_builder;
 mod clock;
-pub mod decode;
+mod decode;
 mod error;
 mod hooks;
-pub mod marks;
 pub mod paginate;
 mod region;
 mod retry;
@@ -24,7 +24,6 @@ mod validate;
 /// `cargo xtask check` and by a test) is used.
 #[allow(
     missing_docs,
-    unreachable_patterns,
     clippy::all,
     clippy::pedantic,
     rustdoc::bare_urls,
@@ -39,16 +38,16 @@ mod generated {
 }
 
 pub use auth::{TokenError, TokenFuture, TokenSource, token_source_fn};
+pub use call::Response;
 pub use client_builder::{
     BuildError, CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use clock::{Clock, Sleep, TokioClock};
 pub use decode::{Answer, Items, UnfitValue, UnreadableBody};
-pub use error::{ErrorExt, ErrorKind};
+pub use error::{Error, ErrorKind};
 pub use generated::*;
 pub use hooks::ClientState;
-pub use paginate::{PageError, PageItems, Pages};
 pub use region::{Region, UnknownRegion};
 pub use retry::{AfterSend, DEFAULT_DEADLINE, Reach, RetryPolicy};
 pub use sessions::{
@@ -57,16 +56,31 @@ pub use sessions::{
 };
 pub use token_cell::{FreshToken, renewing_token_source};
 
-impl validation::Violations {
-    /// Reads back the text of `Error::InvalidRequest` that a refused
-    /// request carries (the `Display` of a `Violations`); `None` for any
-    /// other text. The operation must be one of the spec's.
-    //
-    // The one item of the validation runtime that knows this crate's spec,
-    // so it is here and not in `validate.rs`, which codegen's corpus check
-    // compiles once for many specs.
-    pub fn parse(text: &str) -> Option<validation::Violations> {
-        validate::parse_violations(generated::validation::tables(), text)
+/// What a caller of the client needs, in one `use generated_client::prelude::*;`:
+/// the client and its builder, the answer and error types, the operations'
+/// types, and the stream helpers.
+pub mod prelude {
+    pub use crate::paginate::{PageError, PageItems, Pages};
+    pub use crate::{
+        Client, ClientBuilder, Error, ErrorCode, ErrorKind, Region, Response, RetryPolicy,
+        TokenError, types,
+    };
+}
+
+impl Client {
+    /// The base URL the client sends to, e.g. `https://api.us.amity.co`.
+    pub fn baseurl(&self) -> &str {
+        &self.baseurl
+    }
+
+    /// The `reqwest::Client` the client sends with.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The client's settings.
+    pub fn state(&self) -> &ClientState {
+        &self.inner
     }
 }
 

@@ -23,8 +23,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::call::{Error, Response};
 use futures_core::Stream;
-use progenitor_client::{Error, ResponseValue};
 use serde_json::Value;
 
 use crate::decode::Answer;
@@ -36,12 +36,12 @@ pub const MAX_EMPTY_PAGES: usize = 10;
 /// Why a stream of pages ended early. Yielded once, as the stream's last item.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum PageError<E> {
+pub enum PageError {
     /// The call for a page failed (a transport error, an error status, a
     /// request the client refused to send, ...).
     Call {
         /// The call's error, as the operation's `send` returns it.
-        error: Error<E>,
+        error: Error,
         /// The token that page was asked with (`None`: the first page).
         /// Set it on the builder to resume from that page.
         token: Option<String>,
@@ -75,7 +75,7 @@ pub enum PageError<E> {
     },
 }
 
-impl<E> PageError<E> {
+impl PageError {
     /// The token to resume from after a failed call: set it on a new
     /// builder with the same filters (`options_token(...)`) and call
     /// `into_pages()` again. `None` for the first page, and for the errors a
@@ -90,7 +90,7 @@ impl<E> PageError<E> {
     }
 
     /// The failed call's error, for [`PageError::Call`].
-    pub fn call_error(&self) -> Option<&Error<E>> {
+    pub fn call_error(&self) -> Option<&Error> {
         match self {
             PageError::Call { error, .. } => Some(error),
             _ => None,
@@ -98,10 +98,7 @@ impl<E> PageError<E> {
     }
 }
 
-impl<E> fmt::Display for PageError<E>
-where
-    Error<E>: fmt::Display,
-{
+impl fmt::Display for PageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PageError::Call { error, token } => match token {
@@ -132,11 +129,7 @@ where
     }
 }
 
-impl<E> std::error::Error for PageError<E>
-where
-    Error<E>: std::error::Error + 'static,
-    E: fmt::Debug,
-{
+impl std::error::Error for PageError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             PageError::Call { error, .. } => Some(error),
@@ -163,8 +156,7 @@ pub(crate) struct Lister<B, P> {
 }
 
 /// One page's call, under way.
-type Fetch<'a, P, E> =
-    Pin<Box<dyn Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a>>;
+type Fetch<'a, P> = Pin<Box<dyn Future<Output = Result<Response<P>, Error>> + Send + 'a>>;
 
 /// Every page of a list operation, one call each: a [`Stream`] of the typed
 /// answers (`futures::StreamExt` has the combinators; [`Pages::next`] and
@@ -173,18 +165,18 @@ type Fetch<'a, P, E> =
 // A hand-written state machine over one boxed call, not `async` blocks and
 // stream combinators: those are compiled again for every list operation,
 // and cost the crate's build more than a second.
-pub struct Pages<'a, P, E> {
+pub struct Pages<'a, P> {
     /// Starts the call for the page asked with a token (`None`: the builder's own).
-    fetch: Box<dyn Fn(Option<String>) -> Fetch<'a, P, E> + Send + 'a>,
+    fetch: Box<dyn Fn(Option<String>) -> Fetch<'a, P> + Send + 'a>,
     next: fn(&P) -> Option<&str>,
     count: fn(&P) -> usize,
     operation: &'static str,
     next_pointer: &'static str,
     cursor: Cursor,
-    in_flight: Option<Fetch<'a, P, E>>,
+    in_flight: Option<Fetch<'a, P>>,
 }
 
-impl<P, E> fmt::Debug for Pages<'_, P, E> {
+impl<P> fmt::Debug for Pages<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("operation", &self.operation)
@@ -242,17 +234,16 @@ impl Cursor {
     }
 }
 
-impl<'a, P, E> Pages<'a, P, E>
+impl<'a, P> Pages<'a, P>
 where
     P: Answer + Send + 'a,
-    E: Send + 'a,
 {
     /// The stream of `lister`'s pages, each fetched with `send`.
     pub(crate) fn new<B, S, F>(lister: Lister<B, P>, send: S) -> Self
     where
         B: Clone + Send + 'a,
         S: Fn(B) -> F + Send + 'a,
-        F: Future<Output = Result<ResponseValue<P>, Error<E>>> + Send + 'a,
+        F: Future<Output = Result<Response<P>, Error>> + Send + 'a,
     {
         let Lister {
             operation,
@@ -262,7 +253,7 @@ where
             next,
             count,
         } = lister;
-        let fetch = move |token: Option<String>| -> Fetch<'a, P, E> {
+        let fetch = move |token: Option<String>| -> Fetch<'a, P> {
             let mut builder = first.clone();
             if let Some(token) = token {
                 builder = with_token(builder, token);
@@ -281,12 +272,12 @@ where
     }
 
     /// The next page; `None` after the last one (or after an error).
-    pub async fn next(&mut self) -> Option<Result<P, PageError<E>>> {
+    pub async fn next(&mut self) -> Option<Result<P, PageError>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every page into a `Vec`, or the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<P>, PageError<E>> {
+    pub async fn try_collect(mut self) -> Result<Vec<P>, PageError> {
         let mut pages = Vec::new();
         while let Some(page) = self.next().await {
             pages.push(page?);
@@ -295,7 +286,7 @@ where
     }
 
     /// The pages' items, one at a time: `items` takes them out of a page.
-    pub(crate) fn into_items<T: Send + 'a>(self, items: fn(P) -> Vec<T>) -> PageItems<'a, T, E> {
+    pub(crate) fn into_items<T: Send + 'a>(self, items: fn(P) -> Vec<T>) -> PageItems<'a, T> {
         PageItems {
             pages: Box::pin(ItemsOf { pages: self, items }),
             buffer: Vec::new().into_iter(),
@@ -303,8 +294,8 @@ where
     }
 }
 
-impl<P: Answer, E> Stream for Pages<'_, P, E> {
-    type Item = Result<P, PageError<E>>;
+impl<P: Answer> Stream for Pages<'_, P> {
+    type Item = Result<P, PageError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -358,13 +349,13 @@ impl<P: Answer, E> Stream for Pages<'_, P, E> {
 }
 
 /// A stream of pages as a stream of each page's items.
-struct ItemsOf<'a, P, T, E> {
-    pages: Pages<'a, P, E>,
+struct ItemsOf<'a, P, T> {
+    pages: Pages<'a, P>,
     items: fn(P) -> Vec<T>,
 }
 
-impl<P: Answer, T, E> Stream for ItemsOf<'_, P, T, E> {
-    type Item = Result<Vec<T>, PageError<E>>;
+impl<P: Answer, T> Stream for ItemsOf<'_, P, T> {
+    type Item = Result<Vec<T>, PageError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -378,34 +369,34 @@ impl<P: Answer, T, E> Stream for ItemsOf<'_, P, T, E> {
 }
 
 /// The items of each page, a `Vec` a page, whatever the page type.
-type PageBatches<'a, T, E> = Pin<Box<dyn Stream<Item = Result<Vec<T>, PageError<E>>> + Send + 'a>>;
+type PageBatches<'a, T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, PageError>> + Send + 'a>>;
 
 /// Every item of every page of a list operation: a [`Stream`] of items
 /// ([`PageItems::next`] and [`PageItems::try_collect`] need no other crate).
 /// Pages are fetched as the items run out, never ahead.
-pub struct PageItems<'a, T, E> {
-    pages: PageBatches<'a, T, E>,
+pub struct PageItems<'a, T> {
+    pages: PageBatches<'a, T>,
     /// The rest of the current page's items.
     buffer: std::vec::IntoIter<T>,
 }
 
 // Nothing of it is pinned in place: the items are moved out, never polled.
-impl<T, E> Unpin for PageItems<'_, T, E> {}
+impl<T> Unpin for PageItems<'_, T> {}
 
-impl<T, E> fmt::Debug for PageItems<'_, T, E> {
+impl<T> fmt::Debug for PageItems<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageItems").finish_non_exhaustive()
     }
 }
 
-impl<'a, T: Send + 'a, E: Send + 'a> PageItems<'a, T, E> {
+impl<'a, T: Send + 'a> PageItems<'a, T> {
     /// The next item; `None` after the last one (or after an error).
-    pub async fn next(&mut self) -> Option<Result<T, PageError<E>>> {
+    pub async fn next(&mut self) -> Option<Result<T, PageError>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every item into a `Vec`, or the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<T>, PageError<E>> {
+    pub async fn try_collect(mut self) -> Result<Vec<T>, PageError> {
         let mut items = Vec::new();
         while let Some(item) = self.next().await {
             items.push(item?);
@@ -414,8 +405,8 @@ impl<'a, T: Send + 'a, E: Send + 'a> PageItems<'a, T, E> {
     }
 }
 
-impl<T, E> Stream for PageItems<'_, T, E> {
-    type Item = Result<T, PageError<E>>;
+impl<T> Stream for PageItems<'_, T> {
+    type Item = Result<T, PageError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();

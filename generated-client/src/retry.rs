@@ -1,16 +1,17 @@
 //! When a failed attempt is tried again, and how long to wait first: the
 //! policy ([`RetryPolicy`]) and the loop that applies it to a call's
-//! attempts (`Client::send_with_retries`, run by the `exec` hook).
+//! attempts (`send_with_retries`, run by the call runtime).
 
 use std::time::{Duration, SystemTime};
 
-use progenitor_client::{ClientInfo, OperationInfo};
+use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
-use crate::Client;
 use crate::auth::{Auth, retry_token};
+use crate::call::Facts;
+use crate::hooks::ClientState;
 use crate::operations::{self, RetryClass};
 
 /// The retry policy of a [`Client`](crate::Client).
@@ -44,7 +45,7 @@ use crate::operations::{self, RetryClass};
 /// makes it safe: the service refuses a second create with the same id
 /// (code 400900), so a repeat cannot create twice; if the repeat answers
 /// 400900, the error says so:
-/// [`ErrorExt::earlier_attempt_landed`](crate::ErrorExt::earlier_attempt_landed).
+/// [`Error::earlier_attempt_landed`](crate::Error::earlier_attempt_landed).
 /// [`ClientBuilder::fill_client_ids`](crate::ClientBuilder::fill_client_ids)
 /// makes every such create carry one.
 ///
@@ -54,7 +55,7 @@ use crate::operations::{self, RetryClass};
 /// backoff when present; when it asks for more than `max_retry_after`, or
 /// for more than is left of the deadline, the call is not retried but ends
 /// at once with that answer, whose wait
-/// [`ErrorExt::retry_after`](crate::ErrorExt::retry_after) gives.
+/// [`Error::retry_after`](crate::Error::retry_after) gives.
 ///
 /// No call takes longer than [`deadline`](Self::deadline), all attempts and
 /// waits included: an attempt's timeout is shortened to the time left, and a
@@ -76,7 +77,7 @@ pub struct RetryPolicy {
     /// The longest wait a `Retry-After` header can ask for and still be
     /// retried. Default 30 s. An answer asking for longer (or for more
     /// than is left of the deadline) ends the call at once with that
-    /// answer, its wait in [`ErrorExt::retry_after`](crate::ErrorExt::retry_after):
+    /// answer, its wait in [`Error::retry_after`](crate::Error::retry_after):
     /// the client never retries sooner than the service asked.
     pub max_retry_after: Duration,
     /// The longest one call may take, every attempt and wait included.
@@ -269,18 +270,19 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-impl Client {
-    /// The attempts of one call: see [`RetryPolicy`]. With a token source or
-    /// a session, each retry asks for the token again, and a 401 asks once
-    /// for a new one (telling the source which token was refused) and sends
-    /// the call once more.
-    pub(crate) async fn send_with_retries(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-        span: &tracing::Span,
-    ) -> reqwest::Result<reqwest::Response> {
-        let state = self.inner();
+/// The attempts of one call: see [`RetryPolicy`]. With a token source or
+/// a session, each retry asks for the token again, and a 401 asks once
+/// for a new one (telling the source which token was refused) and sends
+/// the call once more. What it learns goes into `facts`.
+pub(crate) async fn send_with_retries(
+    http: &reqwest::Client,
+    state: &ClientState,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    span: &tracing::Span,
+    facts: &mut Facts,
+) -> reqwest::Result<reqwest::Response> {
+    {
         let policy = &state.retry;
         let clock = &*state.clock;
         let renewable = matches!(state.auth, Auth::Source(_) | Auth::Session(_));
@@ -290,12 +292,12 @@ impl Client {
         let mut pending = request;
         let mut retries = 0;
         let mut renewed = false;
-        let mut call = Call::default();
         loop {
-            call.attempts += 1;
-            span.record("attempts", call.attempts);
+            facts.attempts += 1;
+            span.record("attempts", facts.attempts);
             // No attempt outlasts the call's deadline.
             let left = deadline.map(|d| d.saturating_duration_since(clock.now()));
+            facts.cut_by_deadline = left.is_some_and(|left| left < state.attempt_timeout);
             *pending.timeout_mut() = Some(left.map_or(state.attempt_timeout, |left| {
                 left.min(state.attempt_timeout)
             }));
@@ -304,8 +306,11 @@ impl Client {
             } else {
                 None
             };
-            let result = self.client().execute(pending).await;
+            let result = http.execute(pending).await;
             let status = result.as_ref().ok().map(|r| r.status());
+            // An answer, or a failure other than a connection never made.
+            facts.reached |=
+                result.as_ref().is_ok() || result.as_ref().is_err_and(|e| !e.is_connect());
 
             // A refused token: once, a new one, unless the source has none.
             if renewable
@@ -337,7 +342,7 @@ impl Client {
             };
             let spare = spare.filter(|_| retries < policy.max_retries);
             if let (Some(reach), Some(mut spare)) = (reach, spare) {
-                let class = operations::for_operation(info.operation_id).map(|op| op.retry);
+                let class = operations::for_operation(info.operation_id).map(|op| op.retry());
                 let chosen = (reach == Reach::MaybeApplied
                     && class == Some(RetryClass::ClientChosenId))
                 .then(|| client_chosen_id(&spare, info.operation_id))
@@ -382,15 +387,14 @@ impl Client {
                     span.record("retry_reason", reason.as_str());
                     tracing::debug!(
                         operation = info.operation_id,
-                        attempt = call.attempts,
+                        attempt = facts.attempts,
                         status = status.map(|s| s.as_u16()),
                         reach = ?reach,
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
                     if reach == Reach::MaybeApplied {
-                        call.earlier_attempt_sent = true;
-                        call.chosen_id = chosen;
+                        facts.earlier_attempt_sent = true;
                     }
                     drop(result);
                     clock.sleep(wait).await;
@@ -399,20 +403,9 @@ impl Client {
                     continue;
                 }
             }
-            return match result {
-                Ok(response) => crate::hooks::finish(response, &call, state).await,
-                Err(error) => Err(error),
-            };
+            return result;
         }
     }
-}
-
-/// What the retry loop learned, for the marks on an error answer.
-#[derive(Default)]
-pub(crate) struct Call {
-    pub(crate) attempts: u32,
-    pub(crate) earlier_attempt_sent: bool,
-    pub(crate) chosen_id: Option<String>,
 }
 
 /// The client-chosen id in `request`'s body, if the operation has one and
@@ -421,7 +414,7 @@ fn client_chosen_id(request: &reqwest::Request, operation_id: &str) -> Option<St
     let id = crate::client_ids::for_operation(operation_id)?;
     let body = request.body()?.as_bytes()?;
     let value: Value = serde_json::from_slice(body).ok()?;
-    match value.get(id.field)? {
+    match value.get(id.field())? {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         _ => None,
     }

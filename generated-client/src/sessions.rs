@@ -16,12 +16,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
 use lru::LruCache;
-use progenitor_client::Error;
 use reqwest::header::HeaderValue;
 
 use crate::auth::{Auth, Secret, TokenError, TokenFuture, TokenSource};
+use crate::call::{Error, Facts};
+use crate::error::{Detail, ErrorKind};
 use crate::token_cell::{TokenCell, lock};
 use crate::{Client, ErrorCode, types};
 
@@ -146,9 +146,12 @@ impl Sessions {
                 match answer {
                     Ok(answer) => Some(answer.into_inner().trim().to_owned()),
                     Err(error) => {
-                        return Err(self
-                            .failure(user_id, SessionStep::CreateAuthToken, error, None)
-                            .await);
+                        return Err(self.failure(
+                            user_id,
+                            SessionStep::CreateAuthToken,
+                            error,
+                            None,
+                        ));
                     }
                 }
             }
@@ -171,14 +174,12 @@ impl Sessions {
         let session = match answer {
             Ok(answer) => answer.into_inner(),
             Err(error) => {
-                return Err(self
-                    .failure(
-                        user_id,
-                        SessionStep::RegisterSession,
-                        error,
-                        auth_token.as_deref(),
-                    )
-                    .await);
+                return Err(self.failure(
+                    user_id,
+                    SessionStep::RegisterSession,
+                    error,
+                    auth_token.as_deref(),
+                ));
             }
         };
         let header = session
@@ -195,7 +196,6 @@ impl Sessions {
                         code: None,
                         message: "the answer has no accessToken a header can carry".to_owned(),
                     },
-                    answer: None,
                 })
             })?;
         let clock = &self.registrar.inner.clock;
@@ -218,60 +218,33 @@ impl Sessions {
     }
 
     /// What a failed registration step tells the calls that waited for it:
-    /// a [`SessionError`] naming the user, and the service's answer if
-    /// there was one. No key or token is kept in its text.
-    async fn failure(
+    /// a [`SessionError`] naming the user, the step, and the service's
+    /// status, code and message if it answered. No key or token is kept in
+    /// its text.
+    fn failure(
         &self,
         user_id: &str,
         step: SessionStep,
-        error: Error<types::ErrorBody>,
+        error: Error,
         auth_token: Option<&str>,
     ) -> Arc<SessionFailure> {
-        let (status, code, message, answer) = match error {
-            Error::ErrorResponse(answer) => {
-                let body = serde_json::to_vec(answer.as_ref()).unwrap_or_default();
-                let parts = AnswerParts {
-                    parts: crate::decode::Parts {
-                        status: answer.status(),
-                        version: http::Version::HTTP_11,
-                        url: self.url_of(step),
-                        headers: answer.headers().clone(),
-                    },
-                    body: Bytes::from(body),
-                };
-                let message = answer.message.clone().unwrap_or_default();
-                (
-                    Some(answer.status().as_u16()),
-                    answer.error_code(),
-                    message,
-                    Some(parts),
-                )
+        let status = error.status().map(|status| status.as_u16());
+        let code = error.code();
+        let mut message = match (error.message(), error.unreadable_body()) {
+            (Some(message), _) => message.to_owned(),
+            (None, Some(unreadable)) => unreadable.to_string(),
+            (None, None) => {
+                // The cause says what failed in transit.
+                let mut text = error.to_string();
+                let mut cause = std::error::Error::source(&error);
+                while let Some(inner) = cause {
+                    text.push_str(": ");
+                    text.push_str(&inner.to_string());
+                    cause = inner.source();
+                }
+                text
             }
-            Error::UnexpectedResponse(response) => {
-                let status = response.status();
-                let response_parts = crate::decode::Parts {
-                    status,
-                    version: response.version(),
-                    url: response.url().clone(),
-                    headers: response.headers().clone(),
-                };
-                let message = response
-                    .extensions()
-                    .get::<crate::UnreadableBody>()
-                    .map_or_else(|| "an unexpected answer".to_owned(), ToString::to_string);
-                let body = response.bytes().await.unwrap_or_default();
-                let parts = AnswerParts {
-                    parts: response_parts,
-                    body,
-                };
-                (Some(status.as_u16()), None, message, Some(parts))
-            }
-            Error::InvalidRequest(text) => {
-                (None, None, format!("refused before sending: {text}"), None)
-            }
-            other => (None, None, other.to_string(), None),
         };
-        let mut message = message;
         for secret in [
             Some(self.api_key.expose()),
             self.server_key.as_ref().map(Secret::expose),
@@ -291,18 +264,7 @@ impl Sessions {
             message,
         };
         tracing::warn!(%error, "no session");
-        Arc::new(SessionFailure { error, answer })
-    }
-
-    /// The URL a step's request went to.
-    fn url_of(&self, step: SessionStep) -> reqwest::Url {
-        let path = match step {
-            SessionStep::CreateAuthToken => "/api/v4/authentication/token",
-            SessionStep::RegisterSession => "/api/v4/sessions",
-        };
-        format!("{}{path}", self.registrar.baseurl)
-            .parse()
-            .unwrap_or_else(|_| "http://invalid.local/".parse().expect("a valid URL"))
+        Arc::new(SessionFailure { error })
     }
 }
 
@@ -384,7 +346,7 @@ impl TokenSource for UserSession {
             let rejected = rejected.and_then(crate::auth::bearer_header);
             let header = UserSession::token(self, rejected.as_ref())
                 .await
-                .map_err(|failure| TokenError(failure.error.to_string()))?;
+                .map_err(|failure| TokenError::new(failure.error.to_string()))?;
             Ok(as_text(&header))
         })
     }
@@ -410,18 +372,19 @@ impl Client {
     ///   was refused the same token shares that one renewal. An `expiresAt`
     ///   that is missing, unreadable or already past makes the token serve
     ///   the calls waiting for it, and the next call registers again.
-    /// - **Failures**: a refused registration (a banned user, a bad API key)
-    ///   fails the call before it is sent: the error is the registration's
-    ///   answer, and [`ErrorExt::session_error`](crate::ErrorExt::session_error)
-    ///   names the user, the step and the service's code. It is not cached:
-    ///   the next call for that user tries again (once). A registration that
-    ///   fails in transit is `Error::Custom` naming the user.
+    /// - **Failures**: a refused registration (a banned user, a bad API key),
+    ///   or one that fails in transit, fails the call before it is sent, as
+    ///   [`ErrorKind::Session`](crate::ErrorKind::Session):
+    ///   [`Error::session_error`](crate::Error::session_error) names the
+    ///   user, the step, and the service's status, code and message. It is
+    ///   not cached: the next call for that user tries again (once).
     /// - **Memory**: at most [`session_cache_capacity`](crate::ClientBuilder::session_cache_capacity)
     ///   users are kept, the least recently used dropped first (BENCHMARKS.md
     ///   states the bytes per user).
     ///
     /// Without an API key, or with a blank `user_id`, every call of the
-    /// handle fails before sending with `Error::InvalidRequest` saying so.
+    /// handle fails before sending with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) saying so.
     pub fn as_user(&self, user_id: impl Into<String>) -> Client {
         let user_id: String = user_id.into();
         let mut handle = self.clone();
@@ -571,29 +534,12 @@ impl std::error::Error for SessionError {}
 /// A failed registration, shared by the calls that waited for it.
 pub(crate) struct SessionFailure {
     pub(crate) error: SessionError,
-    /// The service's answer, when it answered.
-    answer: Option<AnswerParts>,
-}
-
-/// What an answer is made of, to give it to every call that waited.
-struct AnswerParts {
-    parts: crate::decode::Parts,
-    body: Bytes,
 }
 
 impl SessionFailure {
-    /// The error of a call that needed this session: the registration's
-    /// answer (`Error::UnexpectedResponse`, carrying the [`SessionError`])
-    /// when the service answered, else `Error::Custom` with its text.
-    pub(crate) fn to_error<E>(&self) -> Error<E> {
-        let Some(answer) = &self.answer else {
-            return Error::Custom(self.error.to_string());
-        };
-        Error::UnexpectedResponse(crate::decode::response_from(
-            answer.parts.clone(),
-            answer.body.clone(),
-            Some(self.error.clone()),
-        ))
+    /// The error of a call that needed this session.
+    pub(crate) fn to_error(&self, facts: Facts) -> Error {
+        Error::new(ErrorKind::Session, facts).with_detail(Detail::Session(self.error.clone()))
     }
 }
 

@@ -210,9 +210,8 @@ where
                 .get(rejected.as_ref(), Instant::now, || async {
                     let fresh = (self.fetch)().await?;
                     let header = crate::auth::bearer_header(&fresh.token).ok_or_else(|| {
-                        TokenError(
-                            "the token fetched holds characters an HTTP header cannot carry"
-                                .to_owned(),
+                        TokenError::new(
+                            "the token fetched holds characters an HTTP header cannot carry",
                         )
                     })?;
                     let renew_at = fresh.valid_for.map(|valid_for| {

@@ -20,7 +20,6 @@ use std::fmt;
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use progenitor_client::Error;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
@@ -215,21 +214,22 @@ pub(crate) trait FormSettings {
 /// files. Checks first, as the client checks every body: the text fields
 /// against the spec (`check`, the generated `validation::check_request`)
 /// and every required file field having a file, when `settings` says so;
-/// then opens every file. Any failure is `Error::InvalidRequest`, naming
-/// the field, limit or path, and nothing is sent.
-pub(crate) async fn form<E, B, S>(
+/// then opens every file. Any failure is a [`FormRefusal`], naming the
+/// field, limit or path, and nothing is sent.
+pub(crate) async fn form<B, S>(
     settings: &S,
     operation: &'static str,
     check: fn(&str, &Value) -> Result<(), Violations>,
     text: &B,
     files: Vec<FileField>,
-) -> Result<Form, Error<E>>
+) -> Result<Form, FormRefusal>
 where
     B: serde::Serialize,
     S: FormSettings,
 {
-    let text = serde_json::to_value(text)
-        .map_err(|e| Error::InvalidRequest(format!("{operation}: the form's text fields: {e}")))?;
+    let refused = |reason: String| FormRefusal::Reason { reason };
+    let text =
+        serde_json::to_value(text).map_err(|e| refused(format!("the form's text fields: {e}")))?;
     if settings.validates_requests() {
         let mut violations = match check(operation, &text) {
             Ok(()) => Vec::new(),
@@ -244,13 +244,10 @@ where
             });
         }
         if !violations.is_empty() {
-            return Err(Error::InvalidRequest(
-                Violations {
-                    operation,
-                    violations,
-                }
-                .to_string(),
-            ));
+            return Err(FormRefusal::Violations(Violations {
+                operation,
+                violations,
+            }));
         }
     }
     let mut form = Form::new();
@@ -271,15 +268,35 @@ where
             } else {
                 format!("`{}` #{}", field.name, index + 1)
             };
-            let part = part.into_part().await.map_err(|reason| {
-                Error::InvalidRequest(format!(
-                    "{operation}: file {which}: {reason}; nothing was sent"
-                ))
-            })?;
+            let part = part
+                .into_part()
+                .await
+                .map_err(|reason| refused(format!("file {which}: {reason}; nothing was sent")))?;
             form = form.part(field.name, part);
         }
     }
     Ok(form)
+}
+
+/// Why a form was refused before sending.
+#[derive(Debug)]
+pub(crate) enum FormRefusal {
+    /// Its text fields break documented rules, or a required file is missing.
+    Violations(Violations),
+    /// A file could not be opened or read, or the text fields do not encode.
+    Reason {
+        /// What went wrong, naming the field or the path.
+        reason: String,
+    },
+}
+
+impl fmt::Display for FormRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormRefusal::Violations(violations) => write!(f, "{violations}"),
+            FormRefusal::Reason { reason } => f.write_str(reason),
+        }
+    }
 }
 
 /// Typed mock matchers of a form body, for the generated `mock` module.

@@ -7,9 +7,8 @@
 //! alongside its table as serde reads it, from bytes or from a
 //! `serde_json::Value`; also the path parameters, checked in the URL as sent.
 //!
-//! A refusal is [`Violations`] of typed [`Rule`]s whose `Display` text reads
-//! back ([`parse_violations`], `Violations::parse`), since progenitor's
-//! `Error::InvalidRequest` carries only a string.
+//! A refusal is [`Violations`] of typed [`Rule`]s, carried as values by the
+//! client's `Error`; a body the walk cannot finish is [`UncheckableBody`].
 //!
 //! Nothing here names a spec: every entry point takes the spec's [`Tables`],
 //! so one copy of this module serves any number of generated modules (the
@@ -25,29 +24,63 @@ use serde_json::Value;
 
 /// One documented rule a request breaks.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Violation {
+    pub(crate) location: Location,
+    pub(crate) path: String,
+    pub(crate) rule: Rule,
+    pub(crate) documented: Option<DocumentedRule>,
+}
+
+impl Violation {
     /// Which part of the request.
-    pub location: Location,
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
     /// Where in it: a path into the body (`.tags`, `.mentionees[0].userIds`,
     /// empty for the whole body) or a parameter's name (`postId`).
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The rule, with its limit and what the request had.
-    pub rule: Rule,
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
     /// The rule of the docs' prose this breaks, when it is one (the spec's
-    /// `x-rule`): `rule` is then what, in the request, breaks it.
-    pub documented: Option<DocumentedRule>,
+    /// `x-rule`): [`rule`](Self::rule) is then what, in the request, breaks it.
+    pub fn documented(&self) -> Option<&DocumentedRule> {
+        self.documented.as_ref()
+    }
 }
 
 /// A rule the docs state in prose, as the spec writes it (`x-rule`): its name,
 /// the doc page and the page's sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DocumentedRule {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) page: Cow<'static, str>,
+    pub(crate) quote: Cow<'static, str>,
+}
+
+impl DocumentedRule {
     /// The spec's name for it, e.g. `story-one-hyperlink-item`.
-    pub name: Cow<'static, str>,
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The doc page, e.g. `create-story.v4.txt`.
-    pub page: Cow<'static, str>,
+    pub fn page(&self) -> &str {
+        &self.page
+    }
+
     /// The page's sentence, word for word.
-    pub quote: Cow<'static, str>,
+    pub fn quote(&self) -> &str {
+        &self.quote
+    }
 }
 
 /// The part of a request a [`Violation`] is in.
@@ -185,15 +218,6 @@ impl Rule {
     }
 }
 
-/// JSON text that never holds `; ` or `[rule `, so a violation's text reads
-/// back unambiguously: semicolons and brackets are written as `\u` escapes.
-fn json_text(value: &Value) -> String {
-    value
-        .to_string()
-        .replace(';', "\\u003b")
-        .replace('[', "\\u005b")
-}
-
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -261,138 +285,6 @@ impl std::fmt::Display for Rule {
     }
 }
 
-impl std::str::FromStr for Rule {
-    type Err = ();
-
-    /// The inverse of `Display`.
-    fn from_str(text: &str) -> Result<Rule, ()> {
-        fn two<A: std::str::FromStr, B: std::str::FromStr>(
-            text: &str,
-            middle: &str,
-            end: &str,
-        ) -> Option<(A, B)> {
-            let (a, rest) = text.split_once(middle)?;
-            let b = if end.is_empty() {
-                rest
-            } else {
-                rest.strip_suffix(end)?
-            };
-            Some((a.parse().ok()?, b.parse().ok()?))
-        }
-        /// One JSON value's text, checked.
-        fn json(text: &str) -> Option<String> {
-            let value: Value = serde_json::from_str(text).ok()?;
-            (json_text(&value) == text).then(|| text.to_owned())
-        }
-        let rule = match text {
-            "required field is missing" => Some(Rule::Required),
-            "null is not allowed (a NaN or infinite number encodes as null)" => Some(Rule::NotNull),
-            "not an RFC 3339 date-time (years 0000 to 9999)" => Some(Rule::DateTime),
-            "is what the spec rules out (not)" => Some(Rule::Not),
-            _ => None,
-        };
-        let rule = rule
-            .or_else(|| {
-                two(text, " characters, more than the maximum length of ", "")
-                    .map(|(actual, max)| Rule::MaxLength { max, actual })
-            })
-            .or_else(|| {
-                two(text, " characters, less than the minimum length of ", "")
-                    .map(|(actual, min)| Rule::MinLength { min, actual })
-            })
-            .or_else(|| {
-                two(text, " items, more than the maximum of ", "")
-                    .map(|(actual, max)| Rule::MaxItems { max, actual })
-            })
-            .or_else(|| {
-                two(text, " items, fewer than the minimum of ", "")
-                    .map(|(actual, min)| Rule::MinItems { min, actual })
-            })
-            .or_else(|| {
-                two(text, " is out of range: it must be at least ", "").map(|(actual, min)| {
-                    Rule::Minimum {
-                        min,
-                        exclusive: false,
-                        actual,
-                    }
-                })
-            })
-            .or_else(|| {
-                two(text, " is out of range: it must be above ", "").map(|(actual, min)| {
-                    Rule::Minimum {
-                        min,
-                        exclusive: true,
-                        actual,
-                    }
-                })
-            })
-            .or_else(|| {
-                two(text, " is out of range: it must be at most ", "").map(|(actual, max)| {
-                    Rule::Maximum {
-                        max,
-                        exclusive: false,
-                        actual,
-                    }
-                })
-            })
-            .or_else(|| {
-                two(text, " is out of range: it must be below ", "").map(|(actual, max)| {
-                    Rule::Maximum {
-                        max,
-                        exclusive: true,
-                        actual,
-                    }
-                })
-            })
-            .or_else(|| {
-                let (actual, allowed) = text
-                    .strip_suffix('}')?
-                    .split_once(" is not one of the documented values {")?;
-                let list: Vec<Value> = serde_json::from_str(&format!("[{allowed}]")).ok()?;
-                let allowed: Vec<String> = list.iter().map(json_text).collect();
-                Some(Rule::Enum {
-                    allowed,
-                    actual: json(actual)?,
-                })
-                .filter(|rule| rule.to_string() == text)
-            })
-            .or_else(|| {
-                let n = text
-                    .strip_prefix("none of the ")?
-                    .strip_suffix(" alternatives holds")?;
-                Some(Rule::NoAlternative {
-                    alternatives: n.parse().ok()?,
-                })
-            })
-            .or_else(|| {
-                let n = text.strip_suffix(" alternatives hold, where exactly one may")?;
-                Some(Rule::SeveralAlternatives {
-                    matching: n.parse().ok()?,
-                })
-            })
-            .or_else(|| {
-                two(
-                    text,
-                    " bytes encoded as JSON, more than the maximum of ",
-                    "",
-                )
-                .map(|(actual, max)| Rule::MaxBytes { max, actual })
-            })
-            .or_else(|| {
-                let (actual, rest) = text.split_once(" items with ")?;
-                let (property, rest) = rest.split_once(" = ")?;
-                let (equals, max) = rest.rsplit_once(", more than the maximum of ")?;
-                Some(Rule::MaxItemsWhere {
-                    property: property.to_owned(),
-                    equals: json(equals)?,
-                    max: max.parse().ok()?,
-                    actual: actual.parse().ok()?,
-                })
-            });
-        rule.ok_or(())
-    }
-}
-
 impl Violation {
     /// What is wrong, with the limit: `6 items, more than the maximum of 5`.
     pub fn message(&self) -> String {
@@ -400,15 +292,10 @@ impl Violation {
     }
 }
 
-/// What a violation's text puts before a documented rule.
-const DOCUMENTED: &str = " [rule ";
-
 impl std::fmt::Display for Violation {
     /// `body `.tags`: 6 items, more than the maximum of 5`; with a documented
     /// rule, ` [rule story-data-size, create-story.v4.txt: "The size ..."]`
-    /// after it (the quote as a JSON string). In the path, a backtick or a
-    /// backslash (possible in a property name) is escaped with a backslash,
-    /// so the text reads back unambiguously.
+    /// after it. For people to read: the values are the accessors'.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let location = match self.location {
             Location::Body => "body",
@@ -429,105 +316,61 @@ impl std::fmt::Display for Violation {
             write!(f, "`: {}", self.rule)?;
         }
         if let Some(rule) = &self.documented {
-            write!(
-                f,
-                "{DOCUMENTED}{}, {}: {}]",
-                rule.name,
-                rule.page,
-                json_text(&Value::String(rule.quote.to_string()))
-            )?;
+            write!(f, " [rule {}, {}: {:?}]", rule.name, rule.page, rule.quote)?;
         }
         Ok(())
     }
 }
 
-impl Violation {
-    /// Reads one violation from the start of `text` (as `Display` writes
-    /// it), up to the `; ` before the next one; returns it and the rest.
-    fn read(text: &str) -> Option<(Violation, &str)> {
-        let (location, rest) = [
-            ("body", Location::Body),
-            ("path parameter", Location::PathParameter),
-            ("query parameter", Location::QueryParameter),
-            ("header", Location::Header),
-        ]
-        .into_iter()
-        .find_map(|(word, location)| Some((location, text.strip_prefix(word)?)))?;
-        let mut path = String::new();
-        let rest = match rest.strip_prefix(": ") {
-            Some(rest) => rest,
-            None => {
-                let quoted = rest.strip_prefix(" `")?;
-                let mut chars = quoted.char_indices();
-                let end = loop {
-                    match chars.next()? {
-                        (_, '\\') => path.push(chars.next()?.1),
-                        (at, '`') => break at,
-                        (_, c) => path.push(c),
-                    }
-                };
-                quoted[end..].strip_prefix("`: ")?
-            }
-        };
-        // A rule's text and a documented rule's quote hold no `; ` of their
-        // own (JSON text escapes it), so the violation ends at the first.
-        let (own, rest) = rest.split_once("; ").unwrap_or((rest, ""));
-        let (rule, documented) = match own.split_once(DOCUMENTED) {
-            None => (own, None),
-            Some((rule, tail)) => {
-                let tail = tail.strip_suffix(']')?;
-                let (name, tail) = tail.split_once(", ")?;
-                let (page, quote) = tail.split_once(": \"")?;
-                let quote: String = serde_json::from_str(&format!("\"{quote}")).ok()?;
-                (
-                    rule,
-                    Some(DocumentedRule {
-                        name: Cow::Owned(name.to_owned()),
-                        page: Cow::Owned(page.to_owned()),
-                        quote: Cow::Owned(quote),
-                    }),
-                )
-            }
-        };
-        Some((
-            Violation {
-                location,
-                path,
-                rule: rule.parse().ok()?,
-                documented,
-            },
-            rest,
-        ))
-    }
-}
-
-impl std::str::FromStr for Violation {
-    type Err = ();
-
-    /// The inverse of `Display`.
-    fn from_str(text: &str) -> Result<Violation, ()> {
-        match Violation::read(text) {
-            Some((violation, "")) => Ok(violation),
-            _ => Err(()),
-        }
-    }
-}
-
 /// Every documented rule one request breaks.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Violations {
-    /// The operationId, e.g. `createPost`.
-    pub operation: &'static str,
-    /// The broken rules: path parameters first, then the body, ordered by path.
-    pub violations: Vec<Violation>,
+    pub(crate) operation: &'static str,
+    pub(crate) violations: Vec<Violation>,
 }
 
-/// What [`Violations`]' `Display` puts between the operation and the list.
-const BREAKS: &str = " request breaks documented rules: ";
+impl Violations {
+    /// The operationId, e.g. `createPost`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The broken rules: path parameters first, then the body, ordered by path.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// How many rules the request breaks.
+    pub fn len(&self) -> usize {
+        self.violations.len()
+    }
+
+    /// Whether there are none (never, for a refused request).
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The broken rules, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.violations.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Violations {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.iter()
+    }
+}
 
 impl std::fmt::Display for Violations {
+    /// One line: `createPost request breaks documented rules: ...`, the
+    /// violations separated by `; `.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{BREAKS}", self.operation)?;
+        write!(f, "{} request breaks documented rules: ", self.operation)?;
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -540,27 +383,54 @@ impl std::fmt::Display for Violations {
 
 impl std::error::Error for Violations {}
 
-/// Reads back the text of `Error::InvalidRequest` that a refused request
-/// carries (the `Display` of a [`Violations`]); `None` for any other text.
-/// The operation must be one of `tables`' spec. `Violations::parse` is this
-/// with the including crate's tables.
-pub fn parse_violations(tables: &Tables, text: &str) -> Option<Violations> {
-    let (operation, mut list) = text.split_once(BREAKS)?;
-    let operation = (tables.operation_name)(operation)?;
-    let mut violations = Vec::new();
-    while !list.is_empty() {
-        let (violation, rest) = Violation::read(list)?;
-        violations.push(violation);
-        list = rest;
-    }
-    if violations.is_empty() {
-        return None;
-    }
-    Some(Violations {
-        operation,
-        violations,
-    })
+/// Why a request is refused by the checks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refused {
+    /// It breaks documented rules.
+    Violations(Violations),
+    /// Its body cannot be checked.
+    Uncheckable(UncheckableBody),
 }
+
+/// A body the checker cannot finish walking, so it cannot say the body
+/// keeps the documented rules: the request is refused, not sent unchecked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UncheckableBody {
+    /// An object has a key twice (`path` is the key's, e.g. `.data.text`):
+    /// which one the service would read is not known.
+    DuplicateKey {
+        /// The operationId.
+        operation: &'static str,
+        /// The repeated key's path in the body.
+        path: String,
+    },
+    /// The JSON reader stopped, e.g. at nesting deeper than it reads (128
+    /// levels): its message, with the line and column.
+    Unreadable {
+        /// The operationId.
+        operation: &'static str,
+        /// The reader's message.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for UncheckableBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UncheckableBody::DuplicateKey { operation, path } => write!(
+                f,
+                "{operation}: the body has the key `{path}` twice, so it cannot be checked"
+            ),
+            UncheckableBody::Unreadable { operation, reason } => write!(
+                f,
+                "{operation}: the body cannot be checked against the spec: {reason}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UncheckableBody {}
 
 /// Checks `body`, the JSON of a request to `operation_id` (the spec's
 /// `createPost` or progenitor's `create_post`), against `tables`. Operations
@@ -600,30 +470,29 @@ fn count_then_detail<E>(
 /// [`check_request`] on the encoded body, as the client runs it before
 /// sending: one pass over the bytes that builds nothing, skipping the parts
 /// of the body the spec puts no constraint on (a body found wrong is walked
-/// a second time, to say what is wrong). Bytes that are not JSON pass:
-/// they are not a body this client encoded, and the service judges them.
-pub fn check_request_json(
-    tables: &Tables,
-    operation_id: &str,
-    body: &[u8],
-) -> Result<(), Violations> {
+/// a second time, to say what is wrong). A body the walk cannot finish (a
+/// key given twice, nesting deeper than serde_json reads, bytes that are
+/// not JSON) is [`Refused::Uncheckable`].
+pub fn check_request_json(tables: &Tables, operation_id: &str, body: &[u8]) -> Result<(), Refused> {
     let Some((operation, schema)) = (tables.body_schema)(operation_id) else {
         return Ok(());
     };
     let walk = |report: &mut Report| {
         let mut reader = serde_json::Deserializer::from_slice(body);
-        walk_root(schema, report, &mut reader).and_then(|_| reader.end())
+        walk_root(schema, report, &mut reader)
+            .and_then(|_| reader.end())
+            .map_err(|error| (error, report.duplicate_key.take()))
     };
     match count_then_detail(operation, walk) {
-        Ok(checked) => checked,
-        // A repeated key counts as serde_json reads it: the last one wins.
-        Err(error) if error.to_string().starts_with(DUPLICATE_KEY) => {
-            match serde_json::from_slice::<Value>(body) {
-                Ok(value) => check_request(tables, operation_id, &value),
-                Err(_) => Ok(()),
-            }
-        }
-        Err(_) => Ok(()),
+        Ok(checked) => checked.map_err(Refused::Violations),
+        Err((_, Some(path))) => Err(Refused::Uncheckable(UncheckableBody::DuplicateKey {
+            operation,
+            path,
+        })),
+        Err((error, None)) => Err(Refused::Uncheckable(UncheckableBody::Unreadable {
+            operation,
+            reason: error.to_string(),
+        })),
     }
 }
 
@@ -636,7 +505,7 @@ pub fn check_request_parts(
     url: &reqwest::Url,
     headers: &http::HeaderMap,
     body: Option<&[u8]>,
-) -> Result<(), Violations> {
+) -> Result<(), Refused> {
     let mut violations = Vec::new();
     let mut operation = None;
     if let Some((name, template, parameters)) = (tables.path_parameters)(operation_id) {
@@ -650,17 +519,18 @@ pub fn check_request_parts(
     if let Some(body) = body {
         match check_request_json(tables, operation_id, body) {
             Ok(()) => {}
-            Err(found) => {
+            Err(Refused::Violations(found)) => {
                 operation = Some(found.operation);
                 violations.extend(found.violations);
             }
+            Err(uncheckable) => return Err(uncheckable),
         }
     }
     match operation {
-        Some(operation) if !violations.is_empty() => Err(Violations {
+        Some(operation) if !violations.is_empty() => Err(Refused::Violations(Violations {
             operation,
             violations,
-        }),
+        })),
         _ => Ok(()),
     }
 }
@@ -816,8 +686,6 @@ pub struct Tables {
     /// The path template of an operation (with the spec's operationId) and
     /// its path parameters that have something to check.
     pub path_parameters: fn(&str) -> Option<(&'static str, &'static str, PathParameters)>,
-    /// The spec's operationId.
-    pub operation_name: fn(&str) -> Option<&'static str>,
     /// The query and header parameters of an operation that have something
     /// to check, with the spec's operationId.
     pub parameters: fn(&str) -> Option<(&'static str, Parameters)>,
@@ -1048,6 +916,8 @@ struct Report {
     sinks: u32,
     /// Whether violations are written out.
     detailed: bool,
+    /// The path of a key found twice, which ends the walk.
+    duplicate_key: Option<String>,
 }
 
 impl Report {
@@ -1396,7 +1266,8 @@ enum Seen {
     Value,
 }
 
-/// The error a walk ends with on a repeated object key.
+/// The error a walk ends with on a repeated object key (the report says
+/// which: `Report::duplicate_key`).
 const DUPLICATE_KEY: &str = "duplicate key";
 
 /// Walks a request body (or a parameter) against its schema.
@@ -1544,7 +1415,7 @@ fn count_items(
     if actual > counted.max {
         report.push_with(sink, path, || Rule::MaxItemsWhere {
             property: counted.property.to_owned(),
-            equals: json_text(&counted.equals.to_value()),
+            equals: counted.equals.to_value().to_string(),
             max: counted.max,
             actual,
         });
@@ -1653,9 +1524,9 @@ impl Visit<'_> {
                     allowed: schema
                         .enum_values
                         .iter()
-                        .map(|known| json_text(&known.to_value()))
+                        .map(|known| known.to_value().to_string())
                         .collect(),
-                    actual: json_text(&value.to_value()),
+                    actual: value.to_value().to_string(),
                 });
             }
         }
@@ -1807,6 +1678,8 @@ impl<'de> Visitor<'de> for Visit<'_> {
                 let bit = 1u128 << p;
                 let seen = &mut bits.as_mut_slice()[c].0;
                 if *seen & bit != 0 {
+                    report.duplicate_key =
+                        Some(Path::Field(path, check.schema.properties[p].name).to_string());
                     return Err(A::Error::custom(DUPLICATE_KEY));
                 }
                 *seen |= bit;

@@ -144,10 +144,14 @@ async fn inline_success_and_error_bodies_decode_as_distinct_types() {
         .expect("a 200")
         .into_inner();
     assert_eq!(ok.id.as_deref(), Some("t1"));
+    // The corpus's call runtime keeps an error answer's body as text; the
+    // inline error type reads it.
     match client.create_thing().body(body("bad")).send().await {
-        Err(progenitor_client::Error::ErrorResponse(answer)) => {
-            let error: &case::types::CreateThingError = &answer;
-            assert_eq!(error.message.as_deref(), Some("refused"));
+        Err(error) => {
+            assert_eq!(error.status.map(|s| s.as_u16()), Some(400));
+            let decoded: case::types::CreateThingError =
+                serde_json::from_str(&error.reason).expect("the error body decodes");
+            assert_eq!(decoded.message.as_deref(), Some("refused"));
         }
         other => panic!("expected the error body, got {other:?}"),
     }
@@ -248,7 +252,7 @@ fn secret_properties_and_headers_are_redacted_in_debug_output() {
     let request_builder = case::types::LoginRequest::builder()
         .user_name("ann".to_owned())
         .password("password-s3cr3t".to_owned())
-        .one_time_code(Some("code-s3cr3t".to_owned()));
+        .one_time_code("code-s3cr3t");
     let request = case::types::LoginRequest::try_from(request_builder.clone()).unwrap();
     let answer = round_trip::<case::types::LoginResponse>(json!({
         "accessToken": "access-s3cr3t",

@@ -46,13 +46,11 @@ pub(crate) fn generate(
     let mut wanted: Vec<String> = Vec::new();
     let mut path_arms = Vec::new();
     let mut parameter_arms = Vec::new();
-    let mut names = Vec::new();
     for (route, method, operation) in spec.operations() {
         let Some(operation_id) = operation.operation_id.as_deref() else {
             continue;
         };
         let snake = snake_case(operation_id);
-        names.push(quote! { #operation_id | #snake => Some(#operation_id), });
         let others =
             tables.query_and_header_parameters(route, method, &mut wanted, operation_id)?;
         if !others.is_empty() {
@@ -146,7 +144,9 @@ pub(crate) fn generate(
         /// request leaves, and refuses the request with every broken
         /// constraint named.
         pub mod validation {
-            pub use #runtime::{DocumentedRule, Location, Rule, Violation, Violations};
+            pub use #runtime::{
+                DocumentedRule, Location, Refused, Rule, UncheckableBody, Violation, Violations,
+            };
             // A spec without path parameters, object properties or rules uses fewer.
             #[allow(unused_imports)]
             use #runtime::{
@@ -168,12 +168,12 @@ pub(crate) fn generate(
             /// [`check_request`] on the encoded body, as the client runs it
             /// before sending: one pass over the bytes that builds nothing,
             /// skipping the parts of the body the spec puts no constraint on.
-            /// Bytes that are not JSON pass: they are not a body this client
-            /// encoded, and the service judges them.
+            /// A body it cannot finish walking (a key twice, nesting too
+            /// deep, not JSON) is refused as [`Refused::Uncheckable`].
             pub fn check_request_json(
                 operation_id: &str,
                 body: &[u8],
-            ) -> ::std::result::Result<(), Violations> {
+            ) -> ::std::result::Result<(), Refused> {
                 #runtime::check_request_json(tables(), operation_id, body)
             }
 
@@ -186,13 +186,13 @@ pub(crate) fn generate(
                 url: &::reqwest::Url,
                 headers: &::http::HeaderMap,
                 body: ::std::option::Option<&[u8]>,
-            ) -> ::std::result::Result<(), Violations> {
+            ) -> ::std::result::Result<(), Refused> {
                 #runtime::check_request_parts(tables(), operation_id, url, headers, body)
             }
 
             /// This spec's tables, as the runtime takes them.
             pub(crate) fn tables() -> &'static Tables {
-                &Tables { body_schema, path_parameters, operation_name, parameters }
+                &Tables { body_schema, path_parameters, parameters }
             }
 
             /// The query and header parameters of `operation_id` that have
@@ -219,14 +219,6 @@ pub(crate) fn generate(
             ) -> Option<(&'static str, &'static str, PathParameters)> {
                 match operation_id {
                     #(#path_arms)*
-                    _ => None,
-                }
-            }
-
-            /// The spec's operationId for `operation_id` (either spelling).
-            fn operation_name(operation_id: &str) -> Option<&'static str> {
-                match operation_id {
-                    #(#names)*
                     _ => None,
                 }
             }

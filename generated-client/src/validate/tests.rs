@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 
 use super::{
-    CountedItems, DocumentedRule, Literal, Location, Parameters, PathParameters, Property, Rule,
-    Schema, Tables, Violation, Violations,
+    CountedItems, DocumentedRule, Literal, Location, Parameters, PathParameters, Property, Refused,
+    Rule, Schema, Tables, UncheckableBody, Violation, Violations,
 };
 
 /// The hand-written tables, as a generated module hands its own to the
@@ -18,7 +18,6 @@ use super::{
 static TABLES: Tables = Tables {
     body_schema,
     path_parameters,
-    operation_name,
     parameters,
 };
 
@@ -59,8 +58,20 @@ fn check_request(operation_id: &str, body: &Value) -> Result<(), Violations> {
     super::check_request(&TABLES, operation_id, body)
 }
 
+/// [`super::check_request_json`] on a body the walk finishes: its
+/// violations (an uncheckable body fails the test).
+#[track_caller]
 fn check_request_json(operation_id: &str, body: &[u8]) -> Result<(), Violations> {
-    super::check_request_json(&TABLES, operation_id, body)
+    super::check_request_json(&TABLES, operation_id, body).map_err(violations_only)
+}
+
+/// The violations of a refusal; an uncheckable body fails the test.
+#[track_caller]
+fn violations_only(refused: Refused) -> Violations {
+    match refused {
+        Refused::Violations(violations) => violations,
+        Refused::Uncheckable(why) => panic!("uncheckable: {why}"),
+    }
 }
 
 fn check_request_parts(
@@ -73,6 +84,7 @@ fn check_request_parts(
         .join(url_path)
         .unwrap();
     super::check_request_parts(&TABLES, operation_id, &url, &http::HeaderMap::new(), body)
+        .map_err(violations_only)
 }
 
 #[test]
@@ -83,7 +95,7 @@ fn query_parameters_and_headers_are_checked_as_sent() {
         if !key.is_empty() {
             headers.insert("x-key", key.parse().unwrap());
         }
-        super::check_request_parts(&TABLES, "list", &url, &headers, None)
+        super::check_request_parts(&TABLES, "list", &url, &headers, None).map_err(violations_only)
     };
     assert_eq!(
         check("options%5Blimit%5D=100&tags=a&tags=bcd", "abcd"),
@@ -114,13 +126,6 @@ fn query_parameters_and_headers_are_checked_as_sent() {
     let zero = check("options[limit]=0", "").unwrap_err();
     assert_eq!(zero.violations[0].location, Location::QueryParameter);
     assert_eq!(zero.violations[0].path, "options[limit]");
-    // The text reads back as the same violations.
-    assert_eq!(parse(&refused.to_string()), Some(refused));
-}
-
-/// `Violations::parse`, on [`TABLES`].
-fn parse(text: &str) -> Option<Violations> {
-    super::parse_violations(&TABLES, text)
 }
 
 fn body_schema(operation_id: &str) -> Option<(&'static str, &'static Schema)> {
@@ -141,14 +146,6 @@ fn path_parameters(operation_id: &str) -> Option<(&'static str, &'static str, Pa
         "things" => Some(("things", "/things/{id}/parts/{part}", THINGS_PATH)),
         _ => None,
     }
-}
-
-fn operation_name(operation_id: &str) -> Option<&'static str> {
-    [
-        "allOf", "alias", "object", "things", "rules", "oneOf", "enum", "size", "list",
-    ]
-    .into_iter()
-    .find(|name| *name == operation_id)
 }
 
 static THINGS_PATH: PathParameters = &[("id", &SHORT)];
@@ -456,23 +453,27 @@ fn enums_of_every_kind_of_value() {
     assert_eq!(
         with_rules("enum", r#"["a", true, 3]"#),
         [
-            "[0]: \"a\" is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
-            "[1]: true is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
-            "[2]: 3 is not one of the documented values {\"a\\u003bb\", 1.5, 2.0, false, null} []",
+            "[0]: \"a\" is not one of the documented values {\"a;b\", 1.5, 2.0, false, null} []",
+            "[1]: true is not one of the documented values {\"a;b\", 1.5, 2.0, false, null} []",
+            "[2]: 3 is not one of the documented values {\"a;b\", 1.5, 2.0, false, null} []",
         ]
     );
 }
 
 #[test]
-fn the_text_of_a_documented_rule_reads_back() {
+fn a_documented_rule_is_named_with_its_page_and_sentence() {
     let refused = check_request("rules", &json!({ "kind": "c" })).unwrap_err();
-    let text = refused.to_string();
+    let documented = refused.violations[0]
+        .documented()
+        .expect("a documented rule");
+    assert_eq!(documented.name(), "outer-rule");
+    assert_eq!(documented.page(), "page.txt");
+    assert_eq!(documented.quote(), "Give a or b; \"quoted\" [x]");
     assert_eq!(
-        text,
+        refused.to_string(),
         "rules request breaks documented rules: body `.a`: required field is missing \
-         [rule outer-rule, page.txt: \"Give a or b\\u003b \\\"quoted\\\" \\u005bx]\"]"
+         [rule outer-rule, page.txt: \"Give a or b; \\\"quoted\\\" [x]\"]"
     );
-    assert_eq!(parse(&text), Some(refused));
 }
 
 #[test]
@@ -504,27 +505,58 @@ fn objects_arrays_and_paths() {
 }
 
 #[test]
-fn a_repeated_key_counts_as_serde_json_reads_it() {
-    // The last `name` wins: `"ok"`, so nothing is wrong...
-    assert!(violations("object", r#"{"id": 1, "name": "toolong", "name": "ok"}"#).is_empty());
-    // ...and here the last one is too long.
+fn a_repeated_key_makes_the_body_uncheckable() {
+    // Which `name` the service reads is not known: refused, naming the key.
+    for body in [
+        r#"{"id": 1, "name": "toolong", "name": "ok"}"#,
+        r#"{"id": 1, "name": "ok", "name": "toolong"}"#,
+    ] {
+        assert_eq!(
+            super::check_request_json(&TABLES, "object", body.as_bytes()),
+            Err(Refused::Uncheckable(UncheckableBody::DuplicateKey {
+                operation: "object",
+                path: ".name".to_owned(),
+            })),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn nesting_deeper_than_the_reader_reads_is_uncheckable_not_passed() {
+    // `size` measures its whole body (`max-bytes`), so the walk reads every
+    // level; serde_json stops at 128.
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    match super::check_request_json(&TABLES, "size", deep.as_bytes()) {
+        Err(Refused::Uncheckable(UncheckableBody::Unreadable { operation, reason })) => {
+            assert_eq!(operation, "size");
+            assert!(reason.contains("recursion limit"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A deep value where the spec constrains nothing is skipped, not read.
+    let skipped = format!("{{\"id\": 1, \"other\": {deep}}}");
     assert_eq!(
-        violations("object", r#"{"id": 1, "name": "ok", "name": "toolong"}"#),
-        [".name: 7 characters, more than the maximum length of 3"]
+        super::check_request_json(&TABLES, "object", skipped.as_bytes()),
+        Ok(())
     );
 }
 
 #[test]
-fn what_is_not_json_passes_and_unknown_operations_pass() {
-    assert_eq!(
-        check_request_json("object", br#"{"name": "toolong""#),
-        Ok(())
-    );
-    assert_eq!(
-        check_request_json("object", br#"{"name": "toolong"} x"#),
-        Ok(())
-    );
-    assert_eq!(check_request_json("object", b"\xff"), Ok(()));
+fn what_is_not_json_is_uncheckable_and_unknown_operations_pass() {
+    for body in [
+        &br#"{"name": "toolong""#[..],
+        &br#"{"name": "toolong"} x"#[..],
+        &b"\xff"[..],
+    ] {
+        assert!(
+            matches!(
+                super::check_request_json(&TABLES, "object", body),
+                Err(Refused::Uncheckable(UncheckableBody::Unreadable { .. }))
+            ),
+            "{body:?}"
+        );
+    }
     assert_eq!(
         check_request("nothing", &json!({ "name": "toolong" })),
         Ok(())
@@ -569,196 +601,6 @@ fn path_and_body_violations_are_reported_together() {
     assert_eq!(body.violations[0].location, Location::Body);
     assert_eq!(body.violations[0].path, ".name");
     assert_eq!(body.violations[0].rule.keyword(), "maxLength");
-}
-
-#[test]
-fn the_text_of_violations_reads_back_as_the_same_violations() {
-    let every_rule = [
-        Rule::Required,
-        Rule::NotNull,
-        Rule::MaxLength {
-            max: 900,
-            actual: 901,
-        },
-        Rule::MinLength { min: 1, actual: 0 },
-        Rule::MaxItems { max: 5, actual: 6 },
-        Rule::MinItems { min: 2, actual: 1 },
-        Rule::Minimum {
-            min: 1.0,
-            exclusive: false,
-            actual: 0.0,
-        },
-        Rule::Minimum {
-            min: 0.5,
-            exclusive: true,
-            actual: 0.5,
-        },
-        Rule::Maximum {
-            max: 1000.0,
-            exclusive: false,
-            actual: 1e300,
-        },
-        Rule::Maximum {
-            max: -2.25,
-            exclusive: true,
-            actual: 3.125,
-        },
-        Rule::DateTime,
-        Rule::Enum {
-            allowed: vec!["\"a\\u003b\"".to_owned(), "1".to_owned(), "null".to_owned()],
-            actual: "\"b, c }\"".to_owned(),
-        },
-        Rule::Not,
-        Rule::NoAlternative { alternatives: 3 },
-        Rule::SeveralAlternatives { matching: 2 },
-        Rule::MaxBytes {
-            max: 10239,
-            actual: 10240,
-        },
-        Rule::MaxItemsWhere {
-            property: "type".to_owned(),
-            equals: "\"hyperlink\"".to_owned(),
-            max: 1,
-            actual: 2,
-        },
-    ];
-    let violations: Vec<Violation> = every_rule
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| Violation {
-            location: if i % 3 == 0 {
-                Location::PathParameter
-            } else {
-                Location::Body
-            },
-            path: match i % 3 {
-                0 => "postId".to_owned(),
-                1 => String::new(),
-                _ => format!(".mentionees[{i}].userIds"),
-            },
-            rule: rule.clone(),
-            documented: (i % 2 == 0).then_some(DocumentedRule {
-                name: Cow::Borrowed("story-data-size"),
-                page: Cow::Borrowed("create-story.v4.txt"),
-                quote: Cow::Borrowed("The size; of [this] \"object\", less than 10 KB."),
-            }),
-        })
-        .collect();
-    let all = Violations {
-        operation: "object",
-        violations,
-    };
-    assert_eq!(parse(&all.to_string()), Some(all.clone()));
-    assert_eq!(parse("conversion to `X` for x failed"), None);
-    assert_eq!(
-        parse("unknownOp request breaks documented rules: body: required field is missing"),
-        None,
-        "only the spec's operations"
-    );
-}
-
-mod round_trip {
-    use proptest::prelude::*;
-
-    use std::borrow::Cow;
-
-    use serde_json::Value;
-
-    use super::{DocumentedRule, Location, Rule, Violation, Violations, parse};
-
-    fn rule() -> impl Strategy<Value = Rule> {
-        let size = 0usize..100_000;
-        let number = prop_oneof![any::<i32>().prop_map(f64::from), -1e300f64..1e300];
-        prop_oneof![
-            Just(Rule::Required),
-            Just(Rule::NotNull),
-            Just(Rule::DateTime),
-            (size.clone(), size.clone()).prop_map(|(max, actual)| Rule::MaxLength { max, actual }),
-            (size.clone(), size.clone()).prop_map(|(min, actual)| Rule::MinLength { min, actual }),
-            (size.clone(), size.clone()).prop_map(|(max, actual)| Rule::MaxItems { max, actual }),
-            (size.clone(), size).prop_map(|(min, actual)| Rule::MinItems { min, actual }),
-            (number.clone(), any::<bool>(), number.clone()).prop_map(|(min, exclusive, actual)| {
-                Rule::Minimum {
-                    min,
-                    exclusive,
-                    actual,
-                }
-            }),
-            (number.clone(), any::<bool>(), number).prop_map(|(max, exclusive, actual)| {
-                Rule::Maximum {
-                    max,
-                    exclusive,
-                    actual,
-                }
-            }),
-        ]
-    }
-
-    /// A JSON scalar's text, as a violation holds it.
-    fn json_value() -> impl Strategy<Value = String> {
-        prop_oneof![
-            any::<String>().prop_map(Value::String),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            Just(Value::Null),
-        ]
-        .prop_map(|value| super::super::json_text(&value))
-    }
-
-    fn any_text() -> impl Strategy<Value = String> {
-        prop_oneof![any::<String>(), "[.`;\\\\ :a\\[\\]\"{},0-9]{0,12}"]
-    }
-
-    fn documented() -> impl Strategy<Value = Option<DocumentedRule>> {
-        proptest::option::of(("[a-z0-9]{1,5}(-[a-z0-9]{1,5}){0,3}", any_text()).prop_map(
-            |(name, quote)| DocumentedRule {
-                name: Cow::Owned(name),
-                page: Cow::Borrowed("create-post.v4.txt"),
-                quote: Cow::Owned(quote),
-            },
-        ))
-    }
-
-    fn violation() -> impl Strategy<Value = Violation> {
-        // Any characters, the ones the text escapes and quotes among them.
-        let path = any_text();
-        let extra = prop_oneof![
-            rule(),
-            (proptest::collection::vec(json_value(), 1..4), json_value())
-                .prop_map(|(allowed, actual)| Rule::Enum { allowed, actual }),
-            ("[a-zA-Z]{1,8}", json_value(), 0usize..9, 0usize..9).prop_map(
-                |(property, equals, max, actual)| Rule::MaxItemsWhere {
-                    property,
-                    equals,
-                    max,
-                    actual,
-                }
-            ),
-        ];
-        (any::<bool>(), path, extra, documented()).prop_map(|(in_path, path, rule, documented)| {
-            Violation {
-                location: if in_path {
-                    Location::PathParameter
-                } else {
-                    Location::Body
-                },
-                path,
-                rule,
-                documented,
-            }
-        })
-    }
-
-    proptest! {
-        #[test]
-        fn any_violations_read_back_from_their_text(
-            violations in proptest::collection::vec(violation(), 1..5)
-        ) {
-            let all = Violations { operation: "object", violations };
-            let text = all.to_string();
-            prop_assert_eq!(parse(&text), Some(all), "{}", text);
-        }
-    }
 }
 
 mod sizes {

@@ -3,8 +3,8 @@
 //! name, the field and the page's sentence, and the loopback server sees
 //! nothing; the same body mended is sent.
 
+use generated_client::Client;
 use generated_client::validation::Rule;
-use generated_client::{Client, ErrorExt};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -223,26 +223,25 @@ async fn each_documented_rule_is_refused_before_sending_and_kept_is_sent() {
         let refused = error
             .violations()
             .unwrap_or_else(|| panic!("{what}: not a refusal: {error}"));
-        let [violation] = refused.violations.as_slice() else {
+        let [violation] = refused.violations() else {
             panic!("{what}: one violation expected, got {refused}");
         };
-        assert_eq!(violation.path, case.path, "{what}: {refused}");
-        assert_eq!(violation.rule.to_string(), case.message, "{what}");
+        assert_eq!(violation.path(), case.path, "{what}: {refused}");
+        assert_eq!(violation.rule().to_string(), case.message, "{what}");
         let rule = violation
-            .documented
-            .as_ref()
+            .documented()
             .unwrap_or_else(|| panic!("{what}: no documented rule named: {refused}"));
-        assert_eq!(rule.name, case.rule);
+        assert_eq!(rule.name(), case.rule);
         // The quote is the page's, and the message carries it.
-        let page = std::fs::read_to_string(docs.join(&*rule.page)).unwrap();
+        let page = std::fs::read_to_string(docs.join(rule.page())).unwrap();
         let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            words(&page).contains(&words(&rule.quote)),
+            words(&page).contains(&words(rule.quote())),
             "{what}: {rule:?}"
         );
         let message = error.to_string();
         assert!(
-            message.contains(case.rule) && message.contains(&*rule.quote),
+            message.contains(case.rule) && message.contains(rule.quote()),
             "{what}: {message}"
         );
 
@@ -281,9 +280,9 @@ fn the_rules_are_checked_on_plain_json_too() {
     body["items"] = json!([{ "type": "hyperlink" }, { "type": "hyperlink" }, { "type": "x" }]);
     let refused = generated_client::validation::check_request("createStory", &body).unwrap_err();
     let found: Vec<(String, &str)> = refused
-        .violations
+        .violations()
         .iter()
-        .map(|v| (v.path.clone(), v.documented.as_ref().unwrap().name.as_ref()))
+        .map(|v| (v.path().to_owned(), v.documented().unwrap().name()))
         .collect();
     assert_eq!(
         found,
@@ -293,7 +292,7 @@ fn the_rules_are_checked_on_plain_json_too() {
         ]
     );
     assert!(matches!(
-        refused.violations[0].rule,
+        refused.violations()[0].rule(),
         Rule::MaxItemsWhere {
             max: 1,
             actual: 2,

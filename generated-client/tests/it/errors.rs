@@ -1,6 +1,6 @@
-//! Error answers become typed errors: body, code, helpers; non-JSON pages too.
+//! Error answers become typed errors: body, code, kind; non-JSON pages too.
 
-use generated_client::{Error, ErrorCode, ErrorExt, ErrorKind, marks};
+use generated_client::{Error, ErrorCode, ErrorKind};
 use httpmock::MockServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -8,11 +8,7 @@ use crate::support::{client_with_retries, error_body, nothing_listening};
 
 /// Answers every request with `status` and `body` (as given), and returns the
 /// error a call gets.
-async fn error_for(
-    status: u16,
-    content_type: &str,
-    body: &str,
-) -> Error<generated_client::types::ErrorBody> {
+async fn error_for(status: u16, content_type: &str, body: &str) -> Error {
     let server = MockServer::start_async().await;
     server
         .mock_async(|_, then| {
@@ -45,14 +41,14 @@ async fn an_amity_error_body_is_typed_with_its_code() {
     for (status, code, expected) in cases {
         let body = error_body(code, "what went wrong").to_string();
         let error = error_for(status, "application/json", &body).await;
-        let Error::ErrorResponse(response) = &error else {
-            panic!("{status}/{code}: expected ErrorResponse, got {error:?}");
-        };
-        assert_eq!(response.status().as_u16(), status);
+        let response = error.error_body().expect("the service's error body");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(response.code, Some(code));
         assert_eq!(response.message.as_deref(), Some("what went wrong"));
         assert_eq!(response.status.as_deref(), Some("error"));
-        assert_eq!(error.error_code(), Some(expected), "{status}/{code}");
+        assert_eq!(error.code(), Some(expected), "{status}/{code}");
+        assert_eq!(error.message(), Some("what went wrong"));
+        assert_eq!(error.body_excerpt(), None, "the body was read");
         assert_eq!(expected.code(), code);
     }
 }
@@ -91,7 +87,7 @@ async fn helpers_answer_the_usual_questions() {
     )
     .await;
     assert!(muted.is_forbidden(), "4003xx codes are permission problems");
-    assert_eq!(muted.error_code(), Some(ErrorCode::UserMuted));
+    assert_eq!(muted.code(), Some(ErrorCode::UserMuted));
 
     let duplicate = error_for(
         400,
@@ -109,24 +105,32 @@ async fn an_html_error_page_keeps_its_status_and_an_excerpt() {
         "upstream unavailable ".repeat(40)
     );
     let error = error_for(502, "text/html", &page).await;
-    let Error::ErrorResponse(response) = &error else {
-        panic!("expected ErrorResponse, got {error:?}");
-    };
-    assert_eq!(response.status().as_u16(), 502);
-    assert_eq!(response.code, None, "no code is invented");
-    let message = response.message.as_deref().unwrap_or_default();
+    assert_eq!(error.kind(), ErrorKind::ServerError);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(error.code(), None, "no code is invented");
+    assert_eq!(error.message(), None, "no message is invented");
+    assert!(error.error_body().is_none(), "no error body is made up");
+    let excerpt = error.body_excerpt().expect("an excerpt of the page");
     assert!(
-        message.starts_with("HTTP 502 Bad Gateway with a non-JSON body (text/html): <html>"),
-        "{message}"
+        excerpt.starts_with("<html><head><title>502 Bad Gateway</title>"),
+        "{excerpt}"
     );
-    assert!(message.contains("502 Bad Gateway</title>"), "{message}");
     assert!(
-        message.chars().count() < 300,
-        "an excerpt, not the whole page: {message}"
+        excerpt.chars().count() < 300,
+        "an excerpt, not the whole page: {excerpt}"
     );
-    assert!(message.ends_with('…'));
-    assert!(error.body_made_by_client(), "the caller can tell");
-    assert_eq!(error.attempts(), Some(1));
+    assert!(excerpt.ends_with('…'));
+    let unreadable = error.unreadable_body().expect("why it is unreadable");
+    assert_eq!(unreadable.content_type(), Some("text/html"));
+    assert_eq!(
+        error.body().map(<[u8]>::len),
+        Some(page.len()),
+        "the whole body is kept"
+    );
+    assert_eq!(error.attempts(), 1);
+    let text = error.to_string();
+    assert!(text.starts_with("approvePost: HTTP 502"), "{text}");
+    assert!(!text.contains('\n'), "one line: {text}");
 }
 
 #[tokio::test]
@@ -137,22 +141,15 @@ async fn an_empty_or_non_object_error_body_is_still_typed() {
         ("application/json", "{oops"),
     ] {
         let error = error_for(500, content_type, body).await;
-        let Error::ErrorResponse(response) = &error else {
-            panic!("{body:?}: expected ErrorResponse, got {error:?}");
-        };
-        assert_eq!(response.status().as_u16(), 500);
-        assert!(
-            response
-                .message
-                .as_deref()
-                .unwrap_or_default()
-                .starts_with("HTTP 500")
-        );
+        assert_eq!(error.kind(), ErrorKind::ServerError, "{body:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+        assert!(error.error_body().is_none(), "{body:?}");
+        assert_eq!(error.body_excerpt(), Some(body), "{body:?}");
     }
 }
 
 /// The error of an `approve_post` call to `base`, sent once.
-async fn approve_without_retries(base: &str) -> Error<generated_client::types::ErrorBody> {
+async fn approve_without_retries(base: &str) -> Error {
     generated_client::Client::builder()
         .base_url(base)
         .bearer_token(crate::support::TOKEN)
@@ -166,8 +163,8 @@ async fn approve_without_retries(base: &str) -> Error<generated_client::types::E
         .unwrap_err()
 }
 
-/// Each predicate of `ErrorExt`, by name.
-fn predicates(error: &Error<generated_client::types::ErrorBody>) -> Vec<&'static str> {
+/// Each `is_..` predicate of `Error`, by name.
+fn predicates(error: &Error) -> Vec<&'static str> {
     [
         ("is_rate_limited", error.is_rate_limited()),
         ("is_not_found", error.is_not_found()),
@@ -199,18 +196,19 @@ async fn every_documented_code_answers_at_most_one_predicate() {
             assert!(held.len() <= 1, "{code} with HTTP {status}: {held:?}");
             assert_eq!(
                 held.first().copied(),
-                error.kind().map(|kind| match kind {
-                    ErrorKind::RateLimited => "is_rate_limited",
-                    ErrorKind::NotFound => "is_not_found",
-                    ErrorKind::Unauthorized => "is_unauthorized",
-                    ErrorKind::Forbidden => "is_forbidden",
-                    ErrorKind::Conflict => "is_conflict",
-                    ErrorKind::EarlierAttemptLanded => "earlier_attempt_landed",
-                    _ => "another kind",
-                }),
+                match error.kind() {
+                    ErrorKind::RateLimited => Some("is_rate_limited"),
+                    ErrorKind::NotFound => Some("is_not_found"),
+                    ErrorKind::Unauthorized => Some("is_unauthorized"),
+                    ErrorKind::Forbidden => Some("is_forbidden"),
+                    ErrorKind::Conflict => Some("is_conflict"),
+                    ErrorKind::EarlierAttemptLanded => Some("earlier_attempt_landed"),
+                    ErrorKind::BadRequest | ErrorKind::ServerError => None,
+                    other => panic!("{code} with HTTP {status}: {other:?}"),
+                },
                 "{code} with HTTP {status}"
             );
-            assert_eq!(error.error_code(), Some(code));
+            assert_eq!(error.code(), Some(code));
         }
     }
     let expected = [
@@ -260,14 +258,14 @@ async fn without_a_documented_code_the_status_decides() {
 }
 
 #[tokio::test]
-async fn a_json_error_body_is_the_service_s_and_marks_cannot_be_forged() {
+async fn the_answer_s_headers_are_the_service_s_and_no_fact_travels_in_them() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|_, then| {
             then.status(400)
-                .header(marks::MADE_BODY, "true")
-                .header(marks::EARLIER_ATTEMPT_SENT, "true")
-                .header(marks::ATTEMPTS, "7")
+                .header("x-generated-client-attempts", "7")
+                .header("x-generated-client-earlier-attempt-sent", "true")
+                .header("x-request-id", "req-42")
                 .json_body(error_body(400900, "dup"));
         })
         .await;
@@ -277,10 +275,24 @@ async fn a_json_error_body_is_the_service_s_and_marks_cannot_be_forged() {
         .send()
         .await
         .unwrap_err();
-    assert!(!error.body_made_by_client());
     assert!(!error.earlier_attempt_landed());
     assert!(error.is_conflict());
-    assert_eq!(error.attempts(), Some(1));
+    assert_eq!(
+        error.attempts(),
+        1,
+        "the facts are the client's, not headers"
+    );
+    assert_eq!(error.request_id(), Some("req-42"));
+    let headers = error.headers().expect("the answer's headers");
+    assert_eq!(headers["x-generated-client-attempts"], "7", "kept as sent");
+    assert_eq!(
+        headers
+            .keys()
+            .filter(|name| name.as_str().starts_with("x-generated-client"))
+            .count(),
+        2,
+        "none added"
+    );
 }
 
 /// A one-shot server on loopback that answers the first request with `head`
@@ -316,31 +328,25 @@ async fn a_failure_reading_an_error_body_is_a_transport_error() {
     )
     .await;
     let error = approve_without_retries(&base).await;
-    assert!(
-        matches!(error, Error::CommunicationError(ref e) if e.is_body() || e.is_decode()),
-        "not a made-up error body: {error:?}"
-    );
-    assert!(!error.body_made_by_client());
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert!(error.may_have_reached_service());
+    let source = std::error::Error::source(&error)
+        .and_then(|s| s.downcast_ref::<reqwest::Error>())
+        .expect("the transport error is the source");
+    assert!(source.is_body() || source.is_decode(), "{source:?}");
+    assert!(error.error_body().is_none(), "no made-up error body");
 }
 
 #[tokio::test]
-async fn reach_says_whether_the_request_can_have_reached_the_service() {
-    use generated_client::Reach;
-    for (status, expected) in [
-        (400, Some(Reach::Refused)),
-        (404, Some(Reach::Refused)),
-        (429, Some(Reach::Refused)),
-        (408, Some(Reach::MaybeApplied)),
-        (500, Some(Reach::MaybeApplied)),
-        (503, Some(Reach::MaybeApplied)),
-    ] {
+async fn may_have_reached_service_says_whether_the_request_can_have_reached_the_service() {
+    for status in [400, 404, 429, 408, 500, 503] {
         let error = error_for(
             status,
             "application/json",
             &error_body(400000, "x").to_string(),
         )
         .await;
-        assert_eq!(error.reach(), expected, "HTTP {status}");
+        assert!(error.may_have_reached_service(), "HTTP {status}");
     }
     let server = MockServer::start_async().await;
     let refused = client_with_retries(&server, 0)
@@ -349,7 +355,11 @@ async fn reach_says_whether_the_request_can_have_reached_the_service() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(refused.reach(), Some(Reach::NotSent));
+    assert_eq!(refused.kind(), ErrorKind::InvalidRequest);
+    assert!(!refused.may_have_reached_service());
+    assert_eq!(refused.attempts(), 0);
     let unreachable = approve_without_retries(&nothing_listening()).await;
-    assert_eq!(unreachable.reach(), Some(Reach::NotSent));
+    assert_eq!(unreachable.kind(), ErrorKind::Connect);
+    assert!(!unreachable.may_have_reached_service());
+    assert_eq!(unreachable.attempts(), 1);
 }

@@ -3,7 +3,8 @@
 //! ends early (a failed call with its resume token, a repeated token, empty
 //! pages, a next token that is not a string, a limit refused before sending).
 
-use generated_client::{Error, PageError, types};
+use generated_client::paginate::PageError;
+use generated_client::{ErrorKind, types};
 use httpmock::Method::GET;
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -145,7 +146,8 @@ async fn a_failed_page_ends_the_stream_with_its_token_to_resume_from() {
         panic!("{error:?}")
     };
     assert_eq!(token.as_deref(), Some("t2"));
-    assert!(matches!(call, Error::ErrorResponse(answer) if answer.status() == 500));
+    assert_eq!(call.kind(), ErrorKind::ServerError);
+    assert_eq!(call.status().map(|s| s.as_u16()), Some(500));
     assert!(
         error
             .to_string()
@@ -277,9 +279,11 @@ async fn a_limit_out_of_range_is_refused_before_the_first_call() {
         .await
         .unwrap_err();
     assert_eq!(error.resume_token(), None);
-    let Some(Error::InvalidRequest(message)) = error.call_error() else {
-        panic!("{error:?}")
-    };
+    let call = error.call_error().expect("the call's error");
+    assert_eq!(call.kind(), ErrorKind::InvalidRequest);
+    let violation = &call.violations().expect("the broken rule").violations()[0];
+    assert_eq!(violation.path(), "options[limit]");
+    let message = call.to_string();
     assert!(message.contains("`options[limit]`: 101"), "{message}");
     any.assert_calls_async(0).await;
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use generated_client::{
-    BuildError, Client, ClientBuilder, Clock, Error, ErrorCode, ErrorExt, Reach, SessionStep,
+    BuildError, Client, ClientBuilder, Clock, Error, ErrorCode, ErrorKind, SessionStep,
 };
 use httpmock::Method::{GET, POST};
 use httpmock::{Mock, MockServer};
@@ -83,7 +83,7 @@ async fn get_post_with<'a>(server: &'a MockServer, token: &str, status: u16) -> 
         .await
 }
 
-async fn get_post(client: &Client) -> Result<(), Error<generated_client::types::ErrorBody>> {
+async fn get_post(client: &Client) -> Result<(), Error> {
     client.get_post().post_id("p1").send().await.map(drop)
 }
 
@@ -269,8 +269,12 @@ async fn a_refused_registration_fails_the_call_typed_naming_the_user_and_is_not_
         assert_eq!(session.status(), Some(403));
         assert_eq!(session.code(), Some(ErrorCode::GloballyBanned));
         assert_eq!(session.message(), "User is globally banned");
-        assert_eq!(error.reach(), Some(Reach::NotSent));
-        assert!(error.is_forbidden(), "{error:?}");
+        assert_eq!(error.kind(), ErrorKind::Session, "{error:?}");
+        assert!(!error.may_have_reached_service());
+        assert_eq!(error.attempts(), 0);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+        assert_eq!(error.code(), Some(ErrorCode::GloballyBanned));
+        assert_eq!(error.message(), Some("User is globally banned"));
         let text = session.to_string();
         assert!(
             text.contains("`banned-user`") && text.contains("400312"),
@@ -303,7 +307,12 @@ async fn a_bad_api_key_fails_each_call_once_typed_and_unauthorized() {
     let client = sessions_builder(&server).build().unwrap();
     for attempt in 1..=2 {
         let error = get_post(&client.as_user("heidi")).await.unwrap_err();
-        assert!(error.is_unauthorized(), "{error:?}");
+        assert_eq!(error.kind(), ErrorKind::Session, "{error:?}");
+        assert_eq!(
+            error.code(),
+            Some(ErrorCode::Unauthorized),
+            "the registration's code"
+        );
         let session = error.session_error().expect("a session error");
         assert_eq!(session.user_id(), "heidi");
         assert_eq!(session.code(), Some(ErrorCode::Unauthorized));
@@ -325,9 +334,8 @@ async fn a_registration_that_fails_in_transit_names_the_user() {
         .build()
         .unwrap();
     let error = get_post(&client.as_user("carol")).await.unwrap_err();
-    let Error::Custom(text) = &error else {
-        panic!("expected Error::Custom, got {error:?}");
-    };
+    assert_eq!(error.kind(), ErrorKind::Session, "{error:?}");
+    let text = &crate::support::chain(&error);
     assert!(
         text.contains("no session for user `carol`: registerSession failed"),
         "{text}"
@@ -450,8 +458,11 @@ async fn the_deadline_covers_the_registration() {
     // The registration shares the call's deadline: it ends in time, as a
     // timeout of its own or of the wait for it.
     assert!(
-        matches!(&error, Error::Custom(text)
-            if text.contains("deadline") || text.contains("no session for user `slow`")),
+        matches!(
+            error.kind(),
+            ErrorKind::DeadlineExceeded | ErrorKind::Session
+        ) && (crate::support::chain(&error).contains("deadline")
+            || crate::support::chain(&error).contains("no session for user `slow`")),
         "{error:?}"
     );
     assert_eq!(calls.calls_async().await, 0);
@@ -472,7 +483,7 @@ async fn a_token_source_slower_than_the_deadline_fails_the_call() {
         .unwrap();
     let error = get_post(&client).await.unwrap_err();
     assert!(
-        matches!(&error, Error::Custom(text) if text.contains("deadline")),
+        crate::support::chain(&error).contains("deadline"),
         "{error:?}"
     );
     assert_eq!(calls.calls_async().await, 0);
@@ -489,13 +500,17 @@ async fn as_user_needs_an_api_key_and_a_user_id() {
         .unwrap();
     let error = get_post(&with_token.as_user("x")).await.unwrap_err();
     assert!(
-        matches!(&error, Error::InvalidRequest(text) if text.contains("ClientBuilder::api_key")),
+        (error.kind() == generated_client::ErrorKind::InvalidRequest
+            && error.to_string().contains("ClientBuilder::api_key")),
         "{error:?}"
     );
     assert!(with_token.session_stats().is_none());
     let sessions = sessions_builder(&server).build().unwrap();
     let error = get_post(&sessions.as_user("  ")).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidRequest(text) if text.contains("blank user id")));
+    assert!(
+        (error.kind() == generated_client::ErrorKind::InvalidRequest
+            && error.to_string().contains("blank user id"))
+    );
     assert_eq!(any.calls_async().await, 0);
 }
 

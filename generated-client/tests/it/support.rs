@@ -145,11 +145,7 @@ pub fn deref(mut value: &'static Value) -> &'static Value {
 
 /// Sends `body` (JSON) to `operation`, one of the four creates, through
 /// `client`, as the typed request body; the error, if refused.
-pub async fn send(
-    client: &Client,
-    operation: &str,
-    body: Value,
-) -> Result<(), Error<types::ErrorBody>> {
+pub async fn send(client: &Client, operation: &str, body: Value) -> Result<(), Error> {
     match operation {
         "createPost" => client
             .create_post()
@@ -177,4 +173,16 @@ pub async fn send(
             .map(drop),
         other => panic!("no such operation {other}"),
     }
+}
+
+/// An error's `Display` and each of its causes', joined by `: `.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }

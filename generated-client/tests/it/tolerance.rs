@@ -13,7 +13,7 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use generated_client::{Answer, Error, ErrorExt, UnfitValue, types};
+use generated_client::{Answer, Error, UnfitValue, types};
 use httpmock::MockServer;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -624,7 +624,7 @@ async fn serve(status: u16, content_type: &str, body: &str) -> MockServer {
 
 async fn create_post(
     server: &MockServer,
-) -> Result<progenitor_client::ResponseValue<types::CreatePostResponse>, Error<types::ErrorBody>> {
+) -> Result<generated_client::Response<types::CreatePostResponse>, Error> {
     client(server)
         .create_post()
         .body::<types::CreatePostRequest>(typed("createPost.request.json"))
@@ -704,27 +704,25 @@ async fn a_200_that_is_not_json_is_a_typed_error_with_the_status_and_an_excerpt(
     let error = create_post(&server).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     let unreadable = error.unreadable_body().expect("an unreadable body");
-    assert_eq!(unreadable.status, 200);
-    assert_eq!(unreadable.content_type.as_deref(), Some("text/html"));
+    assert_eq!(unreadable.status(), 200);
+    assert_eq!(unreadable.content_type(), Some("text/html"));
     assert!(
         unreadable
-            .excerpt
+            .excerpt()
             .starts_with("<html> <body>maintenance xxx"),
         "{}",
-        unreadable.excerpt
+        unreadable.excerpt()
     );
-    assert!(unreadable.excerpt.ends_with('…'));
+    assert!(unreadable.excerpt().ends_with('…'));
     assert!(
-        unreadable.reason.contains("line 1 column 1"),
+        unreadable.reason().contains("line 1 column 1"),
         "{}",
-        unreadable.reason
+        unreadable.reason()
     );
-    // The whole body is still there for the caller, and where it came from.
-    let Error::UnexpectedResponse(response) = error else {
-        panic!("not UnexpectedResponse")
-    };
-    assert_eq!(response.url().path(), "/api/v4/posts");
-    assert_eq!(response.text().await.unwrap(), page);
+    // The whole body is still there for the caller.
+    assert_eq!(error.kind(), generated_client::ErrorKind::UnreadableBody);
+    assert!(error.may_have_reached_service(), "a 2xx: it was applied");
+    assert_eq!(error.body(), Some(page.as_bytes()));
 }
 
 #[tokio::test]
@@ -741,12 +739,12 @@ async fn a_200_that_is_json_but_not_an_object_is_the_same_typed_error() {
         let unreadable = error
             .unreadable_body()
             .unwrap_or_else(|| panic!("{body:?}: {error}"));
-        assert_eq!(unreadable.status, 200);
+        assert_eq!(unreadable.status(), 200);
         assert_eq!(
-            unreadable.excerpt,
+            unreadable.excerpt(),
             body.split_whitespace().collect::<Vec<_>>().join(" ")
         );
-        assert!(!unreadable.reason.is_empty());
+        assert!(!unreadable.reason().is_empty());
     }
 }
 
@@ -762,7 +760,7 @@ async fn any_2xx_with_a_json_object_is_the_typed_answer_and_an_empty_204_is_unre
     let server = serve(204, "application/json", "").await;
     let error = create_post(&server).await.unwrap_err();
     let unreadable = error.unreadable_body().expect("an unreadable body");
-    assert_eq!((unreadable.status, unreadable.excerpt.as_str()), (204, ""));
+    assert_eq!((unreadable.status(), unreadable.excerpt()), (204, ""));
 }
 
 #[tokio::test]
@@ -810,7 +808,7 @@ async fn an_error_body_without_a_message_or_with_odd_fields_still_surfaces() {
     assert!(error.is_rate_limited());
 }
 
-async fn client_without_retries(server: &MockServer) -> Error<types::ErrorBody> {
+async fn client_without_retries(server: &MockServer) -> Error {
     crate::support::client_with_retries(server, 0)
         .create_post()
         .body::<types::CreatePostRequest>(typed("createPost.request.json"))

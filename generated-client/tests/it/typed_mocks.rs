@@ -3,7 +3,7 @@
 //! `cargo test --workspace` (downstream-example turns it on).
 
 use generated_client::mock::MockServerExt;
-use generated_client::{Error, ErrorCode, ErrorExt, types};
+use generated_client::{ErrorCode, ErrorKind, types};
 use httpmock::MockServer;
 
 use crate::support::{client, typed};
@@ -73,12 +73,10 @@ async fn typed_error_answers_come_back_as_typed_errors() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error.error_code(), Some(ErrorCode::BannedFromChannel));
-    let Error::ErrorResponse(response) = error else {
-        panic!("typed error")
-    };
-    assert_eq!(response.status().as_u16(), 403);
-    assert_eq!(response.into_inner(), banned);
+    assert_eq!(error.code(), Some(ErrorCode::BannedFromChannel));
+    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.error_body(), Some(&banned));
 }
 
 /// Response types have no builders (codegen keeps those for request bodies);

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 
 use bytes::Bytes;
 use generated_client::upload::FilePart;
-use generated_client::{Answer, Error, ErrorExt};
+use generated_client::{Answer, ErrorKind};
 use httpmock::MockServer;
 
 use crate::support::{TOKEN, client, fixture_text};
@@ -233,10 +233,15 @@ async fn files_that_cannot_be_sent_are_refused_naming_them() {
     ];
     for (part, expected) in cases {
         let error = client.upload_file().files([part]).send().await.unwrap_err();
-        let Error::InvalidRequest(message) = &error else {
-            panic!("{error:?}")
-        };
-        assert!(message.starts_with(&expected), "{message}");
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error:?}");
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "uploadFile: refused before sending: {}",
+                &expected["uploadFile: ".len()..]
+            )),
+            "{message}"
+        );
         assert!(message.ends_with("nothing was sent"), "{message}");
     }
     // The second of two files is named by its place.
@@ -271,17 +276,13 @@ async fn the_forms_rules_are_checked_before_sending() {
         .send()
         .await
         .unwrap_err();
-    let Error::InvalidRequest(message) = &error else {
-        panic!("{error:?}")
-    };
-    let violations = generated_client::validation::Violations::parse(message)
-        .unwrap_or_else(|| panic!("not a list of broken rules: {message}"));
-    assert_eq!(violations.operation, "uploadFile");
-    let paths: Vec<&str> = violations
-        .violations
-        .iter()
-        .map(|v| v.path.as_str())
-        .collect();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error:?}");
+    let violations = error
+        .violations()
+        .unwrap_or_else(|| panic!("not a list of broken rules: {error}"));
+    assert_eq!(violations.operation(), "uploadFile");
+    let paths: Vec<&str> = violations.iter().map(|v| v.path()).collect();
+    let message = error.to_string();
     assert_eq!(paths, [".preferredFilename", ".files"], "{message}");
     assert!(message.contains("1024"), "{message}");
     mock.assert_calls_async(0).await;
@@ -380,12 +381,12 @@ async fn an_answer_that_is_not_an_array_keeps_its_body() {
         .await
         .unwrap_err();
     let unreadable = error.unreadable_body().expect("an unreadable body");
-    assert_eq!(unreadable.status, 200);
-    assert_eq!(unreadable.excerpt, r#"{"files": []}"#);
+    assert_eq!(unreadable.status(), 200);
+    assert_eq!(unreadable.excerpt(), r#"{"files": []}"#);
     assert!(
-        unreadable.reason.contains("expected a JSON array"),
+        unreadable.reason().contains("expected a JSON array"),
         "{}",
-        unreadable.reason
+        unreadable.reason()
     );
 }
 

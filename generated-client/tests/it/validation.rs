@@ -1,16 +1,16 @@
 //! Every documented constraint is checked before a request leaves: the error
 //! names the field and the limit, and the server sees nothing.
 
-use generated_client::validation::{Location, Rule, Violation};
-use generated_client::{Error, ErrorExt, types};
+use generated_client::validation::{Location, Rule, Violations};
+use generated_client::{ErrorKind, types};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
 use crate::support::{client, fixture, send};
 
 /// Sends `body` (the fixture of `operation` with `edit` applied) and returns
-/// the error message; asserts no request reached the server.
-async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
+/// the broken rules; asserts no request reached the server.
+async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> Violations {
     let server = MockServer::start_async().await;
     let any = server
         .mock_async(|_, then| {
@@ -28,17 +28,22 @@ async fn refused(operation: &str, edit: impl FnOnce(&mut Value)) -> String {
     );
     let error = result.unwrap_err();
     // The same rules, as values code can match.
+    assert_eq!(
+        error.kind(),
+        ErrorKind::InvalidRequest,
+        "{operation}: {error:?}"
+    );
+    assert_eq!(error.attempts(), 0);
+    assert!(!error.may_have_reached_service());
     let violations = error
         .violations()
-        .unwrap_or_else(|| panic!("{operation}: the text does not read back: {error}"));
-    assert_eq!(violations.operation, operation);
-    match error {
-        Error::InvalidRequest(message) => {
-            assert_eq!(message, violations.to_string());
-            message
-        }
-        other => panic!("{operation}: expected InvalidRequest, got {other:?}"),
-    }
+        .unwrap_or_else(|| panic!("{operation}: no broken rules: {error}"));
+    assert_eq!(violations.operation(), operation);
+    assert_eq!(
+        error.to_string(),
+        format!("{operation}: refused before sending: {violations}")
+    );
+    violations.clone()
 }
 
 /// A case: the operation, an edit that breaks its fixture, and the expected message part.
@@ -169,7 +174,7 @@ async fn each_documented_constraint_is_refused_before_sending() {
         ),
     ];
     for (operation, edit, expected) in cases {
-        let message = refused(operation, edit).await;
+        let message = refused(operation, edit).await.to_string();
         assert!(
             message.starts_with(&format!(
                 "{operation} request breaks documented rules: body `"
@@ -185,11 +190,13 @@ async fn each_documented_constraint_is_refused_before_sending() {
 
 #[tokio::test]
 async fn all_broken_constraints_are_named_at_once() {
-    let message = refused("createPost", |b| {
+    let violations = refused("createPost", |b| {
         b["tags"] = strings(6, 3);
         b["hashtags"] = strings(31, 2);
     })
     .await;
+    assert_eq!(violations.len(), 2, "{violations}");
+    let message = violations.to_string();
     assert!(
         message.contains("`.tags`: 6 items") && message.contains("`.hashtags`: 31 items"),
         "{message}"
@@ -245,10 +252,10 @@ fn the_generated_check_can_be_called_directly() {
     );
     body.as_object_mut().unwrap().remove("data");
     let violations = generated_client::validation::check_request("create_post", &body).unwrap_err();
-    assert_eq!(violations.operation, "createPost");
-    assert_eq!(violations.violations[0].path, ".data");
+    assert_eq!(violations.operation(), "createPost");
+    assert_eq!(violations.violations()[0].path(), ".data");
     assert_eq!(
-        violations.violations[0].message(),
+        violations.violations()[0].message(),
         "required field is missing"
     );
 }
@@ -306,22 +313,23 @@ async fn a_path_parameter_over_its_limit_names_the_limit() {
     assert_eq!(any.calls_async().await, 0);
     assert_eq!(
         error.to_string(),
-        "Invalid Request: approvePost request breaks documented rules: path parameter `postId`: 901 characters, more than the maximum length of 900"
+        "approvePost: refused before sending: approvePost request breaks documented rules: path parameter `postId`: 901 characters, more than the maximum length of 900"
     );
     let violations = error.violations().expect("structured");
-    assert_eq!(violations.operation, "approvePost");
+    assert_eq!(violations.operation(), "approvePost");
+    let [violation] = violations.violations() else {
+        panic!("{violations}")
+    };
+    assert_eq!(violation.location(), Location::PathParameter);
+    assert_eq!(violation.path(), "postId");
     assert_eq!(
-        violations.violations,
-        [Violation {
-            location: Location::PathParameter,
-            path: "postId".to_owned(),
-            rule: Rule::MaxLength {
-                max: 900,
-                actual: 901
-            },
-            documented: None,
-        }]
+        violation.rule(),
+        &Rule::MaxLength {
+            max: 900,
+            actual: 901
+        }
     );
+    assert_eq!(violation.documented(), None);
     // 900 characters, some of them escaped in the URL, are within the limit.
     let ok = format!("{}/ü", "p".repeat(898));
     client(&server)
@@ -335,17 +343,12 @@ async fn a_path_parameter_over_its_limit_names_the_limit() {
 
 #[tokio::test]
 async fn rules_are_values_with_their_limits() {
-    let message = refused("createChannel", |b| {
+    let violations = refused("createChannel", |b| {
         b["autoDeleteMessageByFlagLimit"] = json!(0);
         b["displayName"] = Value::String("x".repeat(101));
     })
     .await;
-    let violations = generated_client::validation::Violations::parse(&message).unwrap();
-    let rules: Vec<(&str, &Rule)> = violations
-        .violations
-        .iter()
-        .map(|v| (v.path.as_str(), &v.rule))
-        .collect();
+    let rules: Vec<(&str, &Rule)> = violations.iter().map(|v| (v.path(), v.rule())).collect();
     assert_eq!(
         rules,
         [
@@ -366,5 +369,5 @@ async fn rules_are_values_with_their_limits() {
             ),
         ]
     );
-    assert_eq!(violations.violations[1].rule.keyword(), "maxLength");
+    assert_eq!(violations.violations()[1].rule().keyword(), "maxLength");
 }

@@ -12,13 +12,13 @@ pub const GENERATED_RS: &str = "generated-client/src/generated.rs";
 
 /// Whether a stale file is rewritten or reported.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Write,
     Check,
 }
 
 /// What [`ensure_file_contents`] found.
-enum Outcome {
+pub(crate) enum Outcome {
     UpToDate,
     /// The file was rewritten (Write) or is stale (Check); holds the old text.
     Changed {
@@ -82,7 +82,7 @@ fn generate(root: &Path) -> Result<codegen::Generated> {
 /// in [`Mode::Check`] only compares. Line endings are normalised before
 /// comparing. A write goes to a temporary file first and is renamed into place,
 /// so a failure leaves the old file whole.
-fn ensure_file_contents(
+pub(crate) fn ensure_file_contents(
     root: &Path,
     relative: &Path,
     contents: &str,
@@ -98,7 +98,9 @@ fn ensure_file_contents(
         return Ok(Outcome::UpToDate);
     }
     if mode == Mode::Write {
-        let temporary = path.with_extension("rs.tmp");
+        let mut temporary = path.clone().into_os_string();
+        temporary.push(".tmp");
+        let temporary = std::path::PathBuf::from(temporary);
         let written = fs::write(&temporary, contents)
             .with_context(|| format!("cannot write {}", temporary.display()))
             .and_then(|()| {

@@ -4,6 +4,7 @@
 pub mod codegen_task;
 pub mod diff;
 pub mod docs;
+pub mod public_api;
 mod summary;
 
 /// How a report command (`cargo xtask diff`, `cargo xtask docs`) prints what

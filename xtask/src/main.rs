@@ -34,6 +34,14 @@ enum Task {
     /// (exit 1 with `--fail-on drift` when they differ, 2 when a page, the
     /// folder or the spec cannot be read).
     Docs(xtask::docs::DocsArgs),
+    /// Write generated-client/public-api.txt, the listing of generated-client's
+    /// public items (rustdoc JSON of the crate without default features).
+    PublicApi {
+        /// Write nothing; fail with a diff when the committed listing is not
+        /// the current one.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn regen() -> anyhow::Result<ExitCode> {
@@ -59,12 +67,41 @@ fn check() -> anyhow::Result<ExitCode> {
     }
 }
 
+fn public_api(check: bool) -> anyhow::Result<ExitCode> {
+    let root = paths::project_root()?;
+    // Cargo runs this binary as rustdoc: see `xtask::public_api::run_as_rustdoc`.
+    let xtask = std::env::current_exe()?;
+    let listing = xtask::public_api::LISTING;
+    if !check {
+        print!("{}", xtask::public_api::write(&root, &xtask)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    match xtask::public_api::check(&root, &xtask)? {
+        None => {
+            println!("{listing}: up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(diff) => {
+            print!("{diff}");
+            eprintln!(
+                "error: {listing} is not the current public API of {}: run `cargo xtask public-api` and commit the result",
+                xtask::public_api::PACKAGE
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    if let Some(real_rustdoc) = std::env::var_os(xtask::public_api::REAL_RUSTDOC) {
+        return xtask::public_api::run_as_rustdoc(real_rustdoc);
+    }
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Regen => regen(),
         Task::Check => check(),
         Task::Conformance => conformance::conformance(),
+        Task::PublicApi { check } => public_api(check),
         Task::Diff(args) => paths::project_root()
             .and_then(|root| xtask::diff::run(&root, &args))
             .map(ExitCode::from),

@@ -4,5 +4,6 @@ mod checkouts;
 mod diff;
 mod diff_cases;
 mod docs;
+mod public_api;
 mod regen;
 mod tidy;

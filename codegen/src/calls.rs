@@ -38,12 +38,16 @@ pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path) -> Result<(), Ref
     if let Some(refusal) = pass.failure {
         return Err(refusal);
     }
-    // progenitor's `prelude` (only `Client`) and its hooks assertion: the
-    // including crate has its own prelude, and the hooks are not called.
+    // progenitor's `prelude` (only `Client`), its hooks assertion and its
+    // `ClientInfo` impl: the including crate has its own prelude and its
+    // own inherent `baseurl()`, and the hooks are not called. The one use
+    // of `ClientInfo` in the operations, `client.inner()`, reads the field.
     file.items.retain(|item| {
         !asserts_client_hooks(item)
+            && !implements(item, "ClientInfo")
             && !matches!(item, syn::Item::Mod(module) if module.ident == "prelude")
     });
+    InnerField.visit_file_mut(file);
     // The root's `pub use progenitor_client::{..}` re-exported progenitor's
     // `Error` and `ResponseValue` to callers; they stay for the modules
     // that name them, private.
@@ -211,6 +215,32 @@ fn calls_pre_hook(stmt: &syn::Stmt) -> bool {
     };
     let text = expr.to_token_stream().to_string().replace(' ', "");
     text.starts_with("client.pre(")
+}
+
+/// `impl Trait<..> for ..`, for the trait named `name`.
+fn implements(item: &syn::Item, name: &str) -> bool {
+    matches!(item, syn::Item::Impl(block) if block
+        .trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|last| last.ident == name))
+}
+
+/// `client.inner()` (progenitor's `ClientInfo`) -> `&client.inner`.
+struct InnerField;
+
+impl VisitMut for InnerField {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "inner"
+            && call.args.is_empty()
+            && call.receiver.to_token_stream().to_string() == "client"
+        {
+            *expr = syn::parse_quote!(&client.inner);
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 /// progenitor's `const _: () = { fn assert_client_hooks() where Client:

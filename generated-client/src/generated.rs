@@ -9497,20 +9497,6 @@ The low-level path: the client sends no token and has the default settings of `C
         }
     }
 }
-impl ClientInfo<crate::hooks::ClientState> for Client {
-    fn api_version() -> &'static str {
-        "1.0.0"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &crate::hooks::ClientState {
-        &self.inner
-    }
-}
 impl Client {
     /**query channels
 
@@ -12242,7 +12228,7 @@ pub mod builder {
                         crate::call::or_refuse(
                             "upload_file",
                             crate::upload::form(
-                                    client.inner(),
+                                    &client.inner,
                                     "uploadFile",
                                     super::validation::check_request,
                                     &body,

@@ -34,7 +34,7 @@
 //!     then.ok(&answer);
 //! });
 //!
-//! let client = Client::builder().base_url(&server.base_url()).bearer_token("t").build().unwrap();
+//! let client = Client::builder().base_url(server.base_url()).bearer_token("t").build().unwrap();
 //! let id = downstream_example::announce(&client, "rustaceans", "Hello!").await.unwrap();
 //! assert_eq!(id, "p-1");
 //! mock.assert();
@@ -93,7 +93,7 @@ mod tests {
 
     fn client(server: &httpmock::MockServer) -> Client {
         Client::builder()
-            .base_url(&server.base_url())
+            .base_url(server.base_url())
             .bearer_token("t")
             .max_retries(0)
             .build()
@@ -166,7 +166,7 @@ mod tests {
             then.bad_request(&duplicate);
         });
         let client = Client::builder()
-            .base_url(&server.base_url())
+            .base_url(server.base_url())
             .bearer_token("t")
             .retry_policy(
                 generated_client::RetryPolicy::default()
@@ -214,7 +214,7 @@ mod tests {
         let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = issued.clone();
         let client = Client::builder()
-            .base_url(&server.base_url())
+            .base_url(server.base_url())
             .token_source(generated_client::token_source_fn(
                 move |rejected: Option<String>| {
                     let counter = counter.clone();

@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
                 server.base_url()
             );
             let client = Client::builder()
-                .base_url(&server.base_url())
+                .base_url(server.base_url())
                 .bearer_token("mock-token")
                 .build();
             (client, Some(server))

@@ -112,8 +112,10 @@ impl ClientBuilder {
 
     /// Sends requests to `base_url` instead of a region's host: a proxy, or a
     /// mock server in tests. A trailing `/` is ignored.
-    pub fn base_url(mut self, base_url: &str) -> Self {
-        self.base_url = base_url.trim_end_matches('/').to_owned();
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        let mut base_url = base_url.into();
+        base_url.truncate(base_url.trim_end_matches('/').len());
+        self.base_url = base_url;
         self
     }
 
@@ -395,9 +397,9 @@ impl Client {
     /// [`ClientBuilder::build`] refuses them. The token never appears in
     /// `Debug` output or errors. To have the client get users' tokens
     /// itself, see [`Client::as_user`].
-    pub fn with_token(&self, token: &str) -> Client {
+    pub fn with_token(&self, token: impl AsRef<str>) -> Client {
         let mut handle = self.clone();
-        handle.inner.auth = Auth::bearer(token);
+        handle.inner.auth = Auth::bearer(token.as_ref());
         handle
     }
 

@@ -48,11 +48,25 @@ impl fmt::Display for Region {
 
 /// A region name that is not `us`, `eu` or `sg`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownRegion(pub String);
+#[non_exhaustive]
+pub struct UnknownRegion {
+    name: String,
+}
+
+impl UnknownRegion {
+    /// The name that was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
 
 impl fmt::Display for UnknownRegion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown region `{}`: expected one of us, eu, sg", self.0)
+        write!(
+            f,
+            "unknown region `{}`: expected one of us, eu, sg",
+            self.name
+        )
     }
 }
 
@@ -67,7 +81,7 @@ impl FromStr for Region {
             "us" => Ok(Region::Us),
             "eu" => Ok(Region::Eu),
             "sg" => Ok(Region::Sg),
-            _ => Err(UnknownRegion(s.to_owned())),
+            _ => Err(UnknownRegion { name: s.to_owned() }),
         }
     }
 }

@@ -93,7 +93,7 @@ async fn every_operation_sends_the_bearer_token_and_user_agent() {
         })
         .await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .user_agent("my-app/1.0")
         .build()
@@ -167,7 +167,7 @@ async fn timeout_ends_a_slow_attempt_and_is_not_retried() {
         })
         .await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .timeout(Duration::from_millis(200))
         .build()

@@ -263,7 +263,7 @@ async fn a_rule_broken_with_validation_off_reaches_the_server() {
     let server = MockServer::start_async().await;
     let any = answer_all(&server, 200, json!({})).await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token("t")
         .validate_requests(false)
         .build()

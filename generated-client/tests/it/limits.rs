@@ -20,7 +20,7 @@ fn big_object(bytes: usize) -> serde_json::Value {
 
 fn client(server: &MockServer) -> generated_client::ClientBuilder {
     Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .max_retries(0)
 }

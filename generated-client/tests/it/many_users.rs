@@ -83,7 +83,7 @@ async fn sequential_calls_as_different_users_share_one_connection() {
         .unwrap();
     for user in ["alice", "bob", "carol", "dave"] {
         client
-            .with_token(&format!("token-of-{user}"))
+            .with_token(format!("token-of-{user}"))
             .approve_post()
             .post_id("p")
             .send()
@@ -157,7 +157,7 @@ async fn a_token_source_is_asked_per_attempt_and_refreshed_once_on_401() {
         }
     });
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(source)
         .build()
         .unwrap();
@@ -174,7 +174,7 @@ async fn a_second_401_is_returned_not_retried() {
     let renewals = Arc::new(Mutex::new(0));
     let count = renewals.clone();
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(token_source_fn(move |rejected: Option<String>| {
             let count = count.clone();
             async move {
@@ -196,7 +196,7 @@ async fn a_source_that_gives_back_the_refused_token_is_not_resent() {
     let server = MockServer::start_async().await;
     let refused = answer_all(&server, 401, error_body(400100, "no")).await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(token_source_fn(|_| async { Ok("always-stale".to_owned()) }))
         .build()
         .unwrap();
@@ -214,7 +214,7 @@ async fn a_token_source_that_fails_fails_the_call_before_sending() {
     let server = MockServer::start_async().await;
     let any = answer_all(&server, 200, json!({ "posts": [] })).await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(token_source_fn(|_| async {
             Err(TokenError::new("the identity service is down".to_owned()))
         }))
@@ -246,7 +246,7 @@ async fn your_own_reqwest_client_gets_the_token_user_agent_and_timeout() {
         .build()
         .unwrap();
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .user_agent("my-service/1.0")
         .http_client(mine)
@@ -265,7 +265,7 @@ async fn your_own_reqwest_client_gets_the_token_user_agent_and_timeout() {
     })
     .await;
     let error = Client::builder()
-        .base_url(&slow.base_url())
+        .base_url(slow.base_url())
         .bearer_token(TOKEN)
         .http_client(reqwest::Client::new())
         .timeout(Duration::from_millis(200))
@@ -516,7 +516,7 @@ async fn a_renewing_source_fetches_once_for_many_calls_and_once_for_their_refusa
         .await;
     let (fetches, source) = counted_source(Duration::from_millis(100), None, false);
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(source)
         .build()
         .unwrap();
@@ -549,7 +549,7 @@ async fn a_renewing_source_renews_after_its_lifetime() {
     for (valid_for, expected) in [(Duration::ZERO, 3), (Duration::from_secs(3600), 1)] {
         let (fetches, source) = counted_source(Duration::ZERO, Some(valid_for), false);
         let client = Client::builder()
-            .base_url(&server.base_url())
+            .base_url(server.base_url())
             .token_source(source)
             .build()
             .unwrap();
@@ -567,7 +567,7 @@ async fn a_renewing_source_shares_a_failure_with_the_calls_that_waited_only() {
     let any = answer_all(&server, 200, json!({ "posts": [] })).await;
     let (fetches, source) = counted_source(Duration::from_millis(100), None, true);
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .token_source(source)
         .build()
         .unwrap();

@@ -296,7 +296,7 @@ async fn a_connection_refused_is_retried_even_without_a_client_chosen_id() {
     // A port that was just free: nothing listens there.
     let clock = TestClock::new();
     let error = Client::builder()
-        .base_url(&nothing_listening())
+        .base_url(nothing_listening())
         .bearer_token(TOKEN)
         .clock(clock.clone())
         .build()

@@ -35,7 +35,7 @@ const THIRTY_DAYS: i64 = 30 * 24 * 3600;
 /// A client acting for users of `server`, with only an API key.
 fn sessions_builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .api_key(API_KEY)
 }
 
@@ -328,7 +328,7 @@ async fn a_bad_api_key_fails_each_call_once_typed_and_unauthorized() {
 #[tokio::test]
 async fn a_registration_that_fails_in_transit_names_the_user() {
     let client = Client::builder()
-        .base_url(&crate::support::nothing_listening())
+        .base_url(crate::support::nothing_listening())
         .api_key(API_KEY)
         .max_retries(0)
         .build()
@@ -473,7 +473,7 @@ async fn a_token_source_slower_than_the_deadline_fails_the_call() {
     let server = MockServer::start_async().await;
     let calls = crate::support::answer_all(&server, 200, json!({})).await;
     let client = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .deadline(Duration::from_millis(100))
         .token_source(generated_client::token_source_fn(|_| async {
             tokio::time::sleep(Duration::from_secs(5)).await;
@@ -494,7 +494,7 @@ async fn as_user_needs_an_api_key_and_a_user_id() {
     let server = MockServer::start_async().await;
     let any = crate::support::answer_all(&server, 200, json!({})).await;
     let with_token = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token("admin-token")
         .build()
         .unwrap();

@@ -49,7 +49,7 @@ impl Clock for TestClock {
 /// so retries wait for nothing.
 pub fn builder(server: &MockServer, clock: &Arc<TestClock>) -> ClientBuilder {
     Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .clock(clock.clone())
 }

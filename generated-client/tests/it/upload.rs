@@ -288,7 +288,7 @@ async fn the_forms_rules_are_checked_before_sending() {
     mock.assert_calls_async(0).await;
 
     let unchecked = generated_client::Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(TOKEN)
         .validate_requests(false)
         .build()

@@ -280,7 +280,7 @@ async fn turning_validation_off_sends_what_the_caller_built() {
     body["tags"] = json!(["a", "b", "c", "d", "e", "f"]);
     let body: types::CreatePostRequest = serde_json::from_value(body).unwrap();
     let unchecked = generated_client::Client::builder()
-        .base_url(&server.base_url())
+        .base_url(server.base_url())
         .bearer_token(crate::support::TOKEN)
         .validate_requests(false)
         .build()
@@ -377,4 +377,41 @@ async fn rules_are_values_with_their_limits() {
         ]
     );
     assert_eq!(violations.violations()[1].rule().keyword(), "maxLength");
+}
+
+/// A body the checker cannot walk to its end is refused with the reason as a
+/// value, never sent unchecked: here a story's `metadata` (whose size the
+/// spec limits, so the checker reads all of it) nested 200 levels deep,
+/// past serde_json's 128.
+#[tokio::test]
+async fn a_body_nested_deeper_than_the_checker_reads_is_refused_not_sent() {
+    use generated_client::validation::UncheckableBody;
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let mut deep = json!(1);
+    for _ in 0..200 {
+        deep = Value::Array(vec![deep]);
+    }
+    let mut body = fixture("createStory.request.json");
+    body["metadata"] = json!({ "deep": deep });
+    let error = send(&client(&server), "createStory", body)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UncheckableBody, "{error:?}");
+    assert_eq!(error.attempts(), 0);
+    assert!(!error.may_have_reached_service());
+    assert!(error.violations().is_none());
+    let why = std::error::Error::source(&error)
+        .and_then(|source| source.downcast_ref::<UncheckableBody>())
+        .expect("the reason, as a value");
+    let UncheckableBody::Unreadable { operation, reason } = why else {
+        panic!("{why:?}")
+    };
+    assert_eq!(*operation, "createStory");
+    assert!(reason.contains("recursion limit"), "{reason}");
+    assert_eq!(any.calls_async().await, 0, "nothing was sent");
 }

@@ -18,7 +18,9 @@
 //!
 //! So the status match, with its arms that can never be taken (a `400` arm
 //! after `400..=499`, ...), is gone, and nothing of progenitor's error type
-//! reaches a caller. The `ClientHooks` assertion goes too: the hooks are
+//! reaches a caller. The operation is named as the spec names it
+//! (`createPost`, not progenitor's `create_post`) in its `OperationInfo`, so
+//! the call's span, its logs and its errors all say the spec's name. The `ClientHooks` assertion goes too: the hooks are
 //! not called.
 
 use quote::ToTokens;
@@ -29,9 +31,15 @@ use crate::error::Refusal;
 /// Rewrites every operation's `send` in `file` to end in `runtime` (the
 /// including crate's call module). An operation whose `send` is not of the
 /// shape progenitor writes is refused, naming it.
-pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path) -> Result<(), Refusal> {
+/// `operation_ids` are the spec's; progenitor names each by its snake case.
+pub(crate) fn apply(
+    file: &mut syn::File,
+    runtime: &syn::Path,
+    operation_ids: &[String],
+) -> Result<(), Refusal> {
     let mut pass = Sends {
         runtime,
+        operation_ids,
         failure: None,
     };
     pass.visit_file_mut(file);
@@ -63,6 +71,7 @@ pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path) -> Result<(), Ref
 
 struct Sends<'a> {
     runtime: &'a syn::Path,
+    operation_ids: &'a [String],
     failure: Option<Refusal>,
 }
 
@@ -77,18 +86,27 @@ impl VisitMut for Sends<'_> {
         if function.sig.ident != "send" || self.failure.is_some() {
             return;
         }
-        if let Err(refusal) = rewrite(function, self.runtime) {
+        if let Err(refusal) = rewrite(function, self.runtime, self.operation_ids) {
             self.failure = Some(refusal);
         }
     }
 }
 
 /// One `send`, rewritten.
-fn rewrite(function: &mut syn::ImplItemFn, runtime: &syn::Path) -> Result<(), Refusal> {
-    let operation = operation_id(&function.block).ok_or_else(|| Refusal {
+fn rewrite(
+    function: &mut syn::ImplItemFn,
+    runtime: &syn::Path,
+    operation_ids: &[String],
+) -> Result<(), Refusal> {
+    let progenitors = operation_id(&function.block).ok_or_else(|| Refusal {
         location: "builder::send".to_owned(),
         reason: "an operation's `send` has no `OperationInfo` naming it".to_owned(),
     })?;
+    let operation = operation_ids
+        .iter()
+        .find(|id| crate::validation::snake_case(id) == progenitors)
+        .cloned()
+        .unwrap_or(progenitors);
     let refused = |reason: &str| Refusal {
         location: format!("operation {operation}"),
         reason: reason.to_owned(),
@@ -111,6 +129,10 @@ fn rewrite(function: &mut syn::ImplItemFn, runtime: &syn::Path) -> Result<(), Re
     for stmt in &mut function.block.stmts {
         RefuseTries {
             runtime,
+            operation: &operation,
+        }
+        .visit_stmt_mut(stmt);
+        SpecName {
             operation: &operation,
         }
         .visit_stmt_mut(stmt);
@@ -158,6 +180,22 @@ impl VisitMut for RefuseTries<'_> {
 
     // Closures inside (`.and_then(|v| ..)`) have `?`s of their own types.
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+}
+
+/// `OperationInfo { operation_id: "create_post" }` -> `"createPost"`.
+struct SpecName<'a> {
+    operation: &'a str,
+}
+
+impl VisitMut for SpecName<'_> {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        if let syn::Member::Named(name) = &field.member
+            && name == "operation_id"
+        {
+            let operation = self.operation;
+            field.expr = syn::parse_quote!(#operation);
+        }
+    }
 }
 
 /// The operation's name in its `OperationInfo { operation_id: ".." }`.
@@ -281,18 +319,24 @@ mod tests {
             let result = client.exec(request, &info).await;
             match result { _ => todo!() }
         });
-        apply(&mut file, &syn::parse_quote!(crate::call)).expect("a send progenitor writes");
+        apply(
+            &mut file,
+            &syn::parse_quote!(crate::call),
+            &["getThing".to_owned()],
+        )
+        .expect("a send progenitor writes");
         let text = prettyplease::unparse(&file);
         // Compared without whitespace: prettyplease decides the line breaks.
         let has = |wanted: &str| {
             let squeezed = |s: &str| s.split_whitespace().collect::<String>();
             squeezed(&text).contains(&squeezed(wanted))
         };
-        assert!(has("crate::call::or_refuse(\"get_thing\", id)?"), "{text}");
+        assert!(has("crate::call::or_refuse(\"getThing\", id)?"), "{text}");
         assert!(
-            has("crate::call::or_refuse(\"get_thing\", client.client.get(url).build()"),
+            has("crate::call::or_refuse(\"getThing\", client.client.get(url).build()"),
             "{text}"
         );
+        assert!(has("OperationInfo { operation_id: \"getThing\""), "{text}");
         assert!(
             has("crate::call::send(&client.client, &client.inner, request, &info).await"),
             "{text}"
@@ -312,7 +356,7 @@ mod tests {
             let info = OperationInfo { operation_id: "get_thing" };
             todo!()
         });
-        let refusal = apply(&mut file, &syn::parse_quote!(crate::call)).unwrap_err();
+        let refusal = apply(&mut file, &syn::parse_quote!(crate::call), &[]).unwrap_err();
         assert_eq!(refusal.location, "operation get_thing");
         assert!(refusal.reason.contains("`pre` hook"), "{}", refusal.reason);
     }

@@ -152,7 +152,8 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
         .map_err(refused)?;
     paginate(spec, &mut file)?;
     // Last: the passes before read progenitor's `send` signatures.
-    calls::apply(&mut file, &parse_path(including_crate::CALL)).map_err(refused)?;
+    let operations = operation_ids(&spec.openapi);
+    calls::apply(&mut file, &parse_path(including_crate::CALL), &operations).map_err(refused)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);

@@ -117,7 +117,8 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// What a call learned making its attempts, given with its answer or its
 /// error.
 pub(crate) struct Facts {
-    /// progenitor's name of the operation: `create_post`.
+    /// The spec's operationId: `createPost` (codegen names the operation
+    /// so in its `OperationInfo`).
     pub(crate) operation: &'static str,
     pub(crate) attempts: u32,
     pub(crate) elapsed: Duration,
@@ -148,10 +149,9 @@ impl Facts {
         }
     }
 
-    /// The spec's operationId (`createPost`), or progenitor's name when
-    /// the spec has no such operation.
+    /// The spec's operationId (`createPost`).
     pub(crate) fn operation_id(&self) -> &'static str {
-        crate::operations::for_operation(self.operation).map_or(self.operation, |op| op.id())
+        self.operation
     }
 
     /// The client-chosen id in the body sent, read the first time it is

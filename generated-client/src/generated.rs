@@ -10361,21 +10361,21 @@ pub mod builder {
                 types,
                 user_id,
             } = self;
-            let exclude_tags = crate::call::or_refuse("query_channels", exclude_tags)?;
-            let filter = crate::call::or_refuse("query_channels", filter)?;
-            let is_deleted = crate::call::or_refuse("query_channels", is_deleted)?;
-            let keyword = crate::call::or_refuse("query_channels", keyword)?;
-            let options_limit = crate::call::or_refuse("query_channels", options_limit)?;
-            let options_token = crate::call::or_refuse("query_channels", options_token)?;
-            let sort_by = crate::call::or_refuse("query_channels", sort_by)?;
-            let tags = crate::call::or_refuse("query_channels", tags)?;
-            let types = crate::call::or_refuse("query_channels", types)?;
-            let user_id = crate::call::or_refuse("query_channels", user_id)?;
+            let exclude_tags = crate::call::or_refuse("queryChannels", exclude_tags)?;
+            let filter = crate::call::or_refuse("queryChannels", filter)?;
+            let is_deleted = crate::call::or_refuse("queryChannels", is_deleted)?;
+            let keyword = crate::call::or_refuse("queryChannels", keyword)?;
+            let options_limit = crate::call::or_refuse("queryChannels", options_limit)?;
+            let options_token = crate::call::or_refuse("queryChannels", options_token)?;
+            let sort_by = crate::call::or_refuse("queryChannels", sort_by)?;
+            let tags = crate::call::or_refuse("queryChannels", tags)?;
+            let types = crate::call::or_refuse("queryChannels", types)?;
+            let user_id = crate::call::or_refuse("queryChannels", user_id)?;
             let url = format!("{}/api/v3/channels", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "query_channels",
+                "queryChannels",
                 client
                     .client
                     .get(url)
@@ -10409,7 +10409,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "query_channels",
+                operation_id: "queryChannels",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10464,7 +10464,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = crate::call::or_refuse(
-                "create_channel",
+                "createChannel",
                 body
                     .and_then(|v| {
                         types::CreateChannelRequest::try_from(v)
@@ -10475,7 +10475,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_channel",
+                "createChannel",
                 client
                     .client
                     .post(url)
@@ -10488,7 +10488,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_channel",
+                operation_id: "createChannel",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10528,7 +10528,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, channel_id } = self;
-            let channel_id = crate::call::or_refuse("get_channel", channel_id)?;
+            let channel_id = crate::call::or_refuse("getChannel", channel_id)?;
             let url = format!(
                 "{}/api/v3/channels/{}", client.baseurl, encode_path(& channel_id
                 .to_string()),
@@ -10536,7 +10536,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_channel",
+                "getChannel",
                 client
                     .client
                     .get(url)
@@ -10548,7 +10548,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_channel",
+                operation_id: "getChannel",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10616,9 +10616,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = crate::call::or_refuse("update_channel", channel_id)?;
+            let channel_id = crate::call::or_refuse("updateChannel", channel_id)?;
             let body = crate::call::or_refuse(
-                "update_channel",
+                "updateChannel",
                 body
                     .and_then(|v| {
                         types::UpdateChannelRequest::try_from(v)
@@ -10632,7 +10632,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "update_channel",
+                "updateChannel",
                 client
                     .client
                     .put(url)
@@ -10645,7 +10645,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "update_channel",
+                operation_id: "updateChannel",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10713,9 +10713,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = crate::call::or_refuse("add_channel_users", channel_id)?;
+            let channel_id = crate::call::or_refuse("addChannelUsers", channel_id)?;
             let body = crate::call::or_refuse(
-                "add_channel_users",
+                "addChannelUsers",
                 body
                     .and_then(|v| {
                         types::AddChannelUsersRequest::try_from(v)
@@ -10729,7 +10729,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "add_channel_users",
+                "addChannelUsers",
                 client
                     .client
                     .post(url)
@@ -10742,7 +10742,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "add_channel_users",
+                operation_id: "addChannelUsers",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10797,8 +10797,8 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, channel_id, user_ids } = self;
-            let channel_id = crate::call::or_refuse("remove_channel_users", channel_id)?;
-            let user_ids = crate::call::or_refuse("remove_channel_users", user_ids)?;
+            let channel_id = crate::call::or_refuse("removeChannelUsers", channel_id)?;
+            let user_ids = crate::call::or_refuse("removeChannelUsers", user_ids)?;
             let url = format!(
                 "{}/api/v3/channels/{}/users", client.baseurl, encode_path(& channel_id
                 .to_string()),
@@ -10806,7 +10806,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "remove_channel_users",
+                "removeChannelUsers",
                 client
                     .client
                     .delete(url)
@@ -10819,7 +10819,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "remove_channel_users",
+                operation_id: "removeChannelUsers",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10887,9 +10887,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, channel_id, body } = self;
-            let channel_id = crate::call::or_refuse("ban_channel_users", channel_id)?;
+            let channel_id = crate::call::or_refuse("banChannelUsers", channel_id)?;
             let body = crate::call::or_refuse(
-                "ban_channel_users",
+                "banChannelUsers",
                 body
                     .and_then(|v| {
                         types::BanChannelUsersRequest::try_from(v)
@@ -10903,7 +10903,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "ban_channel_users",
+                "banChannelUsers",
                 client
                     .client
                     .put(url)
@@ -10916,7 +10916,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "ban_channel_users",
+                operation_id: "banChannelUsers",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -10956,14 +10956,14 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, file_id } = self;
-            let file_id = crate::call::or_refuse("get_file", file_id)?;
+            let file_id = crate::call::or_refuse("getFile", file_id)?;
             let url = format!(
                 "{}/api/v3/files/{}", client.baseurl, encode_path(& file_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_file",
+                "getFile",
                 client
                     .client
                     .get(url)
@@ -10975,7 +10975,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_file",
+                operation_id: "getFile",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11015,14 +11015,14 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, file_id } = self;
-            let file_id = crate::call::or_refuse("delete_file", file_id)?;
+            let file_id = crate::call::or_refuse("deleteFile", file_id)?;
             let url = format!(
                 "{}/api/v3/files/{}", client.baseurl, encode_path(& file_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "delete_file",
+                "deleteFile",
                 client
                     .client
                     .delete(url)
@@ -11034,7 +11034,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "delete_file",
+                operation_id: "deleteFile",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11251,30 +11251,30 @@ pub mod builder {
                 tags,
                 type_,
             } = self;
-            let channel_id = crate::call::or_refuse("query_messages", channel_id)?;
-            let exclude_tags = crate::call::or_refuse("query_messages", exclude_tags)?;
+            let channel_id = crate::call::or_refuse("queryMessages", channel_id)?;
+            let exclude_tags = crate::call::or_refuse("queryMessages", exclude_tags)?;
             let filter_by_parent_id = crate::call::or_refuse(
-                "query_messages",
+                "queryMessages",
                 filter_by_parent_id,
             )?;
-            let has_flag = crate::call::or_refuse("query_messages", has_flag)?;
-            let is_deleted = crate::call::or_refuse("query_messages", is_deleted)?;
-            let options_after = crate::call::or_refuse("query_messages", options_after)?;
+            let has_flag = crate::call::or_refuse("queryMessages", has_flag)?;
+            let is_deleted = crate::call::or_refuse("queryMessages", is_deleted)?;
+            let options_after = crate::call::or_refuse("queryMessages", options_after)?;
             let options_before = crate::call::or_refuse(
-                "query_messages",
+                "queryMessages",
                 options_before,
             )?;
-            let options_first = crate::call::or_refuse("query_messages", options_first)?;
-            let options_last = crate::call::or_refuse("query_messages", options_last)?;
-            let options_token = crate::call::or_refuse("query_messages", options_token)?;
-            let parent_id = crate::call::or_refuse("query_messages", parent_id)?;
-            let tags = crate::call::or_refuse("query_messages", tags)?;
-            let type_ = crate::call::or_refuse("query_messages", type_)?;
+            let options_first = crate::call::or_refuse("queryMessages", options_first)?;
+            let options_last = crate::call::or_refuse("queryMessages", options_last)?;
+            let options_token = crate::call::or_refuse("queryMessages", options_token)?;
+            let parent_id = crate::call::or_refuse("queryMessages", parent_id)?;
+            let tags = crate::call::or_refuse("queryMessages", tags)?;
+            let type_ = crate::call::or_refuse("queryMessages", type_)?;
             let url = format!("{}/api/v3/messages", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "query_messages",
+                "queryMessages",
                 client
                     .client
                     .get(url)
@@ -11331,7 +11331,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "query_messages",
+                operation_id: "queryMessages",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11386,7 +11386,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = crate::call::or_refuse(
-                "create_message",
+                "createMessage",
                 body
                     .and_then(|v| {
                         types::CreateMessageRequest::try_from(v)
@@ -11397,7 +11397,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_message",
+                "createMessage",
                 client
                     .client
                     .post(url)
@@ -11410,7 +11410,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_message",
+                operation_id: "createMessage",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11450,7 +11450,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, message_id } = self;
-            let message_id = crate::call::or_refuse("get_message", message_id)?;
+            let message_id = crate::call::or_refuse("getMessage", message_id)?;
             let url = format!(
                 "{}/api/v3/messages/{}", client.baseurl, encode_path(& message_id
                 .to_string()),
@@ -11458,7 +11458,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_message",
+                "getMessage",
                 client
                     .client
                     .get(url)
@@ -11470,7 +11470,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_message",
+                operation_id: "getMessage",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11538,9 +11538,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, message_id, body } = self;
-            let message_id = crate::call::or_refuse("update_message", message_id)?;
+            let message_id = crate::call::or_refuse("updateMessage", message_id)?;
             let body = crate::call::or_refuse(
-                "update_message",
+                "updateMessage",
                 body
                     .and_then(|v| {
                         types::UpdateMessageRequest::try_from(v)
@@ -11554,7 +11554,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "update_message",
+                "updateMessage",
                 client
                     .client
                     .put(url)
@@ -11567,7 +11567,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "update_message",
+                operation_id: "updateMessage",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11607,7 +11607,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, message_id } = self;
-            let message_id = crate::call::or_refuse("delete_message", message_id)?;
+            let message_id = crate::call::or_refuse("deleteMessage", message_id)?;
             let url = format!(
                 "{}/api/v3/messages/{}", client.baseurl, encode_path(& message_id
                 .to_string()),
@@ -11615,7 +11615,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "delete_message",
+                "deleteMessage",
                 client
                     .client
                     .delete(url)
@@ -11627,7 +11627,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "delete_message",
+                operation_id: "deleteMessage",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11667,14 +11667,14 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, post_id } = self;
-            let post_id = crate::call::or_refuse("get_post", post_id)?;
+            let post_id = crate::call::or_refuse("getPost", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}", client.baseurl, encode_path(& post_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_post",
+                "getPost",
                 client
                     .client
                     .get(url)
@@ -11686,7 +11686,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_post",
+                operation_id: "getPost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11726,7 +11726,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, post_id } = self;
-            let post_id = crate::call::or_refuse("approve_post", post_id)?;
+            let post_id = crate::call::or_refuse("approvePost", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}/approve", client.baseurl, encode_path(& post_id
                 .to_string()),
@@ -11734,7 +11734,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "approve_post",
+                "approvePost",
                 client
                     .client
                     .post(url)
@@ -11746,7 +11746,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "approve_post",
+                operation_id: "approvePost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11786,7 +11786,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, post_id } = self;
-            let post_id = crate::call::or_refuse("decline_post", post_id)?;
+            let post_id = crate::call::or_refuse("declinePost", post_id)?;
             let url = format!(
                 "{}/api/v3/posts/{}/decline", client.baseurl, encode_path(& post_id
                 .to_string()),
@@ -11794,7 +11794,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "decline_post",
+                "declinePost",
                 client
                     .client
                     .post(url)
@@ -11806,7 +11806,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "decline_post",
+                operation_id: "declinePost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -11938,20 +11938,20 @@ pub mod builder {
                 sort_by,
             } = self;
             let exact_match_keyword = crate::call::or_refuse(
-                "query_users",
+                "queryUsers",
                 exact_match_keyword,
             )?;
-            let filter = crate::call::or_refuse("query_users", filter)?;
-            let is_deleted = crate::call::or_refuse("query_users", is_deleted)?;
-            let keyword = crate::call::or_refuse("query_users", keyword)?;
-            let options_limit = crate::call::or_refuse("query_users", options_limit)?;
-            let options_token = crate::call::or_refuse("query_users", options_token)?;
-            let sort_by = crate::call::or_refuse("query_users", sort_by)?;
+            let filter = crate::call::or_refuse("queryUsers", filter)?;
+            let is_deleted = crate::call::or_refuse("queryUsers", is_deleted)?;
+            let keyword = crate::call::or_refuse("queryUsers", keyword)?;
+            let options_limit = crate::call::or_refuse("queryUsers", options_limit)?;
+            let options_token = crate::call::or_refuse("queryUsers", options_token)?;
+            let sort_by = crate::call::or_refuse("queryUsers", sort_by)?;
             let url = format!("{}/api/v3/users", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "query_users",
+                "queryUsers",
                 client
                     .client
                     .get(url)
@@ -11985,7 +11985,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "query_users",
+                operation_id: "queryUsers",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12037,15 +12037,15 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, user_id, type_ } = self;
-            let user_id = crate::call::or_refuse("get_user", user_id)?;
-            let type_ = crate::call::or_refuse("get_user", type_)?;
+            let user_id = crate::call::or_refuse("getUser", user_id)?;
+            let type_ = crate::call::or_refuse("getUser", type_)?;
             let url = format!(
                 "{}/api/v3/users/{}", client.baseurl, encode_path(& user_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_user",
+                "getUser",
                 client
                     .client
                     .get(url)
@@ -12058,7 +12058,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_user",
+                operation_id: "getUser",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12123,12 +12123,9 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<crate::call::Response<String>, crate::call::Error> {
             let Self { client, x_server_key, body } = self;
-            let x_server_key = crate::call::or_refuse(
-                "create_auth_token",
-                x_server_key,
-            )?;
+            let x_server_key = crate::call::or_refuse("createAuthToken", x_server_key)?;
             let body = crate::call::or_refuse(
-                "create_auth_token",
+                "createAuthToken",
                 body
                     .and_then(|v| {
                         types::CreateAuthTokenRequest::try_from(v)
@@ -12141,17 +12138,17 @@ pub mod builder {
                 .append(
                     "x-server-key",
                     crate::call::or_refuse(
-                        "create_auth_token",
+                        "createAuthToken",
                         x_server_key.to_string().try_into(),
                     )?,
                 );
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_auth_token",
+                "createAuthToken",
                 client.client.post(url).json(&body).headers(header_map).build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_auth_token",
+                operation_id: "createAuthToken",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12206,7 +12203,7 @@ pub mod builder {
         > {
             let Self { client, body, files } = self;
             let body = crate::call::or_refuse(
-                "upload_file",
+                "uploadFile",
                 body
                     .and_then(|v| {
                         types::UploadFileRequest::try_from(v).map_err(|e| e.to_string())
@@ -12216,7 +12213,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "upload_file",
+                "uploadFile",
                 client
                     .client
                     .post(url)
@@ -12226,7 +12223,7 @@ pub mod builder {
                     )
                     .multipart(
                         crate::call::or_refuse(
-                            "upload_file",
+                            "uploadFile",
                             crate::upload::form(
                                     &client.inner,
                                     "uploadFile",
@@ -12245,7 +12242,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "upload_file",
+                operation_id: "uploadFile",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12500,31 +12497,31 @@ pub mod builder {
                 target_id,
                 target_type,
             } = self;
-            let data_types = crate::call::or_refuse("query_posts", data_types)?;
-            let feed_type = crate::call::or_refuse("query_posts", feed_type)?;
-            let has_flag = crate::call::or_refuse("query_posts", has_flag)?;
-            let is_deleted = crate::call::or_refuse("query_posts", is_deleted)?;
+            let data_types = crate::call::or_refuse("queryPosts", data_types)?;
+            let feed_type = crate::call::or_refuse("queryPosts", feed_type)?;
+            let has_flag = crate::call::or_refuse("queryPosts", has_flag)?;
+            let is_deleted = crate::call::or_refuse("queryPosts", is_deleted)?;
             let matching_only_parent_post = crate::call::or_refuse(
-                "query_posts",
+                "queryPosts",
                 matching_only_parent_post,
             )?;
-            let options_after = crate::call::or_refuse("query_posts", options_after)?;
-            let options_before = crate::call::or_refuse("query_posts", options_before)?;
-            let options_limit = crate::call::or_refuse("query_posts", options_limit)?;
-            let options_token = crate::call::or_refuse("query_posts", options_token)?;
+            let options_after = crate::call::or_refuse("queryPosts", options_after)?;
+            let options_before = crate::call::or_refuse("queryPosts", options_before)?;
+            let options_limit = crate::call::or_refuse("queryPosts", options_limit)?;
+            let options_token = crate::call::or_refuse("queryPosts", options_token)?;
             let options_updated_at = crate::call::or_refuse(
-                "query_posts",
+                "queryPosts",
                 options_updated_at,
             )?;
-            let sort_by = crate::call::or_refuse("query_posts", sort_by)?;
-            let tags = crate::call::or_refuse("query_posts", tags)?;
-            let target_id = crate::call::or_refuse("query_posts", target_id)?;
-            let target_type = crate::call::or_refuse("query_posts", target_type)?;
+            let sort_by = crate::call::or_refuse("queryPosts", sort_by)?;
+            let tags = crate::call::or_refuse("queryPosts", tags)?;
+            let target_id = crate::call::or_refuse("queryPosts", target_id)?;
+            let target_type = crate::call::or_refuse("queryPosts", target_type)?;
             let url = format!("{}/api/v4/posts", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "query_posts",
+                "queryPosts",
                 client
                     .client
                     .get(url)
@@ -12582,7 +12579,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "query_posts",
+                operation_id: "queryPosts",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12635,7 +12632,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = crate::call::or_refuse(
-                "create_post",
+                "createPost",
                 body
                     .and_then(|v| {
                         types::CreatePostRequest::try_from(v).map_err(|e| e.to_string())
@@ -12645,7 +12642,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_post",
+                "createPost",
                 client
                     .client
                     .post(url)
@@ -12658,7 +12655,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_post",
+                operation_id: "createPost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12738,13 +12735,13 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, post_id, preserve_edited_at, body } = self;
-            let post_id = crate::call::or_refuse("update_post", post_id)?;
+            let post_id = crate::call::or_refuse("updatePost", post_id)?;
             let preserve_edited_at = crate::call::or_refuse(
-                "update_post",
+                "updatePost",
                 preserve_edited_at,
             )?;
             let body = crate::call::or_refuse(
-                "update_post",
+                "updatePost",
                 body
                     .and_then(|v| {
                         types::UpdatePostRequest::try_from(v).map_err(|e| e.to_string())
@@ -12759,14 +12756,14 @@ pub mod builder {
                     .append(
                         "preserve-edited-at",
                         crate::call::or_refuse(
-                            "update_post",
+                            "updatePost",
                             value.to_string().try_into(),
                         )?,
                     );
             }
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "update_post",
+                "updatePost",
                 client
                     .client
                     .put(url)
@@ -12779,7 +12776,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "update_post",
+                operation_id: "updatePost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12831,15 +12828,15 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, post_id, permanent } = self;
-            let post_id = crate::call::or_refuse("delete_post", post_id)?;
-            let permanent = crate::call::or_refuse("delete_post", permanent)?;
+            let post_id = crate::call::or_refuse("deletePost", post_id)?;
+            let permanent = crate::call::or_refuse("deletePost", permanent)?;
             let url = format!(
                 "{}/api/v4/posts/{}", client.baseurl, encode_path(& post_id.to_string()),
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "delete_post",
+                "deletePost",
                 client
                     .client
                     .delete(url)
@@ -12852,7 +12849,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "delete_post",
+                operation_id: "deletePost",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -12920,9 +12917,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, x_api_key, body } = self;
-            let x_api_key = crate::call::or_refuse("register_session", x_api_key)?;
+            let x_api_key = crate::call::or_refuse("registerSession", x_api_key)?;
             let body = crate::call::or_refuse(
-                "register_session",
+                "registerSession",
                 body
                     .and_then(|v| {
                         types::RegisterSessionRequest::try_from(v)
@@ -12935,13 +12932,13 @@ pub mod builder {
                 .append(
                     "x-api-key",
                     crate::call::or_refuse(
-                        "register_session",
+                        "registerSession",
                         x_api_key.to_string().try_into(),
                     )?,
                 );
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "register_session",
+                "registerSession",
                 client
                     .client
                     .post(url)
@@ -12954,7 +12951,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "register_session",
+                operation_id: "registerSession",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -13102,25 +13099,25 @@ pub mod builder {
                 target_id,
                 target_type,
             } = self;
-            let data_type = crate::call::or_refuse("query_stories", data_type)?;
-            let is_expired = crate::call::or_refuse("query_stories", is_expired)?;
-            let options_limit = crate::call::or_refuse("query_stories", options_limit)?;
+            let data_type = crate::call::or_refuse("queryStories", data_type)?;
+            let is_expired = crate::call::or_refuse("queryStories", is_expired)?;
+            let options_limit = crate::call::or_refuse("queryStories", options_limit)?;
             let options_order_by = crate::call::or_refuse(
-                "query_stories",
+                "queryStories",
                 options_order_by,
             )?;
             let options_sort_by = crate::call::or_refuse(
-                "query_stories",
+                "queryStories",
                 options_sort_by,
             )?;
-            let options_token = crate::call::or_refuse("query_stories", options_token)?;
-            let target_id = crate::call::or_refuse("query_stories", target_id)?;
-            let target_type = crate::call::or_refuse("query_stories", target_type)?;
+            let options_token = crate::call::or_refuse("queryStories", options_token)?;
+            let target_id = crate::call::or_refuse("queryStories", target_id)?;
+            let target_type = crate::call::or_refuse("queryStories", target_type)?;
             let url = format!("{}/api/v4/stories", client.baseurl,);
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "query_stories",
+                "queryStories",
                 client
                     .client
                     .get(url)
@@ -13162,7 +13159,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "query_stories",
+                operation_id: "queryStories",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -13215,7 +13212,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = crate::call::or_refuse(
-                "create_story",
+                "createStory",
                 body
                     .and_then(|v| {
                         types::CreateStoryRequest::try_from(v).map_err(|e| e.to_string())
@@ -13225,7 +13222,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_story",
+                "createStory",
                 client
                     .client
                     .post(url)
@@ -13238,7 +13235,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_story",
+                operation_id: "createStory",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -13278,7 +13275,7 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, story_id } = self;
-            let story_id = crate::call::or_refuse("get_story", story_id)?;
+            let story_id = crate::call::or_refuse("getStory", story_id)?;
             let url = format!(
                 "{}/api/v4/stories/{}", client.baseurl, encode_path(& story_id
                 .to_string()),
@@ -13286,7 +13283,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "get_story",
+                "getStory",
                 client
                     .client
                     .get(url)
@@ -13298,7 +13295,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "get_story",
+                operation_id: "getStory",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }
@@ -13350,8 +13347,8 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, story_id, permanent } = self;
-            let story_id = crate::call::or_refuse("delete_story", story_id)?;
-            let permanent = crate::call::or_refuse("delete_story", permanent)?;
+            let story_id = crate::call::or_refuse("deleteStory", story_id)?;
+            let permanent = crate::call::or_refuse("deleteStory", permanent)?;
             let url = format!(
                 "{}/api/v4/stories/{}", client.baseurl, encode_path(& story_id
                 .to_string()),
@@ -13359,7 +13356,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "delete_story",
+                "deleteStory",
                 client
                     .client
                     .delete(url)
@@ -13372,7 +13369,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "delete_story",
+                operation_id: "deleteStory",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }

@@ -267,20 +267,6 @@ The low-level path: the client sends no token and has the default settings of `C
         }
     }
 }
-impl ClientInfo<crate::hooks::ClientState> for Client {
-    fn api_version() -> &'static str {
-        "1"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &crate::hooks::ClientState {
-        &self.inner
-    }
-}
 impl Client {
     /**Sends a `POST` request to `/api/v4/things`
 
@@ -349,7 +335,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = crate::call::or_refuse(
-                "create_thing",
+                "createThing",
                 body
                     .and_then(|v| {
                         types::ThingRequest::try_from(v).map_err(|e| e.to_string())
@@ -359,7 +345,7 @@ pub mod builder {
             let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_thing",
+                "createThing",
                 client
                     .client
                     .post(url)
@@ -372,7 +358,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_thing",
+                operation_id: "createThing",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }

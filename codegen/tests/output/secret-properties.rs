@@ -379,20 +379,6 @@ The low-level path: the client sends no token and has the default settings of `C
         }
     }
 }
-impl ClientInfo<crate::hooks::ClientState> for Client {
-    fn api_version() -> &'static str {
-        "1"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &crate::hooks::ClientState {
-        &self.inner
-    }
-}
 impl Client {
     /**Sends a `POST` request to `/api/v4/logins`
 
@@ -475,9 +461,9 @@ pub mod builder {
             crate::call::Error,
         > {
             let Self { client, x_api_key, body } = self;
-            let x_api_key = crate::call::or_refuse("create_login", x_api_key)?;
+            let x_api_key = crate::call::or_refuse("createLogin", x_api_key)?;
             let body = crate::call::or_refuse(
-                "create_login",
+                "createLogin",
                 body
                     .and_then(|v| {
                         types::LoginRequest::try_from(v).map_err(|e| e.to_string())
@@ -489,13 +475,13 @@ pub mod builder {
                 .append(
                     "x-api-key",
                     crate::call::or_refuse(
-                        "create_login",
+                        "createLogin",
                         x_api_key.to_string().try_into(),
                     )?,
                 );
             #[allow(unused_mut)]
             let mut request = crate::call::or_refuse(
-                "create_login",
+                "createLogin",
                 client
                     .client
                     .post(url)
@@ -508,7 +494,7 @@ pub mod builder {
                     .build(),
             )?;
             let info = OperationInfo {
-                operation_id: "create_login",
+                operation_id: "createLogin",
             };
             crate::call::send(&client.client, &client.inner, request, &info).await
         }

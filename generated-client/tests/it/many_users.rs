@@ -459,7 +459,7 @@ fn each_call_has_a_span_with_its_attempts_status_and_retry_reason() {
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    assert_eq!(fields["operation"], "\"create_post\"");
+    assert_eq!(fields["operation"], "\"createPost\"");
     assert_eq!(fields["host"], "\"127.0.0.1\"");
     assert_eq!(fields["attempts"], "2");
     assert_eq!(fields["status"], "200");

@@ -630,9 +630,9 @@ fn nothing_traced_or_shown_holds_a_key_or_token() {
         "user_id=ana",
         "user_id=dora",
         "user_id=mallory",
-        "generated_client.call operation=get_post",
-        "generated_client.call operation=create_auth_token",
-        "generated_client.call operation=register_session",
+        "generated_client.call operation=getPost",
+        "generated_client.call operation=createAuthToken",
+        "generated_client.call operation=registerSession",
         "401: sending once more with a renewed token",
         "status=403",
     ] {

@@ -682,7 +682,7 @@ async fn an_answer_with_fractional_counts_and_odd_reactions_decodes_with_the_res
             .iter()
             .find(|e| e.contains(&format!("path={path} ")))
             .unwrap_or_else(|| panic!("no warning for {path}: {events:?}"));
-        assert!(event.contains("operation=create_post"), "{event}");
+        assert!(event.contains("operation=createPost"), "{event}");
         assert!(event.contains("expected=integer"), "{event}");
         assert!(!event.contains(value), "the value is logged: {event}");
     }

@@ -61,7 +61,7 @@ impl<T> Response<T> {
 
     /// The operationId, as the spec and the docs name it: `createPost`.
     pub fn operation(&self) -> &'static str {
-        self.facts.operation_id()
+        self.facts.operation
     }
 
     /// How many attempts the call made, the last included (`1`: it was not
@@ -149,24 +149,23 @@ impl Facts {
         }
     }
 
-    /// The spec's operationId (`createPost`).
-    pub(crate) fn operation_id(&self) -> &'static str {
-        self.operation
-    }
-
     /// The client-chosen id in the body sent, read the first time it is
     /// asked for.
     pub(crate) fn client_chosen_id(&self) -> Option<&str> {
         self.chosen_id
-            .get_or_init(|| {
-                let field = crate::client_ids::for_operation(self.operation)?.field();
-                let body: Value = serde_json::from_slice(self.sent_body.as_deref()?).ok()?;
-                match body.get(field)? {
-                    Value::String(id) if !id.is_empty() => Some(id.clone()),
-                    _ => None,
-                }
-            })
+            .get_or_init(|| client_chosen_id_in(self.operation, self.sent_body.as_deref()?))
             .as_deref()
+    }
+}
+
+/// The client-chosen id in `body`, a request body of `operation`, if the
+/// operation has one and it is a non-empty string.
+pub(crate) fn client_chosen_id_in(operation: &str, body: &[u8]) -> Option<String> {
+    let field = crate::client_ids::for_operation(operation)?.field();
+    let body: Value = serde_json::from_slice(body).ok()?;
+    match body.get(field)? {
+        Value::String(id) if !id.is_empty() => Some(id.clone()),
+        _ => None,
     }
 }
 
@@ -292,7 +291,7 @@ async fn answer<T: AnswerBody>(
     let too_long = || format!("the body is longer than the client reads ({max} bytes)");
     if success {
         if cut {
-            let unreadable = unreadable(too_long(), Some(max));
+            let unreadable = Some(unreadable(too_long(), Some(max)));
             return Err(error_answer(status, headers, body, None, unreadable, facts));
         }
         return match T::from_body(&body) {
@@ -316,7 +315,7 @@ async fn answer<T: AnswerBody>(
                 })
             }
             Err(reason) => {
-                let unreadable = unreadable(reason, None);
+                let unreadable = Some(unreadable(reason, None));
                 Err(error_answer(status, headers, body, None, unreadable, facts))
             }
         };
@@ -329,25 +328,18 @@ async fn answer<T: AnswerBody>(
             Err(reason) => (None, Some(unreadable(reason, None))),
         }
     };
-    Err(Error::answer(
-        ErrorAnswer {
-            status,
-            headers,
-            body,
-            error_body,
-            unreadable,
-        },
-        facts,
+    Err(error_answer(
+        status, headers, body, error_body, unreadable, facts,
     ))
 }
 
-/// A 2xx answer whose body could not be read.
+/// The error an answer is: an error status, or a body that could not be read.
 fn error_answer(
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
     error_body: Option<crate::types::ErrorBody>,
-    unreadable: UnreadableBody,
+    unreadable: Option<UnreadableBody>,
     facts: Facts,
 ) -> Error {
     Error::answer(
@@ -356,7 +348,7 @@ fn error_answer(
             headers,
             body,
             error_body,
-            unreadable: Some(unreadable),
+            unreadable,
         },
         facts,
     )
@@ -383,7 +375,7 @@ pub(crate) fn or_refuse<T, E: IntoRefusal>(
 /// A builder value that did not convert: progenitor's message.
 impl IntoRefusal for String {
     fn into_refusal(self, operation: &'static str) -> Error {
-        Error::unconvertible(operation, self)
+        refused(Refusal::Reason(self), Facts::unsent(operation))
     }
 }
 
@@ -404,14 +396,10 @@ impl IntoRefusal for http::header::InvalidHeaderValue {
 /// A form that could not be made.
 impl IntoRefusal for crate::upload::FormRefusal {
     fn into_refusal(self, operation: &'static str) -> Error {
-        match self {
-            crate::upload::FormRefusal::Violations(violations) => {
-                Error::new(ErrorKind::InvalidRequest, Facts::unsent(operation))
-                    .with_detail(Detail::Violations(violations))
-            }
-            crate::upload::FormRefusal::Reason { reason } => {
-                Error::unconvertible(operation, reason)
-            }
-        }
+        let refusal = match self {
+            crate::upload::FormRefusal::Violations(violations) => Refusal::Violations(violations),
+            crate::upload::FormRefusal::Reason { reason } => Refusal::Reason(reason),
+        };
+        refused(refusal, Facts::unsent(operation))
     }
 }

@@ -287,13 +287,6 @@ impl Error {
         error
     }
 
-    /// A value the operation's builder could not convert: refused before
-    /// sending.
-    pub(crate) fn unconvertible(operation: &'static str, reason: String) -> Error {
-        Error::new(ErrorKind::InvalidRequest, Facts::unsent(operation))
-            .with_detail(Detail::Reason(reason))
-    }
-
     pub(crate) fn facts_mut(&mut self) -> &mut Facts {
         &mut self.inner.facts
     }
@@ -311,7 +304,7 @@ impl Error {
 
     /// The operationId, as the spec and the docs name it: `createPost`.
     pub fn operation(&self) -> &'static str {
-        self.inner.facts.operation_id()
+        self.inner.facts.operation
     }
 
     /// What kind of failure this is.
@@ -487,12 +480,7 @@ impl fmt::Display for Error {
         match (&inner.detail, &inner.answer) {
             (Detail::Violations(violations), _) => {
                 f.write_str("refused before sending, the request breaks documented rules: ")?;
-                for (i, violation) in violations.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    write!(f, "{violation}")?;
-                }
+                violations.write_list(f)?;
             }
             (Detail::Reason(reason), _) => write!(f, "refused before sending: {reason}")?,
             (Detail::Session(session), _) => write!(f, "{session}")?,

@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER};
-use serde_json::Value;
 
 use crate::auth::{Auth, retry_token};
 use crate::call::Facts;
@@ -411,11 +410,5 @@ pub(crate) async fn send_with_retries(
 /// The client-chosen id in `request`'s body, if the operation has one and
 /// it is a non-empty string.
 fn client_chosen_id(request: &reqwest::Request, operation_id: &str) -> Option<String> {
-    let id = crate::client_ids::for_operation(operation_id)?;
-    let body = request.body()?.as_bytes()?;
-    let value: Value = serde_json::from_slice(body).ok()?;
-    match value.get(id.field())? {
-        Value::String(text) if !text.is_empty() => Some(text.clone()),
-        _ => None,
-    }
+    crate::call::client_chosen_id_in(operation_id, request.body()?.as_bytes()?)
 }

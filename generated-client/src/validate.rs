@@ -371,6 +371,13 @@ impl std::fmt::Display for Violations {
     /// violations separated by `; `.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} request breaks documented rules: ", self.operation)?;
+        self.write_list(f)
+    }
+}
+
+impl Violations {
+    /// The violations, separated by `; `.
+    pub(crate) fn write_list(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;

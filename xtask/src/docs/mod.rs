@@ -5,8 +5,9 @@
 //! names another) into its parts; [`compare`] matches each page to its
 //! operation by method and path and lists every difference with the spec as a
 //! [`Finding`]; `report` prints them (text, markdown or JSON). `--write-examples`
-//! refreshes `spec/examples/` from the pages first, and `--draft PAGE` prints an
-//! OpenAPI fragment for a page the spec has no operation for ([`draft`]).
+//! refreshes `spec/examples/` from the pages first, `--draft PAGE` prints the
+//! operation a page documents, drafted by the spec's conventions ([`draft`]),
+//! and `--draft PAGE --merge` writes it into the spec ([`merge`]).
 //!
 //! Exit status: 0, or 1 with `--fail-on drift` when there is a finding; 2 when
 //! a page, the folder or the spec cannot be read.
@@ -14,8 +15,10 @@
 pub mod compare;
 pub mod draft;
 mod examples;
+pub mod merge;
 pub mod page;
 mod report;
+pub mod round_trip;
 
 use std::path::{Path, PathBuf};
 
@@ -53,10 +56,19 @@ pub struct DocsArgs {
     /// none), then compare.
     #[arg(long)]
     pub write_examples: bool,
-    /// Print a draft OpenAPI fragment for this page (a file name in the
-    /// folder, or a path) instead of comparing.
+    /// Print the operation this page documents (a file name in the folder,
+    /// or a path), drafted by the spec's conventions, instead of comparing.
     #[arg(long, value_name = "PAGE")]
     pub draft: Option<PathBuf>,
+    /// With `--draft`: write the drafted operation, its new components and
+    /// its examples into the spec (a page already in the spec gets its drift
+    /// report instead).
+    #[arg(long, requires = "draft")]
+    pub merge: bool,
+    /// Take each page's operation out of a copy of the spec, merge the page
+    /// back and print how many of the facts it states agree (markdown).
+    #[arg(long, conflicts_with = "draft")]
+    pub round_trip: bool,
 }
 
 /// What `--fail-on` fails on.
@@ -100,6 +112,9 @@ pub fn run(root: &Path, args: &DocsArgs) -> Result<u8> {
         } else {
             page.clone()
         };
+        if args.merge {
+            return merge::run(root, &folder, &path, args.format);
+        }
         let text = read_page(&path)?;
         let file = path.file_name().map_or_else(
             || path.display().to_string(),
@@ -107,8 +122,16 @@ pub fn run(root: &Path, args: &DocsArgs) -> Result<u8> {
         );
         let parsed = page::parse(&file, &text);
         let spec = load_spec(root)?;
-        print!("{}", draft::draft(&parsed, &spec)?);
+        print!("{}", draft::draft(&parsed, &spec)?.fragment());
         return Ok(0);
+    }
+    if args.round_trip {
+        let agreements = round_trip::run(root, &folder)?;
+        print!("{}", round_trip::render(&agreements));
+        let perfect = agreements
+            .iter()
+            .all(|a| a.error.is_none() && a.drift.is_empty() && a.agreed == a.facts);
+        return Ok(u8::from(!perfect));
     }
     let checked = check(root, &folder, args.write_examples)?;
     for written in &checked.written {
@@ -274,7 +297,7 @@ pub fn read_pages(folder: &Path) -> Result<Pages> {
     })
 }
 
-fn read_page(path: &Path) -> Result<String> {
+pub(crate) fn read_page(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| anyhow!("cannot read the doc page {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -289,7 +312,7 @@ fn read_page(path: &Path) -> Result<String> {
     Ok(text.replace("\r\n", "\n"))
 }
 
-fn load_spec(root: &Path) -> Result<codegen::Spec> {
+pub(crate) fn load_spec(root: &Path) -> Result<codegen::Spec> {
     codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)
         .map_err(|e| anyhow!("{e}: fix the spec and run again"))
 }

@@ -706,71 +706,49 @@ fn crlf_and_a_byte_order_mark_change_nothing() {
 /// replaced by its draft: codegen-corpus generates and compiles it.
 const DRAFT_CASE: &str = "codegen/tests/corpus/docs-draft-create-message/openapi.yaml";
 
-/// The real spec without the create-message operation and the schemas only it
-/// uses, as YAML.
-fn spec_without_create_message() -> serde_yaml::Value {
+/// A page for an operation the spec lacks (the real spec without
+/// createMessage and the schemas only it uses), merged: codegen accepts the
+/// result, it generates (and compiles: the corpus case
+/// `docs-draft-create-message`, kept equal to what the merge makes now), and
+/// the page then has no drift against it.
+#[test]
+fn a_merged_page_generates_and_has_no_drift() {
     let text = fs::read_to_string(root().join(codegen::SPEC_PATH)).unwrap();
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    // queryMessages stays: only the POST goes.
-    spec["paths"]["/api/v3/messages"]
-        .as_mapping_mut()
-        .unwrap()
-        .remove("post")
-        .unwrap();
-    let schemas = spec["components"]["schemas"].as_mapping_mut().unwrap();
+    let spec = codegen::Spec::parse(&text, codegen::SPEC_PATH).unwrap();
+    let (reduced, removed) = docs::round_trip::without_operation(
+        &text,
+        spec.document(),
+        "/paths/~1api~1v3~1messages/post",
+    )
+    .unwrap();
     // CreateMessageData and CreateMessageResponse stay: updateMessage and
     // getMessage use them too.
-    schemas.remove("CreateMessageRequest").unwrap();
-    spec
-}
-
-/// A page for an operation the spec lacks: its draft, merged into a copy of
-/// the spec, is accepted by codegen, generates (and compiles: the corpus case
-/// `docs-draft-create-message`, kept equal to what the draft makes now), and
-/// the page then has no drift against that spec.
-#[test]
-fn a_draft_merged_into_the_spec_generates_and_has_no_drift() {
-    let reduced = spec_without_create_message();
-    let reduced_text = serde_yaml::to_string(&reduced).unwrap();
-    let reduced_spec = codegen::Spec::parse(&reduced_text, "reduced.yaml").unwrap();
-    let page_path = real_docs().join("create-message.v3.txt");
+    assert_eq!(removed, ["CreateMessageRequest"]);
+    let reduced_spec = codegen::Spec::parse(&reduced, "reduced.yaml").unwrap();
     let page = docs::page::parse(
         "create-message.v3.txt",
-        &fs::read_to_string(&page_path).unwrap(),
+        &fs::read_to_string(real_docs().join("create-message.v3.txt")).unwrap(),
     );
-    let draft = docs::draft::draft(&page, &reduced_spec).unwrap();
-    assert!(draft.starts_with("# Draft from create-message.v3.txt (POST /api/v3/messages)"));
-    assert!(!draft.contains("already has this operation"), "{draft}");
-    let fragment: serde_yaml::Value = serde_yaml::from_str(&draft).unwrap();
-
-    let mut merged = reduced;
-    for (path, item) in fragment["paths"].as_mapping().unwrap() {
-        let paths = merged["paths"].as_mapping_mut().unwrap();
-        match paths
-            .get_mut(path)
-            .and_then(serde_yaml::Value::as_mapping_mut)
-        {
-            Some(existing) => {
-                for (method, operation) in item.as_mapping().unwrap() {
-                    existing.insert(method.clone(), operation.clone());
-                }
-            }
-            None => {
-                paths.insert(path.clone(), item.clone());
-            }
-        }
-    }
-    for (name, schema) in fragment["components"]["schemas"].as_mapping().unwrap() {
-        merged["components"]["schemas"]
-            .as_mapping_mut()
-            .unwrap()
-            .insert(name.clone(), schema.clone());
-    }
+    let docs::merge::Outcome::Merged(merged) =
+        docs::merge::merge_text(&reduced, &reduced_spec, &page).unwrap()
+    else {
+        panic!("the reduced spec has no createMessage");
+    };
+    assert_eq!(merged.draft.operation_id, "createMessage");
+    assert_eq!(
+        merged
+            .draft
+            .schemas
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["CreateMessageRequest"]
+    );
     let merged_text = format!(
-        "# spec/openapi.yaml with POST /api/v3/messages replaced by `cargo xtask docs --draft\n\
-         # create-message.v3.txt`; kept up to date by xtask's test\n\
-         # a_draft_merged_into_the_spec_generates_and_has_no_drift (EXPECTORATE=overwrite).\n{}",
-        serde_yaml::to_string(&merged).unwrap()
+        "# spec/openapi.yaml with POST /api/v3/messages taken out and merged back by\n\
+         # `cargo xtask docs --draft create-message.v3.txt --merge`; kept up to date by xtask's\n\
+         # test a_merged_page_generates_and_has_no_drift (EXPECTORATE=overwrite).\n{}",
+        merged.text
     );
     expectorate::assert_contents(root().join(DRAFT_CASE), &merged_text);
 
@@ -797,7 +775,7 @@ fn a_draft_merged_into_the_spec_generates_and_has_no_drift() {
     let found = docs::compare::compare(&merged_spec, &pages, &stored);
     let pending = docs::read_pending(&root()).unwrap();
     let (found, _) = docs::set_pending_apart(found, &pending, &pages);
-    assert_eq!(found, [], "the draft agrees with its page");
+    assert_eq!(found, [], "the merged operation agrees with its page");
 }
 
 #[test]
@@ -817,8 +795,12 @@ fn draft_operation_ids_come_from_the_file_name() {
 fn a_draft_keeps_every_constraint() {
     let page = docs::page::parse("list-things.v1.txt", VARIANTS);
     let spec = codegen::Spec::load(&root().join(codegen::SPEC_PATH), codegen::SPEC_PATH).unwrap();
+    let page = docs::page::parse(
+        "list-things.v1.txt",
+        &page.text.replace("size\nmap<string>\n", ""),
+    );
     let draft: serde_yaml::Value =
-        serde_yaml::from_str(&docs::draft::draft(&page, &spec).unwrap()).unwrap();
+        serde_yaml::from_str(&docs::draft::draft(&page, &spec).unwrap().fragment()).unwrap();
     let operation = &draft["paths"]["/api/v1/things"]["get"];
     assert_eq!(operation["operationId"], "listThings");
     let parameters = operation["parameters"].as_sequence().unwrap();

@@ -4,6 +4,7 @@ mod checkouts;
 mod diff;
 mod diff_cases;
 mod docs;
+mod merge;
 mod public_api;
 mod regen;
 mod tidy;

@@ -569,7 +569,7 @@ impl<'a> Drafter<'a> {
             }
         }
         let name = format!("{}Request", self.type_base);
-        let schema = self.object(object, &name, "body", Side::Request, true, mark);
+        let schema = self.object(object, &name, "", "body", Side::Request, true, mark);
         let mut media_type = Mapping::new();
         insert(&mut media_type, "schema", Yaml::Mapping(schema));
         let mut content = Mapping::new();
@@ -621,7 +621,7 @@ impl<'a> Drafter<'a> {
                         }
                     }
                 }
-                self.object(object, &name, "response", Side::Response, true, mark)
+                self.object(object, &name, "", "response", Side::Response, true, mark)
             }
             Some(value @ Yaml::Sequence(_)) => {
                 self.value_schema(&value, "response", "", &name, Side::Response)
@@ -695,7 +695,7 @@ impl<'a> Drafter<'a> {
                 let name = nested_name(parent, field);
                 let mark = self.mark();
                 let object = self.object_of(map, at, &name, side);
-                return self.object(object, &name, at, side, false, mark);
+                return self.object(object, &name, field, at, side, false, mark);
             }
             Yaml::Null | Yaml::Tagged(_) => insert(&mut schema, "nullable", true),
         }
@@ -853,12 +853,13 @@ impl<'a> Drafter<'a> {
         &mut self,
         object: Object,
         name: &str,
+        field: &str,
         at: &str,
         side: Side,
         top: bool,
         mark: (usize, usize),
     ) -> Mapping {
-        if let Some(found) = self.matching(&object, name, top) {
+        if let Some(found) = self.matching(&object, name, field, top) {
             let component = &self.components[found];
             let reuse = self.compare(&object, component, at, side);
             let reference = component.name.clone();
@@ -907,10 +908,11 @@ impl<'a> Drafter<'a> {
 
     /// The existing component an object matches: it has at least two of the
     /// object's fields (or exactly its one), and either every field of the
-    /// object or half of the fields of both together; of several, the one
-    /// named `name`, else the closest. The fields they share must have the
-    /// same kinds, but for one in four.
-    fn matching(&self, object: &Object, name: &str, top: bool) -> Option<usize> {
+    /// object or half of the fields of both together; or the object's
+    /// `field` is named like it and shows only its fields. Of several, the
+    /// one named `name`, else the closest. The fields they share must have
+    /// the same kinds (and refer to the same components), but for one in four.
+    fn matching(&self, object: &Object, name: &str, field: &str, top: bool) -> Option<usize> {
         let keys: BTreeSet<&str> = object.properties.iter().map(|(k, _)| k.as_str()).collect();
         if keys.is_empty() {
             return None;
@@ -925,10 +927,16 @@ impl<'a> Drafter<'a> {
             let common = keys.intersection(&theirs).count();
             let union = keys.union(&theirs).count();
             let named = component.name == name;
+            // `paging: {next}` and the spec's `Paging`: a field named like
+            // the component, showing some of its fields.
+            let field_named =
+                !field.is_empty() && component.name == upper_first(field) && common == keys.len();
             let accepted = if top && !named {
                 keys == theirs
             } else {
-                (common >= 2 || keys == theirs) && (common == keys.len() || common * 2 >= union)
+                field_named
+                    || ((common >= 2 || keys == theirs)
+                        && (common == keys.len() || common * 2 >= union))
             };
             if !accepted {
                 continue;
@@ -939,8 +947,10 @@ impl<'a> Drafter<'a> {
                 .filter_map(|(key, schema)| {
                     let theirs = component.properties.iter().find(|(k, _)| k == key)?;
                     let kinds = kind_of_mapping(schema) != kind_of_value(self.document, &theirs.1);
+                    // The component the convention names is the page's
+                    // even where its fields refer to other components.
                     let names = match (name_of_mapping(schema), name_of_value(&theirs.1)) {
-                        (Some(a), Some(b)) => a != b,
+                        (Some(a), Some(b)) => a != b && !named,
                         _ => false,
                     };
                     Some(kinds || names)

@@ -113,17 +113,34 @@ pub fn convert(schema: &mut Value, objects: Objects) {
 
 /// A self-contained JSON Schema document for `schema` (a schema of `spec`, the
 /// whole OpenAPI document as JSON): `schema` at the root, with the spec's
-/// `components.schemas` beside it so that `#/components/schemas/X` resolves.
+/// `components.schemas` it reaches through `$ref`s beside it so that
+/// `#/components/schemas/X` resolves (only those: the others cannot matter,
+/// and copying and compiling them all made each document cost the whole
+/// spec).
 pub fn document(spec: &Value, schema: &Value, objects: Objects) -> Value {
-    let mut schemas = spec
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    if let Some(schemas) = schemas.as_object_mut() {
-        for schema in schemas.values_mut() {
-            convert(schema, objects);
+    let mut pointers = Vec::new();
+    crate::document::references(schema, &mut pointers);
+    let mut reached: std::collections::BTreeSet<String> =
+        crate::document::reachable(spec, pointers.iter().map(String::as_str));
+    reached.extend(pointers);
+    let mut schemas = serde_json::Map::new();
+    if let Some(Value::Object(all)) = spec.pointer("/components/schemas") {
+        for pointer in &reached {
+            let Some(rest) = pointer.strip_prefix("/components/schemas/") else {
+                continue;
+            };
+            let name = crate::document::unescape(rest.split('/').next().unwrap_or(rest));
+            if schemas.contains_key(name.as_ref()) {
+                continue;
+            }
+            if let Some(found) = all.get(name.as_ref()) {
+                let mut found = found.clone();
+                convert(&mut found, objects);
+                schemas.insert(name.into_owned(), found);
+            }
         }
     }
+    let schemas = Value::Object(schemas);
     let mut root = schema.clone();
     convert(&mut root, objects);
     json!({

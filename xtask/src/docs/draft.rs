@@ -569,7 +569,7 @@ impl<'a> Drafter<'a> {
             }
         }
         let name = format!("{}Request", self.type_base);
-        let schema = self.object(object, &name, "", "body", Side::Request, true, mark);
+        let schema = self.object(object, &name, "", "body", Side::Request, mark);
         let mut media_type = Mapping::new();
         insert(&mut media_type, "schema", Yaml::Mapping(schema));
         let mut content = Mapping::new();
@@ -621,7 +621,7 @@ impl<'a> Drafter<'a> {
                         }
                     }
                 }
-                self.object(object, &name, "", "response", Side::Response, true, mark)
+                self.object(object, &name, "", "response", Side::Response, mark)
             }
             Some(value @ Yaml::Sequence(_)) => {
                 self.value_schema(&value, "response", "", &name, Side::Response)
@@ -679,9 +679,15 @@ impl<'a> Drafter<'a> {
             Yaml::Bool(_) => insert(&mut schema, "type", "boolean"),
             Yaml::Sequence(items) => {
                 insert(&mut schema, "type", "array");
+                // A list answer's item is named `Item` (`UploadFileItem`).
+                let item_field = if field.is_empty() {
+                    "item".to_owned()
+                } else {
+                    singular(field)
+                };
                 let items = match items.first() {
                     Some(item) => {
-                        self.value_schema(item, &format!("{at}[]"), &singular(field), parent, side)
+                        self.value_schema(item, &format!("{at}[]"), &item_field, parent, side)
                     }
                     None => Mapping::new(),
                 };
@@ -695,7 +701,7 @@ impl<'a> Drafter<'a> {
                 let name = nested_name(parent, field);
                 let mark = self.mark();
                 let object = self.object_of(map, at, &name, side);
-                return self.object(object, &name, field, at, side, false, mark);
+                return self.object(object, &name, field, at, side, mark);
             }
             Yaml::Null | Yaml::Tagged(_) => insert(&mut schema, "nullable", true),
         }
@@ -842,9 +848,9 @@ impl<'a> Drafter<'a> {
     }
 
     /// The object as a `$ref`: to the existing component it matches by
-    /// shape, or to a new component named `name` (made free). `top`: the
-    /// request or response itself, which matches only the component named
-    /// by the convention, or one with exactly its fields.
+    /// shape, or to a new component named `name` (made free). An object no
+    /// `field` holds is the request or the response itself: it matches only
+    /// the component named by the convention, or one with exactly its fields.
     ///
     /// `mark`: how many new components and reuses there were before the
     /// object's fields were drafted; when the object becomes a `$ref`, what
@@ -856,10 +862,9 @@ impl<'a> Drafter<'a> {
         field: &str,
         at: &str,
         side: Side,
-        top: bool,
         mark: (usize, usize),
     ) -> Mapping {
-        if let Some(found) = self.matching(&object, name, field, top) {
+        if let Some(found) = self.matching(&object, name, field) {
             let component = &self.components[found];
             let reuse = self.compare(&object, component, at, side);
             let reference = component.name.clone();
@@ -912,7 +917,9 @@ impl<'a> Drafter<'a> {
     /// `field` is named like it and shows only its fields. Of several, the
     /// one named `name`, else the closest. The fields they share must have
     /// the same kinds (and refer to the same components), but for one in four.
-    fn matching(&self, object: &Object, name: &str, field: &str, top: bool) -> Option<usize> {
+    fn matching(&self, object: &Object, name: &str, field: &str) -> Option<usize> {
+        // The request or the response itself (no field holds it).
+        let top = field.is_empty();
         let keys: BTreeSet<&str> = object.properties.iter().map(|(k, _)| k.as_str()).collect();
         if keys.is_empty() {
             return None;

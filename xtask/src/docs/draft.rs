@@ -1132,7 +1132,7 @@ fn pagination(page: &Page, method: &str) -> Option<(String, String)> {
 
 /// Sentences of the page's Body and field descriptions that read like rules.
 fn candidates(page: &Page) -> Vec<Candidate> {
-    const WORDS: [&str; 16] = [
+    const WORDS: [&str; 19] = [
         "require",
         "must",
         "at least",
@@ -1149,6 +1149,9 @@ fn candidates(page: &Page) -> Vec<Candidate> {
         "limit",
         "exceed",
         "should",
+        "need to",
+        "max ",
+        "min ",
     ];
     let mut texts: Vec<&str> = Vec::new();
     if let Some(body) = &page.body {
@@ -1156,27 +1159,25 @@ fn candidates(page: &Page) -> Vec<Candidate> {
         texts.extend(body.fields.iter().map(|f| f.description.as_str()));
     }
     texts.extend(page.parameters.iter().map(|p| p.field.description.as_str()));
+    // The page's lines are its paragraphs and bullets; those the
+    // descriptions hold are split into sentences, each with its line.
     let mut out: Vec<Candidate> = Vec::new();
-    for text in texts {
-        for sentence in text
-            .split(['•', '\n'])
-            .flat_map(|part| part.split(". "))
+    for (index, line) in page.text.lines().enumerate() {
+        let paragraph = line.trim().trim_start_matches('•').trim();
+        if paragraph.len() <= 8 || !texts.iter().any(|t| t.contains(paragraph)) {
+            continue;
+        }
+        for sentence in paragraph
+            .split(". ")
             .map(|s| s.trim().trim_end_matches('.'))
             .filter(|s| s.len() > 8)
         {
             let lower = sentence.to_lowercase();
-            if !WORDS.iter().any(|w| lower.contains(w)) {
-                continue;
-            }
-            let head: String = sentence.chars().take(40).collect();
-            let line = page
-                .text
-                .lines()
-                .position(|l| l.contains(head.as_str()))
-                .map_or(0, |i| i + 1);
-            if !out.iter().any(|c| c.sentence == sentence) {
+            if WORDS.iter().any(|w| lower.contains(w))
+                && !out.iter().any(|c| c.sentence == sentence)
+            {
                 out.push(Candidate {
-                    line,
+                    line: index + 1,
                     sentence: sentence.to_owned(),
                 });
             }

@@ -333,3 +333,34 @@ fn every_page_round_trips() {
         "README.md does not hold the round-trip table of `cargo xtask docs --round-trip`:\n{table}"
     );
 }
+
+/// Sentences of the prose that read like rules are listed with their page
+/// line, and the draft writes none of them as a rule.
+#[test]
+fn rule_candidates_are_listed_never_written() {
+    let text = fs::read_to_string(root().join(codegen::SPEC_PATH)).unwrap();
+    let spec = codegen::Spec::parse(&text, codegen::SPEC_PATH).unwrap();
+    let page = docs::page::parse(
+        "create-post.v4.txt",
+        &fs::read_to_string(real_docs().join("create-post.v4.txt")).unwrap(),
+    );
+    let draft = docs::draft::draft(&page, &spec).unwrap();
+    let candidate = draft
+        .candidates
+        .iter()
+        .find(|c| c.sentence == "require text or at least 1 attachments")
+        .expect("the body's prose rule is a candidate");
+    assert_eq!(
+        page.text.lines().nth(candidate.line - 1),
+        Some("require text or at least 1 attachments")
+    );
+    let fragment = draft.fragment();
+    assert!(!fragment.contains("x-rule:"), "{fragment}");
+    assert!(
+        fragment.contains(&format!(
+            "# rule candidate (create-post.v4.txt:{}): \"require text or at least 1 attachments\"",
+            candidate.line
+        )),
+        "{fragment}"
+    );
+}

@@ -633,12 +633,15 @@ components:
         let loaded =
             crate::source::load(std::path::Path::new("t.yaml"), "t.yaml", text, &no_files).unwrap();
         let openapi = crate::check::typed(&loaded.yaml, &loaded.sources).unwrap();
+        let mut problems = Vec::new();
+        let facts = crate::extensions::check(&loaded.document, &loaded.sources, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
         Spec {
             label: "t.yaml".to_owned(),
             openapi,
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
-            facts: crate::extensions::check(&loaded.document, &loaded.sources).unwrap(),
+            facts,
             document: loaded.document,
             sources: loaded.sources,
         }

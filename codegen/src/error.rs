@@ -285,6 +285,15 @@ impl Error {
         }))
     }
 
+    /// `Ok` when `problems` is empty, else every one of them as one error
+    /// ([`Error::from_problems`]).
+    pub(crate) fn all(file: &str, problems: Vec<Error>) -> Result<(), Error> {
+        match Error::from_problems(file, problems) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
     /// File, line and column, for sorting (0 when not known).
     fn position(&self) -> (&str, usize, usize) {
         match self {

@@ -120,15 +120,11 @@ impl Spec {
     ) -> Result<Spec, Error> {
         let loaded = source::load(path, label, text, read)?;
         let sources = loaded.sources;
-        let stop = |problems: Vec<Error>| match Error::from_problems(label, problems) {
-            Some(error) => Err(error),
-            None => Ok(()),
-        };
         let mut problems = Vec::new();
         check::version(&loaded.document, &sources, &mut problems);
         check::keywords(&loaded.document, &sources, &mut problems);
         check::references(&loaded.document, &sources, &mut problems);
-        stop(problems)?;
+        Error::all(label, problems)?;
         // Its errors would repeat those above, so it runs only without them.
         let openapi = check::typed(&loaded.yaml, &sources)?;
         let mut problems = Vec::new();
@@ -136,7 +132,7 @@ impl Spec {
         check::schema_names(&openapi, &sources, &mut problems);
         check::forms(&loaded.document, &sources, &mut problems);
         let facts = extensions::check(&loaded.document, &sources, &mut problems);
-        stop(problems)?;
+        Error::all(label, problems)?;
         Ok(Spec {
             label: label.to_owned(),
             openapi,

@@ -368,3 +368,29 @@ fn beyond_the_limit_the_problems_are_counted() {
         format!("{total} problems in spec/test.yaml")
     );
 }
+
+#[test]
+fn a_generation_pass_names_every_operation_it_refuses() {
+    let array_answer = "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  type: string\n";
+    let text = VALID
+        .replace(
+            "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
+            array_answer,
+        )
+        .replace(
+            "components:",
+            &format!("  /others:\n    get:\n      operationId: listOthers\n      responses:\n{array_answer}components:"),
+        );
+    let message = error_of(&text);
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines[0].starts_with("spec/test.yaml:7:5: #/paths/~1things/post: operation create_thing: its answer decodes as `::std::vec::Vec<::std::string::String>`"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("spec/test.yaml:30:5: #/paths/~1others/get: operation list_others: its answer decodes as `::std::vec::Vec<::std::string::String>`"),
+        "{message}"
+    );
+    assert_eq!(lines[2], "2 problems in spec/test.yaml");
+}

@@ -61,7 +61,19 @@ fn generate() {
     let (generated, strict) = match generated {
         Ok(generated) => generated,
         Err(error) => {
-            eprintln!("error: {error}");
+            match &error {
+                // One problem a line, in file order, then the count.
+                codegen::Error::Problems(problems) => {
+                    for problem in problems.listed() {
+                        eprintln!("{problem}");
+                    }
+                    if problems.more() > 0 {
+                        eprintln!("and {} more", problems.more());
+                    }
+                    eprintln!("error: {}", problems.summary());
+                }
+                error => eprintln!("error: {error}"),
+            }
             eprintln!(
                 "hint: fix the spec, or build generated-client with `default-features = false` to use the committed src/generated.rs"
             );

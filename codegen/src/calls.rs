@@ -30,21 +30,21 @@ use crate::error::Refusal;
 
 /// Rewrites every operation's `send` in `file` to end in `runtime` (the
 /// including crate's call module). An operation whose `send` is not of the
-/// shape progenitor writes is refused, naming it.
+/// shape progenitor writes is refused, naming it (every such operation).
 /// `operation_ids` are the spec's; progenitor names each by its snake case.
 pub(crate) fn apply(
     file: &mut syn::File,
     runtime: &syn::Path,
     operation_ids: &[String],
-) -> Result<(), Refusal> {
+) -> Result<(), Vec<Refusal>> {
     let mut pass = Sends {
         runtime,
         operation_ids,
-        failure: None,
+        refusals: Vec::new(),
     };
     pass.visit_file_mut(file);
-    if let Some(refusal) = pass.failure {
-        return Err(refusal);
+    if !pass.refusals.is_empty() {
+        return Err(pass.refusals);
     }
     // progenitor's `prelude` (only `Client`), its hooks assertion and its
     // `ClientInfo` impl: the including crate has its own prelude and its
@@ -72,7 +72,7 @@ pub(crate) fn apply(
 struct Sends<'a> {
     runtime: &'a syn::Path,
     operation_ids: &'a [String],
-    failure: Option<Refusal>,
+    refusals: Vec<Refusal>,
 }
 
 impl VisitMut for Sends<'_> {
@@ -83,11 +83,11 @@ impl VisitMut for Sends<'_> {
     }
 
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-        if function.sig.ident != "send" || self.failure.is_some() {
+        if function.sig.ident != "send" {
             return;
         }
         if let Err(refusal) = rewrite(function, self.runtime, self.operation_ids) {
-            self.failure = Some(refusal);
+            self.refusals.push(refusal);
         }
     }
 }
@@ -356,7 +356,10 @@ mod tests {
             let info = OperationInfo { operation_id: "get_thing" };
             todo!()
         });
-        let refusal = apply(&mut file, &syn::parse_quote!(crate::call), &[]).unwrap_err();
+        let refusals = apply(&mut file, &syn::parse_quote!(crate::call), &[]).unwrap_err();
+        let [refusal] = &refusals[..] else {
+            panic!("{refusals:?}");
+        };
         assert_eq!(refusal.location, "operation get_thing");
         assert!(refusal.reason.contains("`pre` hook"), "{}", refusal.reason);
     }

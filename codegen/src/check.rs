@@ -4,7 +4,9 @@
 //!
 //! The first checks read the bundled JSON document (so that a mistyped keyword
 //! is named exactly, before serde's typed parse would name only the nearest
-//! untagged enum); the later ones read the typed document.
+//! untagged enum); the later ones read the typed document. Each check adds
+//! every problem it finds to the list it is given and keeps going;
+//! [`crate::Spec`] decides which stages run after which.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,28 +19,27 @@ use crate::document::{Slot, escape, pointer, walk};
 use crate::source::Sources;
 
 /// progenitor reads OpenAPI 3.0.x only; a 3.1 document would half-parse.
-pub(crate) fn version(document: &Value, sources: &Sources) -> Result<(), Error> {
+pub(crate) fn version(document: &Value, sources: &Sources, problems: &mut Vec<Error>) {
     let Value::Object(root) = document else {
-        return Err(Error::Shape {
+        problems.push(Error::Shape {
             at: sources.place(""),
             message: format!(
                 "the document is {}, not a mapping with `openapi`, `info` and `paths`",
                 kind_of(document)
             ),
         });
+        return;
     };
     let found = match root.get("openapi") {
         Some(Value::String(v)) => v.clone(),
         Some(other) => other.to_string(),
         None => "(missing)".to_owned(),
     };
-    if found.starts_with("3.0.") {
-        Ok(())
-    } else {
-        Err(Error::Version {
+    if !found.starts_with("3.0.") {
+        problems.push(Error::Version {
             at: sources.place("/openapi"),
             found,
-        })
+        });
     }
 }
 
@@ -47,22 +48,29 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 
 /// Every schema's keywords hold values of the type OpenAPI 3.0 gives them,
 /// and `type` is one of its six types. Reported at the keyword itself.
-pub(crate) fn keywords(document: &Value, sources: &Sources) -> Result<(), Error> {
-    let mut result = Ok(());
+pub(crate) fn keywords(document: &Value, sources: &Sources, problems: &mut Vec<Error>) {
+    // The schemas seen so far (the walk visits parents first).
+    let mut schemas = BTreeSet::new();
     walk(document, &mut |at, slot, value| {
-        if result.is_err() {
-            return;
+        if slot == Slot::Schema && value.is_object() {
+            schemas.insert(at.to_owned());
         }
-        let checked = match (slot, value) {
-            (Slot::Schema, Value::Object(schema)) if schema.contains_key("$ref") => Ok(()),
+        let found = match (slot, value) {
+            (Slot::Schema, Value::Object(schema)) if schema.contains_key("$ref") => Vec::new(),
             // `additionalProperties: true` (checked with its schema's keywords).
-            (Slot::Schema, Value::Bool(_)) if at.ends_with("/additionalProperties") => Ok(()),
+            (Slot::Schema, Value::Bool(_)) if at.ends_with("/additionalProperties") => Vec::new(),
             (Slot::Schema, Value::Object(schema)) => schema_keywords(schema),
-            (Slot::Schema, other) => Err(Problem::here(format!(
+            // Its parent schema's keyword (`items`, `properties`, ...) is reported.
+            (Slot::Schema, _) if parent_schema(at).is_some_and(|p| schemas.contains(p)) => {
+                Vec::new()
+            }
+            (Slot::Schema, other) => vec![Problem::here(format!(
                 "a schema must be a mapping, not {}",
                 kind_of(other)
-            ))),
-            (Slot::Parameter, Value::Object(parameter)) => parameter_keywords(parameter),
+            ))],
+            (Slot::Parameter, Value::Object(parameter)) => {
+                parameter_keywords(parameter).err().into_iter().collect()
+            }
             (
                 Slot::PathItem
                 | Slot::Operation
@@ -72,25 +80,37 @@ pub(crate) fn keywords(document: &Value, sources: &Sources) -> Result<(), Error>
                 | Slot::MediaType
                 | Slot::Header,
                 other,
-            ) if !other.is_object() => Err(Problem::here(format!(
+            ) if !other.is_object() => vec![Problem::here(format!(
                 "a {} must be a mapping, not {}",
                 slot_title(slot),
                 kind_of(other)
-            ))),
-            _ => Ok(()),
+            ))],
+            _ => Vec::new(),
         };
-        if let Err(problem) = checked {
+        for problem in found {
             let within = match &problem.keyword {
                 Some(keyword) => format!("{at}/{keyword}"),
                 None => at.to_owned(),
             };
-            result = Err(Error::Shape {
+            problems.push(Error::Shape {
                 at: sources.place(&within),
                 message: problem.message,
             });
         }
     });
-    result
+}
+
+/// The pointer of the schema whose keyword holds the schema at `at`
+/// (`/A/items`, `/A/properties/b`, `/A/allOf/0` -> `/A`), if it stands in one.
+fn parent_schema(at: &str) -> Option<&str> {
+    let (parent, last) = at.rsplit_once('/')?;
+    if ["items", "not", "additionalProperties"].contains(&last) {
+        return Some(parent);
+    }
+    let (grandparent, keyword) = parent.rsplit_once('/')?;
+    ["properties", "allOf", "anyOf", "oneOf"]
+        .contains(&keyword)
+        .then_some(grandparent)
 }
 
 /// What is wrong with one keyword (or the whole object when `keyword` is None).
@@ -226,10 +246,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
-    if let Some(problem) = schema.keys().find_map(|keyword| unknown_keyword(keyword)) {
-        return Err(problem);
+/// Every problem of one schema's keywords: each unknown keyword, its `type`,
+/// and the value of each keyword it knows.
+fn schema_keywords(schema: &Map<String, Value>) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = schema
+        .keys()
+        .filter_map(|keyword| unknown_keyword(keyword))
+        .collect();
+    problems.extend(schema_type(schema).err());
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    for (keyword, value) in schema {
+        problems.extend(keyword_value(schema, integer, keyword, value).err());
     }
+    problems
+}
+
+/// `type` is one of OpenAPI 3.0's six types.
+fn schema_type(schema: &Map<String, Value>) -> Result<(), Problem> {
     if let Some(kind) = schema.get("type") {
         match kind {
             Value::String(t) if TYPES.contains(&t.as_str()) => {}
@@ -261,149 +294,153 @@ fn schema_keywords(schema: &Map<String, Value>) -> Result<(), Problem> {
             }
         }
     }
-    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
-    for (keyword, value) in schema {
-        let keyword = keyword.as_str();
-        let expect = |what: &str| {
-            Err(Problem::at(
-                keyword,
-                format!("`{keyword}` must be {what}, not {}", describe(value)),
-            ))
-        };
-        match keyword {
-            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
-                if !value.is_boolean() =>
-            {
+    Ok(())
+}
+
+/// The value of one keyword of `schema` is of the type OpenAPI 3.0 gives it.
+fn keyword_value(
+    schema: &Map<String, Value>,
+    integer: bool,
+    keyword: &str,
+    value: &Value,
+) -> Result<(), Problem> {
+    let expect = |what: &str| {
+        Err(Problem::at(
+            keyword,
+            format!("`{keyword}` must be {what}, not {}", describe(value)),
+        ))
+    };
+    match keyword {
+        "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
+            if !value.is_boolean() =>
+        {
+            return expect("true or false");
+        }
+        "exclusiveMinimum" | "exclusiveMaximum" => {
+            if value.is_number() {
+                return Err(Problem::at(
+                    keyword,
+                    format!(
+                        "in OpenAPI 3.0 `{keyword}` is true or false and makes `{}` \
+                         exclusive; a number here is OpenAPI 3.1",
+                        if keyword == "exclusiveMinimum" {
+                            "minimum"
+                        } else {
+                            "maximum"
+                        }
+                    ),
+                ));
+            }
+            if !value.is_boolean() {
                 return expect("true or false");
             }
-            "exclusiveMinimum" | "exclusiveMaximum" => {
-                if value.is_number() {
-                    return Err(Problem::at(
-                        keyword,
-                        format!(
-                            "in OpenAPI 3.0 `{keyword}` is true or false and makes `{}` \
-                             exclusive; a number here is OpenAPI 3.1",
-                            if keyword == "exclusiveMinimum" {
-                                "minimum"
-                            } else {
-                                "maximum"
-                            }
-                        ),
-                    ));
-                }
-                if !value.is_boolean() {
-                    return expect("true or false");
-                }
-                let bound = if keyword == "exclusiveMinimum" {
-                    "minimum"
-                } else {
-                    "maximum"
-                };
-                if value == &Value::Bool(true) && !schema.contains_key(bound) {
-                    return Err(Problem::at(
-                        keyword,
-                        format!("`{keyword}: true` needs a `{bound}` to make exclusive"),
-                    ));
-                }
+            let bound = if keyword == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
+            if value == &Value::Bool(true) && !schema.contains_key(bound) {
+                return Err(Problem::at(
+                    keyword,
+                    format!("`{keyword}: true` needs a `{bound}` to make exclusive"),
+                ));
             }
-            "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties"
-            | "minProperties"
-                if value.as_u64().is_none() =>
-            {
-                return expect("a whole number from 0 to 18446744073709551615");
+        }
+        "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties"
+            if value.as_u64().is_none() =>
+        {
+            return expect("a whole number from 0 to 18446744073709551615");
+        }
+        "minimum" | "maximum" | "multipleOf" => {
+            if !value.is_number() {
+                return expect("a number");
             }
-            "minimum" | "maximum" | "multipleOf" => {
-                if !value.is_number() {
-                    return expect("a number");
-                }
-                if integer && keyword != "multipleOf" && value.as_i64().is_none() {
-                    return Err(Problem::at(
-                        keyword,
-                        format!(
-                            "`{keyword}` of an integer schema must be a whole number within i64 \
-                             (-9223372036854775808 to 9223372036854775807), not {value}"
-                        ),
-                    ));
-                }
+            if integer && keyword != "multipleOf" && value.as_i64().is_none() {
+                return Err(Problem::at(
+                    keyword,
+                    format!(
+                        "`{keyword}` of an integer schema must be a whole number within i64 \
+                         (-9223372036854775808 to 9223372036854775807), not {value}"
+                    ),
+                ));
             }
-            "pattern" | "format" | "title" | "description" if !value.is_string() => {
-                return expect("a string");
+        }
+        "pattern" | "format" | "title" | "description" if !value.is_string() => {
+            return expect("a string");
+        }
+        "required" => match value {
+            Value::Array(names) if names.iter().all(Value::is_string) => {}
+            Value::Bool(_) => {
+                return Err(Problem::at(
+                    keyword,
+                    "`required` of a schema lists the names of its required properties \
+                     (`required: [id]`); to make a property required, list its name in the \
+                     parent object's `required`"
+                        .to_owned(),
+                ));
             }
-            "required" => match value {
-                Value::Array(names) if names.iter().all(Value::is_string) => {}
-                Value::Bool(_) => {
-                    return Err(Problem::at(
-                        keyword,
-                        "`required` of a schema lists the names of its required properties \
-                         (`required: [id]`); to make a property required, list its name in the \
-                         parent object's `required`"
-                            .to_owned(),
-                    ));
-                }
-                _ => return expect("a list of property names"),
-            },
-            "properties" => match value {
-                Value::Object(properties) => {
-                    for (name, property) in properties {
-                        if !property.is_object() {
-                            return Err(Problem::at(
-                                &format!("properties/{}", escape(name)),
-                                format!(
-                                    "property `{name}` must be a schema (a mapping), not {}",
-                                    describe(property)
-                                ),
-                            ));
-                        }
-                    }
-                }
-                _ => return expect("a mapping from property names to schemas"),
-            },
-            "items" | "not" => match value {
-                Value::Object(_) => {}
-                Value::Array(_) if keyword == "items" => {
-                    return Err(Problem::at(
-                        keyword,
-                        "`items` is one schema in OpenAPI 3.0; a list of schemas (tuple \
-                         validation) is not supported"
-                            .to_owned(),
-                    ));
-                }
-                _ => return expect("a schema (a mapping)"),
-            },
-            "additionalProperties" if !value.is_object() && !value.is_boolean() => {
-                return expect("true, false or a schema");
-            }
-            "allOf" | "oneOf" | "anyOf" => match value {
-                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
-                    if keyword == "allOf" {
-                        all_of_types(value)?;
-                    }
-                }
-                _ => return expect("a non-empty list of schemas"),
-            },
-            "enum" => match value {
-                Value::Array(values) if !values.is_empty() => {
-                    enum_values(schema, values)?;
-                    if integer
-                        && let Some(bad) =
-                            values.iter().find(|v| !v.is_null() && v.as_i64().is_none())
-                    {
+            _ => return expect("a list of property names"),
+        },
+        "properties" => match value {
+            Value::Object(properties) => {
+                for (name, property) in properties {
+                    if !property.is_object() {
                         return Err(Problem::at(
-                            keyword,
+                            &format!("properties/{}", escape(name)),
                             format!(
-                                "every value of an integer schema's `enum` must be a whole \
-                                 number within i64, not {bad}"
+                                "property `{name}` must be a schema (a mapping), not {}",
+                                describe(property)
                             ),
                         ));
                     }
                 }
-                _ => return expect("a non-empty list of values"),
-            },
-            "discriminator" if value.get("propertyName").and_then(Value::as_str).is_none() => {
-                return expect("a mapping with a `propertyName`");
             }
-            _ => {}
+            _ => return expect("a mapping from property names to schemas"),
+        },
+        "items" | "not" => match value {
+            Value::Object(_) => {}
+            Value::Array(_) if keyword == "items" => {
+                return Err(Problem::at(
+                    keyword,
+                    "`items` is one schema in OpenAPI 3.0; a list of schemas (tuple \
+                     validation) is not supported"
+                        .to_owned(),
+                ));
+            }
+            _ => return expect("a schema (a mapping)"),
+        },
+        "additionalProperties" if !value.is_object() && !value.is_boolean() => {
+            return expect("true, false or a schema");
         }
+        "allOf" | "oneOf" | "anyOf" => match value {
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+                if keyword == "allOf" {
+                    all_of_types(value)?;
+                }
+            }
+            _ => return expect("a non-empty list of schemas"),
+        },
+        "enum" => match value {
+            Value::Array(values) if !values.is_empty() => {
+                enum_values(schema, values)?;
+                if integer
+                    && let Some(bad) = values.iter().find(|v| !v.is_null() && v.as_i64().is_none())
+                {
+                    return Err(Problem::at(
+                        keyword,
+                        format!(
+                            "every value of an integer schema's `enum` must be a whole \
+                             number within i64, not {bad}"
+                        ),
+                    ));
+                }
+            }
+            _ => return expect("a non-empty list of values"),
+        },
+        "discriminator" if value.get("propertyName").and_then(Value::as_str).is_none() => {
+            return expect("a mapping with a `propertyName`");
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -503,12 +540,8 @@ fn parameter_keywords(parameter: &Map<String, Value>) -> Result<(), Problem> {
 
 /// Every `$ref` points at something in the document, of the kind its place
 /// needs (a schema where a schema goes, a response where a response goes).
-pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Error> {
-    let mut result = Ok(());
+pub(crate) fn references(document: &Value, sources: &Sources, problems: &mut Vec<Error>) {
     walk(document, &mut |at, slot, value| {
-        if result.is_err() {
-            return;
-        }
         let Some(Value::String(reference)) = value.get("$ref") else {
             return;
         };
@@ -518,11 +551,11 @@ pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Erro
             reason,
         };
         let Some(target) = reference.strip_prefix('#') else {
-            result = Err(error("not a reference within the document".to_owned()));
+            problems.push(error("not a reference within the document".to_owned()));
             return;
         };
         if document.pointer(target).is_none() {
-            result = Err(error(format!("nothing is defined at `#{target}`")));
+            problems.push(error(format!("nothing is defined at `#{target}`")));
             return;
         }
         let wanted = slot_name(slot);
@@ -530,12 +563,11 @@ pub(crate) fn references(document: &Value, sources: &Sources) -> Result<(), Erro
         if let (Some(wanted), Some(found)) = (wanted, found)
             && wanted != found
         {
-            result = Err(error(format!(
+            problems.push(error(format!(
                 "a {wanted} is expected here, but `{reference}` is a {found}"
             )));
         }
     });
-    result
 }
 
 /// What stands in `slot`, for messages.
@@ -683,64 +715,69 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
 /// No two component schemas that become one Rust type name (`Thing` and
 /// `thing`, `post_data` and `PostData`): typify would emit both under one
 /// name, and an operation could decode the other's body.
-pub(crate) fn schema_names(spec: &OpenAPI, sources: &Sources) -> Result<(), Error> {
+pub(crate) fn schema_names(spec: &OpenAPI, sources: &Sources, problems: &mut Vec<Error>) {
     let Some(components) = &spec.components else {
-        return Ok(());
+        return;
     };
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for name in components.schemas.keys() {
-        if let Some(first) = seen.insert(crate::transform::normalised_name(name), name) {
+        let normalised = crate::transform::normalised_name(name);
+        if let Some(first) = seen.get(&normalised) {
             let first_place = sources.place(&pointer(&["components", "schemas", first]));
-            return Err(Error::Unsupported {
+            problems.push(Error::Unsupported {
                 at: sources.place(&pointer(&["components", "schemas", name])),
                 location: format!("schemas `{first}` ({first_place}) and `{name}`"),
                 reason: "both become the same Rust type name (case and separators are not \
                          kept): rename one of them"
                     .to_owned(),
             });
+        } else {
+            seen.insert(normalised, name);
         }
     }
-    Ok(())
 }
 
 /// Unique operationIds, path templates matching their parameters, and no
 /// operation shape progenitor would panic on.
-pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error> {
+pub(crate) fn operations(spec: &OpenAPI, sources: &Sources, problems: &mut Vec<Error>) {
     let mut seen: BTreeMap<&str, (String, String)> = BTreeMap::new();
     for (route, item) in spec.paths.iter() {
         let item_pointer = pointer(&["paths", route]);
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
-                return Err(Error::Unsupported {
+                problems.push(Error::Unsupported {
                     at: sources.place(&format!("{item_pointer}/$ref")),
                     location: format!("path {route}"),
                     reason: format!(
                         "a path item given as $ref `{reference}` is not supported; write the operations inline"
                     ),
                 });
+                continue;
             }
         };
         for (method, operation) in item.iter() {
             let place = format!("{} {route}", method.to_uppercase());
             let operation_pointer = format!("{item_pointer}/{method}");
             let Some(operation_id) = operation.operation_id.as_deref() else {
-                return Err(Error::MissingOperationId {
+                problems.push(Error::MissingOperationId {
                     at: sources.place(&operation_pointer),
                     method: method.to_uppercase(),
                     path: route.clone(),
                 });
+                continue;
             };
             let id_pointer = format!("{operation_pointer}/operationId");
-            if let Some((first, first_pointer)) =
-                seen.insert(operation_id, (place.clone(), id_pointer.clone()))
-            {
-                return Err(Error::DuplicateOperationId {
+            match seen.get(operation_id) {
+                Some((first, first_pointer)) => problems.push(Error::DuplicateOperationId {
                     at: sources.place(&id_pointer),
                     operation_id: operation_id.to_owned(),
-                    first: Box::new((sources.place(&first_pointer), first)),
-                    second: place,
-                });
+                    first: Box::new((sources.place(first_pointer), first.clone())),
+                    second: place.clone(),
+                }),
+                None => {
+                    seen.insert(operation_id, (place.clone(), id_pointer));
+                }
             }
             let unsupported = |pointer: String, reason: String| Error::Unsupported {
                 at: sources.place(&pointer),
@@ -748,40 +785,42 @@ pub(crate) fn operations(spec: &OpenAPI, sources: &Sources) -> Result<(), Error>
                 reason,
             };
             let parameters = parameters(spec, item, operation, &item_pointer, &operation_pointer);
+            let mut refuse = |pointer: String, reason: String| {
+                problems.push(unsupported(pointer, reason));
+            };
             path_parameters(
                 route,
                 &parameters,
                 &item_pointer,
                 &operation_pointer,
-                &unsupported,
-            )?;
-            parameter_styles(spec, &parameters, &unsupported)?;
-            request_body(spec, operation, &operation_pointer, &unsupported)?;
-            response_kinds(spec, operation, &operation_pointer, &unsupported)?;
+                &mut refuse,
+            );
+            parameter_styles(spec, &parameters, &mut refuse);
+            request_body(spec, operation, &operation_pointer, &mut refuse);
+            response_kinds(spec, operation, &operation_pointer, &mut refuse);
         }
     }
-    Ok(())
 }
 
 /// Every `{name}` of the path template is a declared `in: path` parameter of
 /// that name, and every declared path parameter is in the template
 /// (progenitor panics with "missing path name mapping" otherwise).
-#[allow(clippy::too_many_arguments)]
 fn path_parameters(
     route: &str,
     parameters: &[(&openapiv3::Parameter, String)],
     item_pointer: &str,
     operation_pointer: &str,
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<(), Error> {
+    refuse: &mut impl FnMut(String, String),
+) {
     let mut template = Vec::new();
     let mut rest = route;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
-            return Err(unsupported(
+            refuse(
                 item_pointer.to_owned(),
                 format!("the path template `{route}` has a `{{` without its `}}`"),
-            ));
+            );
+            return;
         };
         template.push(&rest[open + 1..open + close]);
         rest = &rest[open + close + 1..];
@@ -795,6 +834,8 @@ fn path_parameters(
             _ => None,
         })
         .collect();
+    // Whether a hint already says to rename the declared names the template lacks.
+    let mut hinted = false;
     for name in &template {
         if !declared.iter().any(|(declared, _)| declared == name) {
             let others: Vec<String> = declared
@@ -802,6 +843,7 @@ fn path_parameters(
                 .filter(|(d, _)| !template.contains(&d.as_str()))
                 .map(|(d, _)| format!("`{d}`"))
                 .collect();
+            hinted |= !others.is_empty();
             let hint = if others.is_empty() {
                 String::new()
             } else {
@@ -810,27 +852,29 @@ fn path_parameters(
                     others.join(", ")
                 )
             };
-            return Err(unsupported(
+            refuse(
                 operation_pointer.to_owned(),
                 format!(
                     "the path template `{route}` has `{{{name}}}`, but no `in: path` parameter \
                      named `{name}` is declared{hint}"
                 ),
-            ));
+            );
         }
     }
-    if let Some((name, at)) = declared
+    if hinted {
+        return;
+    }
+    for (name, at) in declared
         .iter()
-        .find(|(name, _)| !template.contains(&name.as_str()))
+        .filter(|(name, _)| !template.contains(&name.as_str()))
     {
-        return Err(unsupported(
+        refuse(
             at.clone(),
             format!(
                 "declares the path parameter `{name}`, but the path template `{route}` has no `{{{name}}}`"
             ),
-        ));
+        );
     }
-    Ok(())
 }
 
 /// The parameters of an operation, its path item's first, each with its
@@ -879,8 +923,8 @@ fn parameters<'a>(
 fn parameter_styles(
     spec: &OpenAPI,
     parameters: &[(&openapiv3::Parameter, String)],
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<(), Error> {
+    refuse: &mut impl FnMut(String, String),
+) {
     for (parameter, at) in parameters {
         let name = &parameter.parameter_data_ref().name;
         let refused = match parameter {
@@ -922,10 +966,9 @@ fn parameter_styles(
             _ => None,
         };
         if let Some((keyword, reason)) = refused {
-            return Err(unsupported(format!("{at}/{keyword}"), reason));
+            refuse(format!("{at}/{keyword}"), reason);
         }
     }
-    Ok(())
 }
 
 /// Why a `style: deepObject` query parameter cannot be sent as one query
@@ -1031,11 +1074,11 @@ fn request_body(
     spec: &OpenAPI,
     operation: &openapiv3::Operation,
     operation_pointer: &str,
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<(), Error> {
+    refuse: &mut impl FnMut(String, String),
+) {
     let at = format!("{operation_pointer}/requestBody");
     let body = match &operation.request_body {
-        None => return Ok(()),
+        None => return,
         Some(ReferenceOr::Item(body)) => body,
         Some(ReferenceOr::Reference { reference }) => {
             let name = reference.trim_start_matches("#/components/requestBodies/");
@@ -1045,20 +1088,21 @@ fn request_body(
                 .and_then(|c| c.request_bodies.get(name))
             {
                 Some(ReferenceOr::Item(body)) => body,
-                _ => return Ok(()),
+                _ => return,
             }
         }
     };
     if body.content.len() > 1 {
         let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        return Err(unsupported(
+        refuse(
             format!("{at}/content"),
             format!(
                 "the request body has {} media types ({}); progenitor generates one: keep one",
                 types.len(),
                 types.join(", ")
             ),
-        ));
+        );
+        return;
     }
     for (media_type, media) in &body.content {
         let essence = media_type.split(';').next().unwrap_or_default().trim();
@@ -1068,7 +1112,7 @@ fn request_body(
             continue;
         }
         if !BODY_MEDIA_TYPES.contains(&essence) {
-            return Err(unsupported(
+            refuse(
                 media_at,
                 format!(
                     "a `{media_type}` request body is not generated by progenitor, which knows {}, \
@@ -1076,23 +1120,21 @@ fn request_body(
                     BODY_MEDIA_TYPES.join(", "),
                     crate::form::MULTIPART,
                 ),
-            ));
-        }
-        if media.schema.is_none() {
-            return Err(unsupported(
+            );
+        } else if media.schema.is_none() {
+            refuse(
                 media_at,
                 format!("the `{media_type}` request body needs a schema"),
-            ));
+            );
         }
     }
-    Ok(())
 }
 
 /// Every `multipart/form-data` body reads as a form ([`crate::form::split`]),
 /// and a component schema that is one is used by form bodies only: the
 /// transform rewrites it to its text parts, which would change any other
 /// use of it.
-pub(crate) fn forms(document: &Value, sources: &Sources) -> Result<(), Error> {
+pub(crate) fn forms(document: &Value, sources: &Sources, problems: &mut Vec<Error>) {
     let bodies = crate::form::bodies(document);
     for body in &bodies {
         let unsupported = |pointer: &str, reason: String| Error::Unsupported {
@@ -1101,7 +1143,8 @@ pub(crate) fn forms(document: &Value, sources: &Sources) -> Result<(), Error> {
             reason,
         };
         if let Err((pointer, reason)) = &body.form {
-            return Err(unsupported(pointer, reason.clone()));
+            problems.push(unsupported(pointer, reason.clone()));
+            continue;
         }
         if body.resolved == body.pointer {
             continue;
@@ -1117,7 +1160,7 @@ pub(crate) fn forms(document: &Value, sources: &Sources) -> Result<(), Error> {
             }
         });
         if let Some(at) = elsewhere {
-            return Err(unsupported(
+            problems.push(unsupported(
                 &at,
                 format!(
                     "`{form_schema}` is the multipart form of operation {} and is used here too; \
@@ -1127,7 +1170,6 @@ pub(crate) fn forms(document: &Value, sources: &Sources) -> Result<(), Error> {
             ));
         }
     }
-    Ok(())
 }
 
 /// progenitor gives each operation one success type and one error type; two
@@ -1136,8 +1178,8 @@ fn response_kinds(
     spec: &OpenAPI,
     operation: &openapiv3::Operation,
     operation_pointer: &str,
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<(), Error> {
+    refuse: &mut impl FnMut(String, String),
+) {
     let mut success = BTreeMap::new();
     let mut error = BTreeMap::new();
     let default = operation
@@ -1162,17 +1204,24 @@ fn response_kinds(
                 match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
                     Some(ReferenceOr::Item(response)) => response,
                     _ => {
-                        return Err(unsupported(
+                        refuse(
                             format!("{at}/$ref"),
                             format!(
                                 "response {status} refers to `{reference}`, which is not a response in components.responses"
                             ),
-                        ));
+                        );
+                        continue;
                     }
                 }
             }
         };
-        let kind = response_kind(response, &status, &at, unsupported)?;
+        let kind = match response_kind(response, &status, &at) {
+            Ok(kind) => kind,
+            Err((pointer, reason)) => {
+                refuse(pointer, reason);
+                continue;
+            }
+        };
         let first = status.as_bytes()[0];
         if status == "default" || first == b'2' {
             success
@@ -1187,25 +1236,22 @@ fn response_kinds(
     for (side, kinds) in [("success", &success), ("error", &error)] {
         if kinds.len() > 1 {
             let groups: BTreeSet<String> = kinds.values().map(|s| s.join("/")).collect();
-            return Err(unsupported(
+            refuse(
                 responses_pointer.clone(),
                 format!(
                     "its {side} responses have {} different bodies ({}); progenitor supports one {side} body type per operation: give them one shared schema",
                     kinds.len(),
                     groups.into_iter().collect::<Vec<_>>().join(" vs "),
                 ),
-            ));
+            );
         }
     }
-    Ok(())
 }
 
-fn response_kind(
-    response: &Response,
-    status: &str,
-    at: &str,
-    unsupported: &impl Fn(String, String) -> Error,
-) -> Result<String, Error> {
+/// What one response's body is, to compare with the others (its JSON
+/// schema, `(no body)` or `(raw body)`), or the pointer and reason it is
+/// refused.
+fn response_kind(response: &Response, status: &str, at: &str) -> Result<String, (String, String)> {
     let json = response
         .content
         .iter()
@@ -1214,13 +1260,13 @@ fn response_kind(
         Some((media_type, media)) => {
             let media_at = format!("{at}/content/{}", escape(media_type));
             if !media.encoding.is_empty() {
-                return Err(unsupported(
+                return Err((
                     format!("{media_at}/encoding"),
                     format!("response {status}: a JSON body with `encoding` is not supported"),
                 ));
             }
             let Some(schema) = &media.schema else {
-                return Err(unsupported(
+                return Err((
                     media_at,
                     format!("response {status}: application/json content needs a schema"),
                 ));

@@ -1,6 +1,12 @@
-//! The one error type of codegen: every variant names the file and the place at fault.
+//! The one error type of codegen: every variant names the file and the place at fault,
+//! and [`Error::Problems`] holds every problem one run found, in file order.
+
+use std::fmt;
 
 pub use crate::source::Place;
+
+/// The most problems [`Error::Problems`] lists; the rest are counted.
+pub const PROBLEM_LIMIT: usize = 50;
 
 /// Why a spec could not be turned into Rust.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +120,54 @@ pub enum Error {
         /// progenitor's or typify's message.
         message: String,
     },
+    /// More than one problem: every problem found, one per line in file
+    /// order, then how many there are.
+    #[error("{0}")]
+    Problems(Problems),
+}
+
+/// Every problem one run found (more than one), in file order (file, line,
+/// column), each an [`Error`] of its own; at most [`PROBLEM_LIMIT`] are
+/// listed and the rest counted.
+#[derive(Debug)]
+pub struct Problems {
+    file: String,
+    listed: Vec<Error>,
+    more: usize,
+}
+
+impl Problems {
+    /// The listed problems, in file order: at most [`PROBLEM_LIMIT`].
+    pub fn listed(&self) -> &[Error] {
+        &self.listed
+    }
+
+    /// How many problems were found beyond those listed.
+    pub fn more(&self) -> usize {
+        self.more
+    }
+
+    /// How many problems were found.
+    pub fn total(&self) -> usize {
+        self.listed.len() + self.more
+    }
+
+    /// The count line: `3 problems in spec/openapi.yaml`.
+    pub fn summary(&self) -> String {
+        format!("{} problems in {}", self.total(), self.file)
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.listed {
+            writeln!(f, "{problem}")?;
+        }
+        if self.more > 0 {
+            writeln!(f, "and {} more", self.more)?;
+        }
+        write!(f, "{}", self.summary())
+    }
 }
 
 /// A shape a generation pass refuses, before it becomes an
@@ -167,10 +221,13 @@ impl Error {
         }
     }
 
-    /// Where the error is, when it names a place in the document.
+    /// Where the error is, when it names a place in the document (for
+    /// [`Error::Problems`], none: each of its problems has its own).
     pub fn place(&self) -> Option<&Place> {
         match self {
-            Error::Io { .. } | Error::Yaml { .. } | Error::Empty { .. } => None,
+            Error::Io { .. } | Error::Yaml { .. } | Error::Empty { .. } | Error::Problems(_) => {
+                None
+            }
             Error::Shape { at, .. }
             | Error::Version { at, .. }
             | Error::MissingOperationId { at, .. }
@@ -181,6 +238,76 @@ impl Error {
             | Error::Generator { at, .. } => Some(at),
         }
     }
+
+    /// Every problem this error reports: the listed ones of
+    /// [`Error::Problems`], else the error itself.
+    pub fn problems(&self) -> &[Error] {
+        match self {
+            Error::Problems(problems) => problems.listed(),
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// The problems found in one run, as one error: `None` when there are
+    /// none, the problem itself when there is one, else [`Error::Problems`]
+    /// (deduplicated, in file order with the root file `file` first, at most
+    /// [`PROBLEM_LIMIT`] listed).
+    pub(crate) fn from_problems(file: &str, problems: Vec<Error>) -> Option<Error> {
+        let mut flat = Vec::with_capacity(problems.len());
+        let mut more = 0;
+        for problem in problems {
+            match problem {
+                Error::Problems(inner) => {
+                    more += inner.more;
+                    flat.extend(inner.listed);
+                }
+                one => flat.push(one),
+            }
+        }
+        // Stable: problems at one position keep the order they were found in.
+        flat.sort_by_cached_key(|problem| {
+            let (problem_file, line, column) = problem.position();
+            (problem_file != file, problem_file.to_owned(), line, column)
+        });
+        let mut seen = std::collections::HashSet::new();
+        flat.retain(|problem| seen.insert(problem.to_string()));
+        if flat.len() + more <= 1 {
+            return flat.pop();
+        }
+        if flat.len() > PROBLEM_LIMIT {
+            more += flat.len() - PROBLEM_LIMIT;
+            flat.truncate(PROBLEM_LIMIT);
+        }
+        Some(Error::Problems(Problems {
+            file: file.to_owned(),
+            listed: flat,
+            more,
+        }))
+    }
+
+    /// `Ok` when `problems` is empty, else every one of them as one error
+    /// ([`Error::from_problems`]).
+    pub(crate) fn all(file: &str, problems: Vec<Error>) -> Result<(), Error> {
+        match Error::from_problems(file, problems) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// File, line and column, for sorting (0 when not known).
+    fn position(&self) -> (&str, usize, usize) {
+        match self {
+            Error::Io { file, .. } | Error::Empty { file } => (file, 0, 0),
+            Error::Yaml {
+                file, line, column, ..
+            } => (file, *line, *column),
+            Error::Problems(problems) => (&problems.file, 0, 0),
+            placed => match placed.place() {
+                Some(at) => (&at.file, at.line, at.column),
+                None => ("", 0, 0),
+            },
+        }
+    }
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the variants carry
@@ -189,5 +316,76 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(file: &str, line: usize, pointer: &str) -> Error {
+        Error::Extension {
+            at: Place {
+                file: file.to_owned(),
+                line,
+                column: 3,
+                pointer: pointer.to_owned(),
+            },
+            name: "x-retry".to_owned(),
+            message: "bad".to_owned(),
+        }
+    }
+
+    fn lines(error: Option<Error>) -> Vec<String> {
+        error
+            .map(|e| e.to_string().lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn problems_are_deduplicated_and_sorted_with_the_root_file_first() {
+        let problems = vec![
+            at("spec/root.yaml", 9, "/b"),
+            at("spec/a.yaml", 1, "/c"),
+            at("spec/root.yaml", 2, "/a"),
+            at("spec/root.yaml", 9, "/b"),
+        ];
+        assert_eq!(
+            lines(Error::from_problems("spec/root.yaml", problems)),
+            [
+                "spec/root.yaml:2:3: #/a: `x-retry`: bad",
+                "spec/root.yaml:9:3: #/b: `x-retry`: bad",
+                "spec/a.yaml:1:3: #/c: `x-retry`: bad",
+                "3 problems in spec/root.yaml",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_problem_is_itself_and_none_is_nothing() {
+        let one = Error::from_problems("spec/root.yaml", vec![at("spec/root.yaml", 2, "/a")]);
+        assert!(matches!(one, Some(Error::Extension { .. })), "{one:?}");
+        assert!(Error::from_problems("spec/root.yaml", Vec::new()).is_none());
+    }
+
+    #[test]
+    fn problems_of_problems_are_flattened_and_their_count_kept() {
+        let many: Vec<Error> = (1..=PROBLEM_LIMIT + 2)
+            .map(|line| at("spec/root.yaml", line, "/a"))
+            .collect();
+        let nested = Error::from_problems("spec/root.yaml", many).unwrap();
+        let again = Error::from_problems(
+            "spec/root.yaml",
+            vec![nested, at("spec/root.yaml", 1000, "/z")],
+        );
+        let Some(Error::Problems(problems)) = again else {
+            panic!("{again:?}");
+        };
+        assert_eq!(problems.listed().len(), PROBLEM_LIMIT);
+        assert_eq!(problems.total(), PROBLEM_LIMIT + 3);
+        assert_eq!(
+            problems.summary(),
+            format!("{} problems in spec/root.yaml", PROBLEM_LIMIT + 3)
+        );
     }
 }

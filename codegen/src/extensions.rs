@@ -38,7 +38,7 @@
 //! at the key at fault.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -135,23 +135,34 @@ pub(crate) struct Facts {
     pub(crate) paginations: Vec<crate::pagination::Pagination>,
 }
 
-/// Reads and checks both extensions of `document` (the spec as JSON).
-pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Facts, Error> {
-    rules(document, sources)?;
-    let client_ids = client_ids(document, sources)?;
-    Ok(Facts {
-        secret_headers: secret_headers(document, sources)?,
-        secret_properties: secret_properties(document, sources)?,
-        operations: retry_classes(document, sources, &client_ids)?,
+/// Reads and checks every extension of `document` (the spec as JSON),
+/// adding each fault to `problems`; the facts are only meaningful when none
+/// was added.
+pub(crate) fn check(document: &Value, sources: &Sources, problems: &mut Vec<Error>) -> Facts {
+    rules(document, sources, problems);
+    let client_ids = client_ids(document, sources, problems);
+    let mut referenced = BTreeSet::new();
+    let secret_headers = secret_headers(document, sources, &mut referenced, problems);
+    Facts {
+        secret_headers,
+        secret_properties: secret_properties(document, sources, &referenced, problems),
+        operations: retry_classes(document, sources, &client_ids, problems),
         client_ids,
-        error_codes: error_codes(document, sources)?,
-        paginations: crate::pagination::check(document, sources)?,
-    })
+        error_codes: error_codes(document, sources, problems),
+        paginations: crate::pagination::check(document, sources, problems),
+    }
 }
 
 /// Every `x-secret` of an operation's parameters, its path item's included:
-/// `true` on an `in: header` parameter, nothing else.
-fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
+/// `true` on an `in: header` parameter, nothing else. A fault of a parameter
+/// given as `$ref` is reported where the operation refers to it, and the
+/// pointer it resolves to is added to `referenced`.
+fn secret_headers(
+    document: &Value,
+    sources: &Sources,
+    referenced: &mut BTreeSet<String>,
+    problems: &mut Vec<Error>,
+) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for (route, method, operation) in crate::document::operations(document) {
         let operation_id = operation
@@ -171,13 +182,17 @@ fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, St
                 continue;
             };
             for (index, parameter) in parameters.iter().enumerate() {
+                let reference = crate::document::reference(parameter);
                 let parameter = target(document, parameter);
                 let Some(secret) = parameter.get(SECRET) else {
                     continue;
                 };
                 let at = format!("{base}/parameters/{index}/{SECRET}");
-                secret_header(parameter, secret)
-                    .map_err(|message| fault(sources, &at, SECRET, message))?;
+                if let Err(message) = secret_header(parameter, secret) {
+                    problems.push(fault(sources, &at, SECRET, message));
+                    referenced.extend(reference.map(str::to_owned));
+                    continue;
+                }
                 let name = parameter
                     .get("name")
                     .and_then(Value::as_str)
@@ -186,7 +201,7 @@ fn secret_headers(document: &Value, sources: &Sources) -> Result<Vec<(String, St
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// Why `secret` (the value of `x-secret`) on `parameter` is refused, if it is.
@@ -206,13 +221,18 @@ fn secret_header(parameter: &Value, secret: &Value) -> Result<(), String> {
 /// component schema (`components/schemas/<Name>/properties/<property>`) it
 /// gives the pair `(Name, property)`; on a parameter it is checked as
 /// [`secret_headers`] checks it (one in `components/parameters` that no
-/// operation names included) and gives nothing; anywhere else it is refused.
-fn secret_properties(document: &Value, sources: &Sources) -> Result<Vec<(String, String)>, Error> {
+/// operation names included; one it reported, at `referenced`, is not
+/// reported again) and gives nothing; anywhere else it is refused.
+fn secret_properties(
+    document: &Value,
+    sources: &Sources,
+    referenced: &BTreeSet<String>,
+    problems: &mut Vec<Error>,
+) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut refused: Option<Error> = None;
     crate::document::walk(document, &mut |at, slot, value| {
         // In a map of names (`properties`, ...) `x-secret` is a name, not the extension.
-        if refused.is_some() || !slot.holds_data(SECRET) {
+        if !slot.holds_data(SECRET) {
             return;
         }
         let Some(secret) = value.get(SECRET) else {
@@ -221,15 +241,13 @@ fn secret_properties(document: &Value, sources: &Sources) -> Result<Vec<(String,
         match secret_property(at, slot, value, secret) {
             Ok(Some(pair)) => found.push(pair),
             Ok(None) => {}
+            Err(_) if slot == Slot::Parameter && referenced.contains(at) => {}
             Err(message) => {
-                refused = Some(fault(sources, &format!("{at}/{SECRET}"), SECRET, message));
+                problems.push(fault(sources, &format!("{at}/{SECRET}"), SECRET, message));
             }
         }
     });
-    match refused {
-        Some(error) => Err(error),
-        None => Ok(found),
-    }
+    found
 }
 
 /// What an `x-secret: <secret>` on `value` (at `at`, standing in `slot`)
@@ -292,7 +310,8 @@ fn retry_classes(
     document: &Value,
     sources: &Sources,
     client_ids: &[ClientChosenId],
-) -> Result<Vec<OperationFacts>, Error> {
+    problems: &mut Vec<Error>,
+) -> Vec<OperationFacts> {
     let mut found = Vec::new();
     for (route, method, operation) in crate::document::operations(document) {
         let operation_id = operation
@@ -301,6 +320,9 @@ fn retry_classes(
             .unwrap_or_default()
             .to_owned();
         let has_id = client_ids.iter().any(|id| id.operation_id == operation_id);
+        // Stated, even if refused by [`client_ids`]: `x-retry` is checked
+        // against what the spec says, not against a second report of that fault.
+        let states_id = operation.get(CLIENT_CHOSEN_ID).is_some();
         let implied = match method {
             "get" | "put" | "delete" | "head" | "options" => RetryClass::Idempotent,
             _ if has_id => RetryClass::ClientChosenId,
@@ -318,18 +340,19 @@ fn retry_classes(
                         .find(|(name, _)| *name == text)
                         .map(|(_, class)| *class)
                 }) else {
-                    return Err(fail(format!(
+                    problems.push(fail(format!(
                         "must be one of {}, found {value}",
                         names.join(", ")
                     )));
+                    continue;
                 };
-                if class == RetryClass::ClientChosenId && !has_id {
-                    return Err(fail(format!(
+                if class == RetryClass::ClientChosenId && !states_id {
+                    problems.push(fail(format!(
                         "is `client-chosen-id`, but operation {operation_id} has no `{CLIENT_CHOSEN_ID}` naming the body property that holds the id"
                     )));
                 }
-                if class != RetryClass::ClientChosenId && has_id {
-                    return Err(fail(format!(
+                if class != RetryClass::ClientChosenId && states_id {
+                    problems.push(fail(format!(
                         "operation {operation_id} has `{CLIENT_CHOSEN_ID}`, so its class is `client-chosen-id`; remove one of the two"
                     )));
                 }
@@ -343,7 +366,7 @@ fn retry_classes(
         });
     }
     found.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
-    Ok(found)
+    found
 }
 
 /// Whether `pointer` (of a schema) is an `allOf` member: `.../allOf/<n>`.
@@ -358,9 +381,12 @@ pub(crate) fn is_all_of_member(pointer: &str) -> bool {
 /// Checks every `x-rule` of `document`: its keys and their types, a named
 /// rule on an `allOf` member with a page and a quote and a name of its own,
 /// an unnamed one inside a named one.
-fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
-    // The pointers of the named rules' members, to place the unnamed ones.
+fn rules(document: &Value, sources: &Sources, problems: &mut Vec<Error>) {
+    // Each rule name with the pointer of its first member.
     let mut named: BTreeMap<String, String> = BTreeMap::new();
+    // The pointers of every named rule's member (refused or not), to place
+    // the unnamed ones.
+    let mut members: Vec<String> = Vec::new();
     for at in schema_pointers(document) {
         let Some(rule) = document.pointer(&at).and_then(|schema| schema.get(RULE)) else {
             continue;
@@ -375,16 +401,21 @@ fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
             fault(sources, &pointer, RULE, message)
         };
         let Value::Object(rule) = rule else {
-            return Err(fail(
+            problems.push(fail(
                 "",
                 "must be a mapping: `{name, page, quote}`, optionally with `max-bytes` or `max-items-where`".to_owned(),
             ));
+            continue;
         };
+        if rule.contains_key("name") {
+            members.push(at.clone());
+        }
         if let Some(key) = rule.keys().find(|k| !RULE_KEYS.contains(&k.as_str())) {
-            return Err(fail(
+            problems.push(fail(
                 &escape(key),
                 format!("unknown key `{key}` (a rule has {})", RULE_KEYS.join(", ")),
             ));
+            continue;
         }
         let text = |key: &str| -> Result<Option<&str>, Error> {
             match rule.get(key) {
@@ -396,109 +427,147 @@ fn rules(document: &Value, sources: &Sources) -> Result<(), Error> {
                 )),
             }
         };
-        let (name, page, quote) = (text("name")?, text("page")?, text("quote")?);
-        match name {
-            Some(name) => {
-                let kebab = name.split('-').all(|word| {
-                    !word.is_empty()
-                        && word
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                });
-                if !kebab {
-                    return Err(fail(
-                        "name",
-                        format!("`{name}` is not a kebab-case rule name (e.g. `story-data-size`)"),
-                    ));
-                }
-                if page.is_none() || quote.is_none() {
-                    let missing = if page.is_none() { "page" } else { "quote" };
-                    return Err(fail(
-                        "",
-                        format!(
-                            "rule `{name}` has no `{missing}`: a named rule names the doc page and quotes its sentence"
-                        ),
-                    ));
-                }
-                if !is_all_of_member(&at) {
-                    return Err(fail(
-                        "",
-                        format!(
-                            "rule `{name}` must be on an `allOf` member (the types never see those), not on a schema of its own"
-                        ),
-                    ));
-                }
-                if let Some(first) = named.insert(name.to_owned(), at.clone()) {
-                    return Err(fail(
-                        "name",
-                        format!(
-                            "`{name}` already names the rule at {}",
-                            sources.place(&first)
-                        ),
-                    ));
-                }
+        let (name, page, quote) = match (text("name"), text("page"), text("quote")) {
+            (Ok(name), Ok(page), Ok(quote)) => (name, page, quote),
+            (name, page, quote) => {
+                problems.extend([name, page, quote].into_iter().filter_map(Result::err));
+                continue;
             }
-            None => {
-                if let Some(key) = ["page", "quote"]
-                    .into_iter()
-                    .find(|k| rule.contains_key(*k))
-                {
-                    return Err(fail(
-                        key,
-                        format!("`{key}` without a `name`: only a named rule is quoted"),
-                    ));
-                }
-                let inside = named
-                    .values()
-                    .any(|member| at.starts_with(&format!("{member}/")));
-                if !inside {
-                    return Err(fail(
-                        "",
-                        "an `x-rule` without a `name` must be inside a named rule (an `allOf` member with `x-rule: {name, page, quote}`)".to_owned(),
-                    ));
-                }
-            }
-        }
-        if let Some(bytes) = rule.get("max-bytes")
-            && bytes.as_u64().is_none()
+        };
+        let placed = match name {
+            Some(name) => named_rule(&at, name, page, quote, &mut named, sources, &fail),
+            None => unnamed_rule(&at, rule, &members, &fail),
+        };
+        problems.extend(placed.err());
+        problems.extend(rule_bounds(rule, &fail).err());
+    }
+}
+
+/// A named rule: a kebab-case name of its own, a page and a quote, on an
+/// `allOf` member; recorded in `named`.
+fn named_rule(
+    at: &str,
+    name: &str,
+    page: Option<&str>,
+    quote: Option<&str>,
+    named: &mut BTreeMap<String, String>,
+    sources: &Sources,
+    fail: &dyn Fn(&str, String) -> Error,
+) -> Result<(), Error> {
+    let kebab = name.split('-').all(|word| {
+        !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !kebab {
+        return Err(fail(
+            "name",
+            format!("`{name}` is not a kebab-case rule name (e.g. `story-data-size`)"),
+        ));
+    }
+    if page.is_none() || quote.is_none() {
+        let missing = if page.is_none() { "page" } else { "quote" };
+        return Err(fail(
+            "",
+            format!(
+                "rule `{name}` has no `{missing}`: a named rule names the doc page and quotes its sentence"
+            ),
+        ));
+    }
+    if !is_all_of_member(at) {
+        return Err(fail(
+            "",
+            format!(
+                "rule `{name}` must be on an `allOf` member (the types never see those), not on a schema of its own"
+            ),
+        ));
+    }
+    if let Some(first) = named.get(name) {
+        return Err(fail(
+            "name",
+            format!(
+                "`{name}` already names the rule at {}",
+                sources.place(first)
+            ),
+        ));
+    }
+    named.insert(name.to_owned(), at.to_owned());
+    Ok(())
+}
+
+/// An unnamed rule: no page or quote, inside a named rule.
+fn unnamed_rule(
+    at: &str,
+    rule: &serde_json::Map<String, Value>,
+    members: &[String],
+    fail: &dyn Fn(&str, String) -> Error,
+) -> Result<(), Error> {
+    if let Some(key) = ["page", "quote"]
+        .into_iter()
+        .find(|k| rule.contains_key(*k))
+    {
+        return Err(fail(
+            key,
+            format!("`{key}` without a `name`: only a named rule is quoted"),
+        ));
+    }
+    let inside = members
+        .iter()
+        .any(|member| at.starts_with(&format!("{member}/")));
+    if !inside {
+        return Err(fail(
+            "",
+            "an `x-rule` without a `name` must be inside a named rule (an `allOf` member with `x-rule: {name, page, quote}`)".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// A rule's `max-bytes` and `max-items-where`, when it has them.
+fn rule_bounds(
+    rule: &serde_json::Map<String, Value>,
+    fail: &dyn Fn(&str, String) -> Error,
+) -> Result<(), Error> {
+    if let Some(bytes) = rule.get("max-bytes")
+        && bytes.as_u64().is_none()
+    {
+        return Err(fail(
+            "max-bytes",
+            format!("`max-bytes` must be a whole number of bytes, found {bytes}"),
+        ));
+    }
+    if let Some(counted) = rule.get("max-items-where") {
+        let at = "max-items-where";
+        let Value::Object(counted) = counted else {
+            return Err(fail(
+                at,
+                "must be a mapping `{property, equals, max}`".to_owned(),
+            ));
+        };
+        if let Some(key) = counted
+            .keys()
+            .find(|k| !["property", "equals", "max"].contains(&k.as_str()))
         {
             return Err(fail(
-                "max-bytes",
-                format!("`max-bytes` must be a whole number of bytes, found {bytes}"),
+                &format!("{at}/{}", escape(key)),
+                format!("unknown key `{key}` (it has property, equals and max)"),
             ));
         }
-        if let Some(counted) = rule.get("max-items-where") {
-            let at = "max-items-where";
-            let Value::Object(counted) = counted else {
-                return Err(fail(
-                    at,
-                    "must be a mapping `{property, equals, max}`".to_owned(),
-                ));
-            };
-            if let Some(key) = counted
-                .keys()
-                .find(|k| !["property", "equals", "max"].contains(&k.as_str()))
-            {
-                return Err(fail(
-                    &format!("{at}/{}", escape(key)),
-                    format!("unknown key `{key}` (it has property, equals and max)"),
-                ));
-            }
-            if !counted.get("property").is_some_and(Value::is_string) {
-                return Err(fail(at, "`property` must be a property name".to_owned()));
-            }
-            if !counted
-                .get("equals")
-                .is_some_and(|v| v.is_string() || v.is_number() || v.is_boolean())
-            {
-                return Err(fail(
-                    at,
-                    "`equals` must be a string, a number or a boolean".to_owned(),
-                ));
-            }
-            if counted.get("max").and_then(Value::as_u64).is_none() {
-                return Err(fail(at, "`max` must be a whole number of items".to_owned()));
-            }
+        if !counted.get("property").is_some_and(Value::is_string) {
+            return Err(fail(at, "`property` must be a property name".to_owned()));
+        }
+        if !counted
+            .get("equals")
+            .is_some_and(|v| v.is_string() || v.is_number() || v.is_boolean())
+        {
+            return Err(fail(
+                at,
+                "`equals` must be a string, a number or a boolean".to_owned(),
+            ));
+        }
+        if counted.get("max").and_then(Value::as_u64).is_none() {
+            return Err(fail(at, "`max` must be a whole number of items".to_owned()));
         }
     }
     Ok(())
@@ -512,7 +581,11 @@ pub(crate) fn fault(sources: &Sources, pointer: &str, name: &str, message: Strin
     }
 }
 
-fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>, Error> {
+fn client_ids(
+    document: &Value,
+    sources: &Sources,
+    problems: &mut Vec<Error>,
+) -> Vec<ClientChosenId> {
     let mut found = Vec::new();
     for (route, method, operation) in crate::document::operations(document) {
         let Some(field) = operation.get(CLIENT_CHOSEN_ID) else {
@@ -522,9 +595,10 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
         let at = format!("{operation_pointer}/{CLIENT_CHOSEN_ID}");
         let fail = |message: String| fault(sources, &at, CLIENT_CHOSEN_ID, message);
         let Some(field) = field.as_str().filter(|f| !f.is_empty()) else {
-            return Err(fail(format!(
+            problems.push(fail(format!(
                 "must name a property of the request body (e.g. `{CLIENT_CHOSEN_ID}: postId`), found {field}"
             )));
+            continue;
         };
         let operation_id = operation
             .get("operationId")
@@ -537,9 +611,10 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
             .and_then(|body| body.pointer("/content/application~1json/schema"))
             .map(|schema| target(document, schema));
         let Some(body) = body else {
-            return Err(fail(format!(
+            problems.push(fail(format!(
                 "names `{field}`, but operation {operation_id} has no JSON request body"
             )));
+            continue;
         };
         let Some(property) = body
             .get("properties")
@@ -551,15 +626,17 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
                 .and_then(Value::as_object)
                 .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            return Err(fail(format!(
+            problems.push(fail(format!(
                 "names `{field}`, which is not a property of the request body of {operation_id} (its properties: {})",
                 known.join(", ")
             )));
+            continue;
         };
         if property.get("type").and_then(Value::as_str) != Some("string") {
-            return Err(fail(format!(
+            problems.push(fail(format!(
                 "names `{field}`, which is not a string: a client-chosen id is a string the client can make up"
             )));
+            continue;
         }
         found.push(ClientChosenId {
             operation_id,
@@ -567,10 +644,10 @@ fn client_ids(document: &Value, sources: &Sources) -> Result<Vec<ClientChosenId>
             max_length: property.get("maxLength").and_then(Value::as_u64),
         });
     }
-    Ok(found)
+    found
 }
 
-fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Error> {
+fn error_codes(document: &Value, sources: &Sources, problems: &mut Vec<Error>) -> Vec<ErrorCode> {
     let mut lists = Vec::new();
     if let Some(Value::Object(schemas)) = document.pointer("/components/schemas") {
         for (schema_name, schema) in schemas {
@@ -590,10 +667,10 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
         }
     }
     let Some((pointer, list)) = lists.first() else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    if let Some((second, _)) = lists.get(1) {
-        return Err(fault(
+    for (second, _) in lists.iter().skip(1) {
+        problems.push(fault(
             sources,
             second,
             ERROR_CODES,
@@ -604,16 +681,18 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
         ));
     }
     let Value::Array(entries) = list else {
-        return Err(fault(
+        problems.push(fault(
             sources,
             pointer,
             ERROR_CODES,
             "must be a list of `{code, name, description}` entries".to_owned(),
         ));
+        return Vec::new();
     };
     let mut codes: Vec<ErrorCode> = Vec::new();
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    let mut numbers: BTreeMap<i64, usize> = BTreeMap::new();
+    // Each name and code with the entry that first has it.
+    let mut names: BTreeMap<String, (usize, i64)> = BTreeMap::new();
+    let mut numbers: BTreeMap<i64, (usize, String)> = BTreeMap::new();
     for (index, entry) in entries.iter().enumerate() {
         let at = format!("{pointer}/{index}");
         let fail = |key: &str, message: String| {
@@ -625,79 +704,85 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
             fault(sources, &pointer, ERROR_CODES, message)
         };
         let Value::Object(entry) = entry else {
-            return Err(fail(
+            problems.push(fail(
                 "",
                 "must be a mapping with `code`, `name` and `description`".to_owned(),
             ));
+            continue;
         };
         if let Some(key) = entry
             .keys()
             .find(|k| !["code", "name", "description", "status"].contains(&k.as_str()))
         {
-            return Err(fail(
+            problems.push(fail(
                 key,
                 format!("unknown key `{key}` (an entry has code, name, description and status)"),
             ));
+            continue;
         }
         let Some(code) = entry.get("code").and_then(Value::as_i64) else {
-            return Err(fail("code", "`code` must be an integer".to_owned()));
+            problems.push(fail("code", "`code` must be an integer".to_owned()));
+            continue;
         };
         let Some(name) = entry.get("name").and_then(Value::as_str) else {
-            return Err(fail("name", "`name` must be a string".to_owned()));
+            problems.push(fail("name", "`name` must be a string".to_owned()));
+            continue;
         };
         let upper_camel = name.starts_with(|c: char| c.is_ascii_uppercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric());
         if !upper_camel {
-            return Err(fail(
+            problems.push(fail(
                 "name",
                 format!(
                     "`{name}` is not an UpperCamelCase Rust name (it becomes an `ErrorCode` variant)"
                 ),
             ));
+            continue;
         }
         if name == "Unknown" {
-            return Err(fail(
+            problems.push(fail(
                 "name",
                 "`Unknown` is reserved: it is the variant that keeps an undocumented code"
                     .to_owned(),
             ));
+            continue;
         }
         let Some(description) = entry.get("description").and_then(Value::as_str) else {
-            return Err(fail(
+            problems.push(fail(
                 "description",
                 "`description` must be a string".to_owned(),
             ));
+            continue;
         };
         let status = match entry.get("status") {
             None => None,
             Some(status) => match status.as_u64().and_then(|s| u16::try_from(s).ok()) {
                 Some(status @ 100..=599) => Some(status),
                 _ => {
-                    return Err(fail(
+                    problems.push(fail(
                         "status",
                         format!("`status: {status}` is not an HTTP status (100 to 599)"),
                     ));
+                    continue;
                 }
             },
         };
-        if let Some(first) = names.insert(name.to_owned(), index) {
-            return Err(fail(
+        if let Some((first, first_code)) = names.get(name) {
+            problems.push(fail(
                 "name",
-                format!(
-                    "`{name}` is already the name of entry {first} (code {})",
-                    codes[first].code
-                ),
+                format!("`{name}` is already the name of entry {first} (code {first_code})"),
             ));
+            continue;
         }
-        if let Some(first) = numbers.insert(code, index) {
-            return Err(fail(
+        if let Some((first, first_name)) = numbers.get(&code) {
+            problems.push(fail(
                 "code",
-                format!(
-                    "code {code} is already listed as entry {first} (`{}`)",
-                    codes[first].name
-                ),
+                format!("code {code} is already listed as entry {first} (`{first_name}`)"),
             ));
+            continue;
         }
+        names.insert(name.to_owned(), (index, code));
+        numbers.insert(code, (index, name.to_owned()));
         codes.push(ErrorCode {
             code,
             name: name.to_owned(),
@@ -705,7 +790,7 @@ fn error_codes(document: &Value, sources: &Sources) -> Result<Vec<ErrorCode>, Er
             status,
         });
     }
-    Ok(codes)
+    codes
 }
 
 /// `ErrorCode` and the `client_ids` module.

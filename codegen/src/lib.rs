@@ -10,7 +10,8 @@
 //!
 //! This crate knows nothing of HTTP, retries or regions: its output is Rust source
 //! text, and every failure is an [`Error`] naming the file and the line, operation
-//! or schema at fault. It never panics on bad input.
+//! or schema at fault; the checks report every problem they find at once
+//! ([`Error::Problems`], in file order). It never panics on bad input.
 
 #![deny(missing_docs)]
 
@@ -34,7 +35,7 @@ mod verify;
 
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, Place};
+pub use error::{Error, PROBLEM_LIMIT, Place, Problems};
 pub use extensions::{CLIENT_CHOSEN_ID, ERROR_CODES, RETRY, RULE, SECRET};
 pub use pagination::PAGINATION;
 pub use pipeline::{Generated, Timings, generate, generate_strict_answer_types, generate_timed};
@@ -100,13 +101,17 @@ impl Spec {
         Spec::from_text(Path::new(label), label, text, &no_files)
     }
 
-    /// Checks, in order: YAML syntax (line and column) of every file, the
-    /// OpenAPI version (3.0.x only), the keywords of every schema, every
-    /// `$ref` resolving to the right kind of thing, the document's shape,
-    /// every operation having a unique operationId and declaring its path's
-    /// parameters, the shapes progenitor cannot generate, and no two
-    /// component schemas becoming one Rust type name, and the `x-` extensions
-    /// code is generated from (`x-client-chosen-id`, `x-error-codes`).
+    /// Checks, in stages, each reporting every problem it finds: the YAML
+    /// syntax (line and column) of every file, and the files its `$ref`s
+    /// name (the first problem stops there: nothing else can be read); then
+    /// the OpenAPI version (3.0.x only), the keywords of every schema and
+    /// every `$ref` resolving to the right kind of thing; then, when those
+    /// found nothing, the document's shape (the typed parse, which stops at
+    /// its first problem); then every operation having a unique operationId,
+    /// declaring its path's parameters and no shape progenitor cannot
+    /// generate, no two component schemas becoming one Rust type name, the
+    /// multipart forms, and the `x-` extensions code is generated from.
+    /// Several problems are one [`Error::Problems`], in file order.
     fn from_text(
         path: &Path,
         label: &str,
@@ -115,14 +120,19 @@ impl Spec {
     ) -> Result<Spec, Error> {
         let loaded = source::load(path, label, text, read)?;
         let sources = loaded.sources;
-        check::version(&loaded.document, &sources)?;
-        check::keywords(&loaded.document, &sources)?;
-        check::references(&loaded.document, &sources)?;
+        let mut problems = Vec::new();
+        check::version(&loaded.document, &sources, &mut problems);
+        check::keywords(&loaded.document, &sources, &mut problems);
+        check::references(&loaded.document, &sources, &mut problems);
+        Error::all(label, problems)?;
+        // Its errors would repeat those above, so it runs only without them.
         let openapi = check::typed(&loaded.yaml, &sources)?;
-        check::operations(&openapi, &sources)?;
-        check::schema_names(&openapi, &sources)?;
-        check::forms(&loaded.document, &sources)?;
-        let facts = extensions::check(&loaded.document, &sources)?;
+        let mut problems = Vec::new();
+        check::operations(&openapi, &sources, &mut problems);
+        check::schema_names(&openapi, &sources, &mut problems);
+        check::forms(&loaded.document, &sources, &mut problems);
+        let facts = extensions::check(&loaded.document, &sources, &mut problems);
+        Error::all(label, problems)?;
         Ok(Spec {
             label: label.to_owned(),
             openapi,

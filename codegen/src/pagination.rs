@@ -40,10 +40,15 @@ pub(crate) struct Pagination {
     pub(crate) token_wire: String,
 }
 
-/// Reads and checks every operation's `x-pagination`.
-pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Vec<Pagination>, Error> {
+/// Reads and checks every operation's `x-pagination`, adding its first
+/// fault (if any) to `problems`.
+pub(crate) fn check(
+    document: &Value,
+    sources: &Sources,
+    problems: &mut Vec<Error>,
+) -> Vec<Pagination> {
     let mut found = Vec::new();
-    for (route, method, operation) in crate::document::operations(document) {
+    'operations: for (route, method, operation) in crate::document::operations(document) {
         let Some(extension) = operation.get(PAGINATION) else {
             continue;
         };
@@ -62,16 +67,18 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Vec<Paginatio
             crate::extensions::fault(sources, &pointer, PAGINATION, message)
         };
         let Value::Object(extension) = extension else {
-            return Err(fail(
+            problems.push(fail(
                 "",
                 "must be a mapping: `{items, next, token}`".to_owned(),
             ));
+            continue;
         };
         if let Some(key) = extension.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(fail(
+            problems.push(fail(
                 &escape(key),
                 format!("unknown key `{key}` (it has {})", KEYS.join(", ")),
             ));
+            continue;
         }
         let text = |key: &str| -> Result<&str, Error> {
             match extension.get(key) {
@@ -83,31 +90,40 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Vec<Paginatio
                 None => Err(fail("", format!("has no `{key}`"))),
             }
         };
-        let (items, next, token) = (text("items")?, text("next")?, text("token")?);
+        let (items, next, token) = match (text("items"), text("next"), text("token")) {
+            (Ok(items), Ok(next), Ok(token)) => (items, next, token),
+            (items, next, token) => {
+                problems.extend([items.err(), next.err(), token.err()].into_iter().flatten());
+                continue;
+            }
+        };
 
         let base = format!("/paths/{}/{method}", escape(route));
         let Some((body, body_at)) = success_body(document, operation, &base) else {
-            return Err(fail(
+            problems.push(fail(
                 "",
                 format!("operation {operation_id} has no JSON `200` answer to page through"),
             ));
+            continue;
         };
         match property(document, body, &body_at, items) {
             Some((schema, _)) if schema.get("type").and_then(Value::as_str) == Some("array") => {}
             Some((_, pointer)) => {
-                return Err(fail(
+                problems.push(fail(
                     "items",
                     format!(
                         "`{items}` of the answer is not an array ({})",
                         sources.place(&pointer)
                     ),
                 ));
+                continue;
             }
             None => {
-                return Err(fail(
+                problems.push(fail(
                     "items",
                     format!("the answer of {operation_id} has no property `{items}`"),
                 ));
+                continue;
             }
         }
         let mut schema = (body, body_at.clone());
@@ -117,28 +133,34 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Vec<Paginatio
             match property(document, schema.0, &schema.1, segment) {
                 Some(found) => schema = found,
                 None => {
-                    return Err(fail(
+                    problems.push(fail(
                         "next",
                         format!("the answer of {operation_id} has no `{}`", walked.join(".")),
                     ));
+                    continue 'operations;
                 }
             }
         }
         if schema.0.get("type").and_then(Value::as_str) != Some("string") {
-            return Err(fail(
+            problems.push(fail(
                 "next",
                 format!(
                     "`{next}` of the answer is not a string ({})",
                     sources.place(&schema.1)
                 ),
             ));
+            continue;
         }
-        let token_wire = token_parameter(document, operation, token).map_err(|reason| {
-            fail(
-                "token",
-                format!("`{token}` is not a query parameter of {operation_id}: {reason}"),
-            )
-        })?;
+        let token_wire = match token_parameter(document, operation, token) {
+            Ok(wire) => wire,
+            Err(reason) => {
+                problems.push(fail(
+                    "token",
+                    format!("`{token}` is not a query parameter of {operation_id}: {reason}"),
+                ));
+                continue;
+            }
+        };
         found.push(Pagination {
             operation_id,
             items: items.to_owned(),
@@ -146,7 +168,7 @@ pub(crate) fn check(document: &Value, sources: &Sources) -> Result<Vec<Paginatio
             token_wire,
         });
     }
-    Ok(found)
+    found
 }
 
 /// The `200` (or `2XX`) JSON answer's schema, resolved, and its pointer.

@@ -131,13 +131,29 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("unparsable output: {e}")))?;
     timings.lap("syn: parse", &mut since);
-    let refused = |refusal: Refusal| {
-        let at = refusal_place(spec, &transformed, &refusal);
-        refusal.at(at)
+    // Each pass refuses every operation or type it cannot handle; a later
+    // pass reads what the earlier ones made, so it runs only after they
+    // refused nothing.
+    let placed = |refusals: Vec<Refusal>| -> Vec<Error> {
+        refusals
+            .into_iter()
+            .map(|refusal| {
+                let at = refusal_place(spec, &transformed, &refusal);
+                refusal.at(at)
+            })
+            .collect()
     };
-    distinct_type_names(spec, &file)?;
-    verify::answer_types(&transformed.document, &file).map_err(refused)?;
-    method_names(&spec.openapi, &file).map_err(refused)?;
+    let refused = |refusals: Vec<Refusal>| Error::all(&spec.label, placed(refusals));
+    // Three checks of progenitor's output, reported together.
+    let mut problems = distinct_type_names(spec, &file);
+    problems.extend(
+        verify::answer_types(&transformed.document, &file)
+            .err()
+            .map(placed)
+            .unwrap_or_default(),
+    );
+    problems.extend(placed(method_names(&spec.openapi, &file)));
+    Error::all(&spec.label, problems)?;
     postprocess::apply(&mut file, &spec.facts.secret_headers);
     form::apply(
         &mut file,
@@ -146,14 +162,14 @@ pub fn generate_timed(spec: &Spec) -> Result<(Generated, Timings), Error> {
     );
     let decode: syn::Path = parse_path(including_crate::DECODE);
     let text_answers = text_answers(&spec.document);
-    tolerant::apply(&mut file, &decode, &text_answers).map_err(refused)?;
+    tolerant::apply(&mut file, &decode, &text_answers).or_else(refused)?;
     // After the tolerant pass: an answer's `Debug` prints the `unfit` field it adds.
     postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties)
-        .map_err(refused)?;
+        .or_else(refused)?;
     paginate(spec, &mut file)?;
     // Last: the passes before read progenitor's `send` signatures.
     let operations = operation_ids(&spec.openapi);
-    calls::apply(&mut file, &parse_path(including_crate::CALL), &operations).map_err(refused)?;
+    calls::apply(&mut file, &parse_path(including_crate::CALL), &operations).or_else(refused)?;
     let types = type_names(&file);
     timings.lap("syn: post-process", &mut since);
     let body = prettyplease::unparse(&file);
@@ -199,16 +215,24 @@ fn paginate(spec: &Spec, file: &mut syn::File) -> Result<(), Error> {
 
 /// No two generated types share a name. typify names an inline schema after
 /// its parent and property (`ThingRequest.size` -> `ThingRequestSize`); a
-/// component schema of that name makes it emit both under one name.
-fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
+/// component schema of that name makes it emit both under one name. Every
+/// such name is refused.
+fn distinct_type_names(spec: &Spec, file: &syn::File) -> Vec<Error> {
     let names = type_names(file);
-    let Some(name) = names
+    let mut shared: Vec<String> = names
         .windows(2)
-        .find(|w| w[0] == w[1])
+        .filter(|w| w[0] == w[1])
         .map(|w| w[0].clone())
-    else {
-        return Ok(());
-    };
+        .collect();
+    shared.dedup();
+    shared
+        .into_iter()
+        .map(|name| shared_type_name(spec, name))
+        .collect()
+}
+
+/// The refusal of two generated types named `name`.
+fn shared_type_name(spec: &Spec, name: String) -> Error {
     let component = component_named(spec, &name);
     let inline = inline_schema_pointer(spec, &name);
     let (at, reason) = match (component, inline) {
@@ -232,11 +256,11 @@ fn distinct_type_names(spec: &Spec, file: &syn::File) -> Result<(), Error> {
             ),
         ),
     };
-    Err(Error::Unsupported {
+    Error::Unsupported {
         at,
         location: format!("types::{name}"),
         reason,
-    })
+    }
 }
 
 /// The component schema whose Rust type name is `name` (`thing_response`
@@ -361,10 +385,16 @@ pub fn generate_strict_answer_types(spec: &Spec) -> Result<String, Error> {
         generator_error(Place::file(&spec.label), format!("unparsable output: {e}"))
     })?;
     postprocess::apply(&mut file, &spec.facts.secret_headers);
-    postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties).map_err(
-        |refusal| {
-            let at = refusal_place(spec, &transformed, &refusal);
-            refusal.at(at)
+    postprocess::redact_secret_properties(&mut file, &spec.facts.secret_properties).or_else(
+        |refusals| {
+            let problems = refusals
+                .into_iter()
+                .map(|refusal| {
+                    let at = refusal_place(spec, &transformed, &refusal);
+                    refusal.at(at)
+                })
+                .collect();
+            Error::all(&spec.label, problems)
         },
     )?;
     file.items
@@ -506,7 +536,7 @@ fn operation_ids(openapi: &openapiv3::OpenAPI) -> Vec<String> {
 /// Every operation's method is named as codegen's tables name it
 /// ([`crate::validation::snake_case`]): a table keyed by another spelling
 /// would silently not apply (no validation, no retry class) to that method.
-fn method_names(openapi: &openapiv3::OpenAPI, file: &syn::File) -> Result<(), Refusal> {
+fn method_names(openapi: &openapiv3::OpenAPI, file: &syn::File) -> Vec<Refusal> {
     let mut methods = std::collections::BTreeSet::new();
     for item in &file.items {
         let syn::Item::Impl(block) = item else {
@@ -523,10 +553,11 @@ fn method_names(openapi: &openapiv3::OpenAPI, file: &syn::File) -> Result<(), Re
             }
         }
     }
+    let mut refusals = Vec::new();
     for id in operation_ids(openapi) {
         let name = crate::validation::snake_case(&id);
         if !methods.contains(&name) {
-            return Err(Refusal {
+            refusals.push(Refusal {
                 location: format!("operation {id}"),
                 reason: format!(
                     "codegen names its method `{name}`, but progenitor generated no such method; \
@@ -535,7 +566,7 @@ fn method_names(openapi: &openapiv3::OpenAPI, file: &syn::File) -> Result<(), Re
             });
         }
     }
-    Ok(())
+    refusals
 }
 
 /// The items declared directly in `pub mod types`.
@@ -633,12 +664,15 @@ components:
         let loaded =
             crate::source::load(std::path::Path::new("t.yaml"), "t.yaml", text, &no_files).unwrap();
         let openapi = crate::check::typed(&loaded.yaml, &loaded.sources).unwrap();
+        let mut problems = Vec::new();
+        let facts = crate::extensions::check(&loaded.document, &loaded.sources, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
         Spec {
             label: "t.yaml".to_owned(),
             openapi,
             fingerprint: loaded.fingerprint,
             files: loaded.paths,
-            facts: crate::extensions::check(&loaded.document, &loaded.sources).unwrap(),
+            facts,
             document: loaded.document,
             sources: loaded.sources,
         }

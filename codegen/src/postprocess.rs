@@ -233,11 +233,11 @@ const REDACTED: &str = "<redacted>";
 /// Runs after the tolerant decoding pass, which adds the `unfit` field to an
 /// answer type: the impl prints it too. A secret property the struct has no
 /// field for, or a component without a struct, is refused: the value would
-/// show through some other type.
+/// show through some other type. Every such property and component is named.
 pub(crate) fn redact_secret_properties(
     file: &mut syn::File,
     secrets: &[(String, String)],
-) -> Result<(), Refusal> {
+) -> Result<(), Vec<Refusal>> {
     if secrets.is_empty() {
         return Ok(());
     }
@@ -250,13 +250,16 @@ pub(crate) fn redact_secret_properties(
             .push(property);
     }
     let Some(types) = module_items(&mut file.items, "types") else {
-        return Err(Refusal {
+        return Err(vec![Refusal {
             location: "types".to_owned(),
             reason: "no `types` module, so no secret property can be redacted".to_owned(),
-        });
+        }]);
     };
     // The Rust fields of each component's secret properties, by struct name.
     let mut secret_fields: BTreeMap<String, Vec<syn::Ident>> = BTreeMap::new();
+    // The structs generated for the components, redacted or refused.
+    let mut structs: Vec<String> = Vec::new();
+    let mut refusals = Vec::new();
     let mut impls: Vec<syn::Item> = Vec::new();
     for item in types.iter_mut() {
         let syn::Item::Struct(item) = item else {
@@ -267,23 +270,28 @@ pub(crate) fn redact_secret_properties(
         else {
             continue;
         };
+        structs.push(item.ident.to_string());
         let mut fields = Vec::new();
+        let refused = refusals.len();
         for property in properties {
             let field = item
                 .fields
                 .iter()
                 .filter_map(|field| field.ident.as_ref().map(|ident| (field, ident)))
                 .find(|(field, _)| json_name(field).as_deref() == Some(*property));
-            let Some((_, ident)) = field else {
-                return Err(Refusal {
+            match field {
+                Some((_, ident)) => fields.push(ident.clone()),
+                None => refusals.push(Refusal {
                     location: format!("types::{}", item.ident),
                     reason: format!(
                         "property `{property}` of `{component}` is `x-secret`, but the struct has \
                          no field for it, so its `Debug` could not redact it"
                     ),
-                });
-            };
-            fields.push(ident.clone());
+                }),
+            }
+        }
+        if refusals.len() > refused {
+            continue;
         }
         impls.push(redacting_debug(item, |field| {
             let ident = field.ident.as_ref()?;
@@ -298,18 +306,21 @@ pub(crate) fn redact_secret_properties(
         drop_derived_debug(&mut item.attrs);
         secret_fields.insert(item.ident.to_string(), fields);
     }
-    if let Some((_, (component, _))) = components.iter().find(|(normalised, _)| {
-        !secret_fields
-            .keys()
+    for (_, (component, _)) in components.iter().filter(|(normalised, _)| {
+        !structs
+            .iter()
             .any(|name| crate::transform::normalised_name(name) == **normalised)
     }) {
-        return Err(Refusal {
+        refusals.push(Refusal {
             location: format!("types::{component}"),
             reason: format!(
                 "component `{component}` has `x-secret` properties, but no struct was generated \
                  for it, so no `Debug` could redact them"
             ),
         });
+    }
+    if !refusals.is_empty() {
+        return Err(refusals);
     }
     if let Some(builders) = module_items(types, "builder") {
         let mut builder_impls: Vec<syn::Item> = Vec::new();
@@ -677,9 +688,22 @@ mod tests {
             #[derive(Clone, Debug)]
             pub struct Session { pub user: ::std::string::String }
         };
-        let refusal =
-            redact_secret_properties(&mut types(session), &secrets(&[("Session", "token")]))
-                .unwrap_err();
+        let refusals = redact_secret_properties(
+            &mut types(session),
+            &secrets(&[("Session", "token"), ("Session", "pin"), ("Other", "key")]),
+        )
+        .unwrap_err();
+        let [refusal, pin, other] = &refusals[..] else {
+            panic!("{refusals:?}");
+        };
+        assert!(
+            pin.reason.contains("property `pin` of `Session`"),
+            "{pin:?}"
+        );
+        assert!(
+            other.reason.contains("component `Other`") && other.location == "types::Other",
+            "{other:?}"
+        );
         assert_eq!(refusal.location, "types::Session");
         assert!(
             refusal.reason.contains("property `token` of `Session`"),
@@ -687,11 +711,14 @@ mod tests {
             refusal.reason
         );
 
-        let refusal = redact_secret_properties(
+        let refusals = redact_secret_properties(
             &mut types(quote::quote! { pub enum Session { A } }),
             &secrets(&[("Session", "token")]),
         )
         .unwrap_err();
+        let [refusal] = &refusals[..] else {
+            panic!("{refusals:?}");
+        };
         assert_eq!(refusal.location, "types::Session");
         assert!(
             refusal.reason.contains("no struct was generated"),

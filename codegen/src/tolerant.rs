@@ -37,21 +37,30 @@ pub(crate) const UNFIT_FIELD: &str = "unfit";
 const EXTRA: &str = "extra";
 
 /// Applies the pass to `file`; `decode` is the path of the runtime module in
-/// the including crate (`crate::decode`).
+/// the including crate (`crate::decode`). Refuses every answer and every
+/// answer type it cannot decode (at most one refusal a type), naming each.
 pub(crate) fn apply(
     file: &mut syn::File,
     decode: &syn::Path,
     text_answers: &std::collections::BTreeSet<String>,
-) -> Result<(), Refusal> {
+) -> Result<(), Vec<Refusal>> {
     // Every operation's answer and error types, read once for the three uses.
     let sends = verify::sends(file);
-    answers_are_objects(&sends)?;
+    let mut refusals = answers_are_objects(&sends);
     let roots = answer_roots(&sends);
     let elements = array_answer_elements(&sends);
     let Some(types) = types_module(file) else {
-        return Ok(());
+        return if refusals.is_empty() {
+            Ok(())
+        } else {
+            Err(refusals)
+        };
     };
-    let reached = reachable(types, &roots.union(&elements).cloned().collect())?;
+    let reached = reachable(
+        types,
+        &roots.union(&elements).cloned().collect(),
+        &mut refusals,
+    );
     let mut impls = Vec::new();
     for item in types.iter_mut() {
         let syn::Item::Struct(item) = item else {
@@ -62,16 +71,27 @@ pub(crate) fn apply(
             continue;
         }
         let is_root = roots.contains(&name);
-        impls.push(tolerant_impls(item, is_root, decode)?);
-        drop_derived_deserialize(item);
-        if is_root {
-            add_unfit_field(item, decode)?;
+        let made = tolerant_impls(item, is_root, decode).and_then(|impls| {
+            if is_root {
+                add_unfit_field(item, decode)?;
+            }
+            Ok(impls)
+        });
+        match made {
+            Ok(tokens) => impls.push(tokens),
+            Err(refusal) => refusals.push(refusal),
         }
+        drop_derived_deserialize(item);
+    }
+    if !refusals.is_empty() {
+        return Err(refusals);
     }
     for tokens in impls {
-        let parsed: syn::File = syn::parse2(tokens).map_err(|e| Refusal {
-            location: "types".to_owned(),
-            reason: format!("unparsable decode impl: {e}"),
+        let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+            vec![Refusal {
+                location: "types".to_owned(),
+                reason: format!("unparsable decode impl: {e}"),
+            }]
         })?;
         types.extend(parsed.items);
     }
@@ -131,7 +151,8 @@ fn array_element(ty: &syn::Type) -> Option<String> {
 /// the runtime decodes a JSON object at the root. An array, a string or a map
 /// at the root is refused, naming the operation; `()` (no body) and byte
 /// streams are not decoded.
-fn answers_are_objects(sends: &[verify::Send]) -> Result<(), Refusal> {
+fn answers_are_objects(sends: &[verify::Send]) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
     for send in sends {
         for answer in [&send.success, &send.error].into_iter().flatten() {
             let empty = matches!(answer, syn::Type::Tuple(t) if t.elems.is_empty());
@@ -143,7 +164,7 @@ fn answers_are_objects(sends: &[verify::Send]) -> Result<(), Refusal> {
             {
                 continue;
             }
-            return Err(Refusal {
+            refusals.push(Refusal {
                 location: format!("operation {}", send.operation_id),
                 reason: format!(
                     "its answer decodes as `{}`, not as an object or an array of objects; \
@@ -154,12 +175,16 @@ fn answers_are_objects(sends: &[verify::Send]) -> Result<(), Refusal> {
             });
         }
     }
-    Ok(())
+    refusals
 }
 
 /// Every type in `types` reachable from `roots` through field types; each
-/// must be a struct with named fields.
-fn reachable(types: &[syn::Item], roots: &BTreeSet<String>) -> Result<BTreeSet<String>, Refusal> {
+/// must be a struct with named fields (every other one is added to `refusals`).
+fn reachable(
+    types: &[syn::Item],
+    roots: &BTreeSet<String>,
+    refusals: &mut Vec<Refusal>,
+) -> BTreeSet<String> {
     let mut by_name: BTreeMap<String, &syn::Item> = BTreeMap::new();
     for item in types {
         let name = match item {
@@ -175,8 +200,9 @@ fn reachable(types: &[syn::Item], roots: &BTreeSet<String>) -> Result<BTreeSet<S
         .iter()
         .map(|root| (root.clone(), "an operation's answer".to_owned()))
         .collect();
+    let mut refused = BTreeSet::new();
     while let Some((name, via)) = queue.pop() {
-        if seen.contains(&name) {
+        if seen.contains(&name) || refused.contains(&name) {
             continue;
         }
         let Some(item) = by_name.get(&name) else {
@@ -188,7 +214,8 @@ fn reachable(types: &[syn::Item], roots: &BTreeSet<String>) -> Result<BTreeSet<S
                 ..
             }) => fields,
             other => {
-                return Err(Refusal {
+                refused.insert(name.clone());
+                refusals.push(Refusal {
                     location: format!("types::{name} (reached from {via})"),
                     reason: format!(
                         "answers are decoded tolerantly, which supports objects with \
@@ -197,6 +224,7 @@ fn reachable(types: &[syn::Item], roots: &BTreeSet<String>) -> Result<BTreeSet<S
                         item_kind(other)
                     ),
                 });
+                continue;
             }
         };
         seen.insert(name.clone());
@@ -210,7 +238,7 @@ fn reachable(types: &[syn::Item], roots: &BTreeSet<String>) -> Result<BTreeSet<S
             }
         }
     }
-    Ok(seen)
+    seen
 }
 
 fn item_kind(item: &syn::Item) -> &'static str {

@@ -18,12 +18,13 @@ use crate::error::Refusal;
 use crate::transform::normalised_name;
 
 /// Compares the generated operations of `file` with `document` (the spec
-/// progenitor saw).
-pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Refusal> {
+/// progenitor saw), refusing every operation that differs.
+pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Vec<Refusal>> {
     let generated = generated_answers(file);
     let Some(Value::Object(paths)) = document.get("paths") else {
         return Ok(());
     };
+    let mut refusals = Vec::new();
     for item in paths.values() {
         let Value::Object(item) = item else { continue };
         for operation in item.values() {
@@ -42,7 +43,7 @@ pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Ref
                     continue;
                 };
                 if normalised_name(expected) != normalised_name(found) {
-                    return Err(Refusal {
+                    refusals.push(Refusal {
                         location: format!("operation {operation_id}"),
                         reason: format!(
                             "the generated client decodes its {side} body as `types::{found}`, \
@@ -54,7 +55,11 @@ pub(crate) fn answer_types(document: &Value, file: &syn::File) -> Result<(), Ref
             }
         }
     }
-    Ok(())
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(refusals)
+    }
 }
 
 /// The component schemas an operation's bodies name: the success schema of
@@ -236,7 +241,10 @@ mod tests {
 
     #[test]
     fn an_error_decoded_as_the_success_type_is_named() {
-        let mismatch = answer_types(&document(), &client("Thing", "Thing")).unwrap_err();
+        let refusals = answer_types(&document(), &client("Thing", "Thing")).unwrap_err();
+        let [mismatch] = &refusals[..] else {
+            panic!("{refusals:?}");
+        };
         assert_eq!(mismatch.location, "operation createThing");
         assert_eq!(
             mismatch.reason,
@@ -244,11 +252,23 @@ mod tests {
              `#/components/schemas/Problem` there; two schemas ended up with one Rust name: \
              rename one of them"
         );
-        let mismatch = answer_types(&document(), &client("Other", "Problem")).unwrap_err();
+        let refusals = answer_types(&document(), &client("Other", "Problem")).unwrap_err();
+        let [mismatch] = &refusals[..] else {
+            panic!("{refusals:?}");
+        };
         assert!(
             mismatch
                 .reason
                 .contains("its success body as `types::Other`")
         );
+    }
+
+    #[test]
+    fn both_bodies_decoded_as_other_types_are_both_named() {
+        let refusals = answer_types(&document(), &client("Other", "Thing")).unwrap_err();
+        let reasons: Vec<&str> = refusals.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons[0].contains("its success body as `types::Other`"));
+        assert!(reasons[1].contains("its error body as `types::Thing`"));
     }
 }

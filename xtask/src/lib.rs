@@ -4,6 +4,7 @@
 pub mod codegen_task;
 pub mod diff;
 pub mod docs;
+pub mod failure;
 pub mod public_api;
 mod summary;
 

@@ -109,7 +109,7 @@ fn main() -> ExitCode {
             return match paths::project_root().and_then(|root| xtask::docs::run(&root, &args)) {
                 Ok(code) => ExitCode::from(code),
                 Err(error) => {
-                    eprintln!("error: {error:#}");
+                    eprint!("{}", xtask::failure::render(&error));
                     ExitCode::from(2)
                 }
             };
@@ -118,7 +118,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprint!("{}", xtask::failure::render(&error));
             ExitCode::FAILURE
         }
     }

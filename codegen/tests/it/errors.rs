@@ -252,3 +252,145 @@ fn two_schemas_that_become_one_rust_name_are_refused_naming_both() {
          #/components/schemas/Thing) and `thing`: both become the same Rust type name (case and separators are not kept): rename one of them",
     );
 }
+
+/// Problems of every check that reads the typed document, in five places:
+/// a path parameter not declared, an `x-client-chosen-id` naming no
+/// property, a duplicate operationId, an unknown `x-retry` and two schemas
+/// that become one Rust name.
+const FIVE_PROBLEMS: &str = r##"openapi: 3.0.3
+info:
+  title: t
+  version: "1"
+paths:
+  /things/{thingId}:
+    post:
+      operationId: createThing
+      x-client-chosen-id: thingKey
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Thing'
+      responses:
+        '200':
+          description: ok
+  /others:
+    put:
+      operationId: createThing
+      x-retry: sometimes
+      responses:
+        '204':
+          description: done
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name:
+          type: string
+    thing:
+      type: object
+"##;
+
+#[test]
+fn every_problem_of_a_spec_is_reported_in_file_order_with_the_count() {
+    check(
+        FIVE_PROBLEMS,
+        "spec/test.yaml:7:5: #/paths/~1things~1{thingId}/post: operation createThing (POST /things/{thingId}): the path template `/things/{thingId}` has `{thingId}`, but no `in: path` parameter named `thingId` is declared\n\
+         spec/test.yaml:9:7: #/paths/~1things~1{thingId}/post/x-client-chosen-id: `x-client-chosen-id`: names `thingKey`, which is not a property of the request body of createThing (its properties: name)\n\
+         spec/test.yaml:20:7: #/paths/~1others/put/operationId: operationId `createThing` of PUT /others is already used by POST /things/{thingId} at spec/test.yaml:8:7: #/paths/~1things~1{thingId}/post/operationId\n\
+         spec/test.yaml:21:7: #/paths/~1others/put/x-retry: `x-retry`: must be one of idempotent, client-chosen-id, not-after-send, found \"sometimes\"\n\
+         spec/test.yaml:32:5: #/components/schemas/thing: schemas `Thing` (spec/test.yaml:27:5: #/components/schemas/Thing) and `thing`: both become the same Rust type name (case and separators are not kept): rename one of them\n\
+         5 problems in spec/test.yaml",
+    );
+    let error = Spec::parse(FIVE_PROBLEMS, "spec/test.yaml").unwrap_err();
+    let Error::Problems(problems) = &error else {
+        panic!("expected several problems: {error:?}");
+    };
+    assert_eq!((problems.total(), problems.more()), (5, 0));
+    assert!(matches!(
+        error.problems()[2],
+        Error::DuplicateOperationId { .. }
+    ));
+}
+
+#[test]
+fn the_checks_of_the_json_document_report_together_and_stop_the_later_ones() {
+    // A mistyped keyword, an unresolved $ref and a 3.1 `type: null`; the
+    // duplicate operationId is for the later checks, which need a document
+    // these found nothing wrong with.
+    let text = VALID
+        .replace("          maxLength: 10\n", "          maxLenght: 10\n        gone:\n          type: 'null'\n")
+        .replacen("#/components/schemas/Problem", "#/components/schemas/Problems", 1)
+        .replace(
+            "components:",
+            "  /others:\n    put:\n      operationId: createThing\n      responses:\n        '204':\n          description: done\ncomponents:",
+        );
+    check(
+        &text,
+        "spec/test.yaml:26:17: #/paths/~1things/post/responses/400/content/application~1json/schema/$ref: unresolved $ref `#/components/schemas/Problems`: nothing is defined at `#/components/schemas/Problems`\n\
+         spec/test.yaml:40:11: #/components/schemas/Thing/properties/name/maxLenght: not a valid OpenAPI 3.0 document: `maxLenght` is not a keyword of an OpenAPI 3.0 schema (did you mean `maxLength`?); every reader would ignore it\n\
+         spec/test.yaml:42:11: #/components/schemas/Thing/properties/gone/type: not a valid OpenAPI 3.0 document: `type: null` is OpenAPI 3.1; in 3.0 give the schema its type and `nullable: true`\n\
+         3 problems in spec/test.yaml",
+    );
+}
+
+#[test]
+fn beyond_the_limit_the_problems_are_counted() {
+    let total = codegen::PROBLEM_LIMIT + 7;
+    let properties: String = (0..total)
+        .map(|i| format!("        p{i}:\n          type: string\n          maxLenght: 1\n"))
+        .collect();
+    let text = VALID.replace(
+        "        message:\n          type: string\n",
+        &format!("        message:\n          type: string\n{properties}"),
+    );
+    let message = error_of(&text);
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), codegen::PROBLEM_LIMIT + 2, "{message}");
+    assert_eq!(
+        lines[0],
+        "spec/test.yaml:42:11: #/components/schemas/Problem/properties/p0/maxLenght: not a valid \
+         OpenAPI 3.0 document: `maxLenght` is not a keyword of an OpenAPI 3.0 schema (did you \
+         mean `maxLength`?); every reader would ignore it"
+    );
+    // In file order: each the next property's, three lines down.
+    for (index, line) in lines[..codegen::PROBLEM_LIMIT].iter().enumerate() {
+        let expected = format!(
+            "spec/test.yaml:{}:11: #/components/schemas/Problem/properties/p{index}/maxLenght: ",
+            42 + 3 * index
+        );
+        assert!(line.starts_with(&expected), "{line}");
+    }
+    assert_eq!(lines[codegen::PROBLEM_LIMIT], "and 7 more");
+    assert_eq!(
+        lines[codegen::PROBLEM_LIMIT + 1],
+        format!("{total} problems in spec/test.yaml")
+    );
+}
+
+#[test]
+fn a_generation_pass_names_every_operation_it_refuses() {
+    let array_answer = "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items:\n                  type: string\n";
+    let text = VALID
+        .replace(
+            "        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
+            array_answer,
+        )
+        .replace(
+            "components:",
+            &format!("  /others:\n    get:\n      operationId: listOthers\n      responses:\n{array_answer}components:"),
+        );
+    let message = error_of(&text);
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines[0].starts_with("spec/test.yaml:7:5: #/paths/~1things/post: operation create_thing: its answer decodes as `::std::vec::Vec<::std::string::String>`"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("spec/test.yaml:30:5: #/paths/~1others/get: operation list_others: its answer decodes as `::std::vec::Vec<::std::string::String>`"),
+        "{message}"
+    );
+    assert_eq!(lines[2], "2 problems in spec/test.yaml");
+}

@@ -85,6 +85,10 @@ pub fn compare_with_working_tree(root: &Path, base: &str) -> Result<Report> {
             "{SPEC_PATH} does not exist at `{base}` ({}): {e}: pick a `--base` that has the spec",
             short(&commit)
         ),
+        // Printed one problem a line, then the count, by `crate::failure::render`.
+        e @ codegen::Error::Problems(_) => anyhow::Error::new(e).context(
+            "the base spec does not parse: fix it at that revision or pick another `--base`",
+        ),
         e => anyhow!(
             "the base spec does not parse: {e}: fix it at that revision or pick another `--base`"
         ),
@@ -96,7 +100,12 @@ pub fn compare_with_working_tree(root: &Path, base: &str) -> Result<Report> {
         );
     }
     let new_spec = codegen::Spec::load(&root_file, &format!("{SPEC_PATH} (working tree)"))
-        .map_err(|e| anyhow!("the new spec does not parse: {e}: fix it and run again"))?;
+        .map_err(|e| match e {
+            e @ codegen::Error::Problems(_) => {
+                anyhow::Error::new(e).context("the new spec does not parse: fix it and run again")
+            }
+            e => anyhow!("the new spec does not parse: {e}: fix it and run again"),
+        })?;
     compare_specs(&base_spec, &new_spec)
 }
 

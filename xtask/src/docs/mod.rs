@@ -313,8 +313,13 @@ pub(crate) fn read_page(path: &Path) -> Result<String> {
 }
 
 pub(crate) fn load_spec(root: &Path) -> Result<codegen::Spec> {
-    codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH)
-        .map_err(|e| anyhow!("{e}: fix the spec and run again"))
+    codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH).map_err(|e| match e {
+        // Printed one problem a line, then the count, by `xtask::failure::render`.
+        e @ codegen::Error::Problems(_) => {
+            anyhow::Error::new(e).context("fix the spec and run again")
+        }
+        e => anyhow!("{e}: fix the spec and run again"),
+    })
 }
 
 fn resolve_folder(root: &Path, docs: &Path) -> PathBuf {

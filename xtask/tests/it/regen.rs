@@ -2,6 +2,7 @@
 //! codegen's output, check spots staleness, and a failing regen leaves every
 //! file as it was.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -188,4 +189,107 @@ fn regen_and_check_work_on_a_spec_split_into_files() {
         fs::read_to_string(dir.path().join(GENERATED_RS)).unwrap(),
         generated
     );
+}
+
+/// The binary on a spec with three problems of three checks: regen, check
+/// and docs print each on its own line, in file order with its line, column
+/// and pointer, then the count, exit non-zero (docs: 2, a spec it cannot
+/// read) and change no file.
+#[test]
+fn every_problem_of_the_spec_is_printed_then_the_count() {
+    let spec = real_spec()
+        .replacen(
+            "      x-retry: idempotent\n",
+            "      x-retry: sometimes\n",
+            1,
+        )
+        .replacen(
+            "      x-client-chosen-id: postId\n",
+            "      x-client-chosen-id: postKey\n",
+            1,
+        )
+        .replacen(
+            "      operationId: getPost\n",
+            "      operationId: queryPosts\n",
+            1,
+        );
+    // The line of the last use of a line (the first for the first use).
+    let spec_lines: Vec<&str> = spec.lines().collect();
+    let line_of = |needle: &str| spec_lines.iter().rposition(|l| *l == needle).unwrap() + 1;
+    let first_use = spec_lines
+        .iter()
+        .position(|l| *l == "      operationId: queryPosts")
+        .unwrap()
+        + 1;
+    let expected = [
+        format!(
+            "spec/openapi.yaml:{}:7: #/paths/~1api~1v4~1posts/get/x-retry: `x-retry`: must be one of idempotent, client-chosen-id, not-after-send, found \"sometimes\"",
+            line_of("      x-retry: sometimes")
+        ),
+        format!(
+            "spec/openapi.yaml:{}:7: #/paths/~1api~1v4~1posts/post/x-client-chosen-id: `x-client-chosen-id`: names `postKey`, which is not a property of the request body of createPost (its properties: ",
+            line_of("      x-client-chosen-id: postKey")
+        ),
+        format!(
+            "spec/openapi.yaml:{}:7: #/paths/~1api~1v3~1posts~1{{postId}}/get/operationId: operationId `queryPosts` of GET /api/v3/posts/{{postId}} is already used by GET /api/v4/posts at spec/openapi.yaml:{first_use}:7: #/paths/~1api~1v4~1posts/get/operationId",
+            line_of("      operationId: queryPosts")
+        ),
+        "error: 3 problems in spec/openapi.yaml".to_owned(),
+    ];
+    let mut files = BTreeMap::new();
+    for (task, code) in [("regen", 1), ("check", 1), ("docs", 2)] {
+        let dir = scratch(&spec, "// the old copy\n");
+        // A page, so that docs reaches the spec.
+        let pages = dir.path().join("pages");
+        fs::create_dir(&pages).unwrap();
+        fs::write(pages.join("post.txt"), "Create a post\n").unwrap();
+        snapshot(dir.path(), &mut files);
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg(task)
+            .args(if task == "docs" {
+                vec!["--docs".as_ref(), pages.as_os_str()]
+            } else {
+                Vec::new()
+            })
+            .env("XTASK_PROJECT_ROOT", dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{task}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), expected.len(), "{task}: {stderr}");
+        for (line, expected) in lines.iter().zip(&expected) {
+            assert!(
+                line.starts_with(expected.as_str()),
+                "{task}: {line}\nexpected {expected}"
+            );
+        }
+        let mut after = BTreeMap::new();
+        snapshot(dir.path(), &mut after);
+        assert_eq!(after, files, "{task} changed a file");
+        files.clear();
+    }
+}
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+fn snapshot(dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in walk(dir) {
+        files.insert(
+            entry.strip_prefix(dir).unwrap().to_path_buf(),
+            fs::read(&entry).unwrap(),
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }

@@ -209,6 +209,26 @@ async fn debug_output_and_errors_never_show_the_token() {
     assert!(client_debug.contains("Client"), "{client_debug}");
 }
 
+/// The network's keys show as `<redacted>` where they are held, so a reader
+/// of the Debug output sees that one is set, and never its value.
+#[test]
+fn the_network_keys_show_as_redacted_in_debug() {
+    let builder = Client::builder()
+        .api_key("api-key-0123456789")
+        .server_key("server-key-0123456789");
+    let debug = format!("{builder:?}");
+    assert!(
+        debug.contains("api_key: Some(<redacted>)")
+            && debug.contains("server_key: Some(<redacted>)"),
+        "{debug}"
+    );
+    assert!(!debug.contains("key-0123456789"), "{debug}");
+    let client = builder.build().unwrap();
+    let debug = format!("{client:?}");
+    assert!(debug.contains("api_key: <redacted>"), "{debug}");
+    assert!(!debug.contains("key-0123456789"), "{debug}");
+}
+
 /// registerSession's tokens are `x-secret` properties of its request and
 /// answer schemas: the request, the answer (as built and as decoded from the
 /// wire), the request's builder and the operation's builder print

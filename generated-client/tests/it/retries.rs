@@ -733,3 +733,69 @@ async fn idempotent_operations_are_retried_after_a_failure_that_may_have_reached
         assert_eq!(error.attempts(), expected_calls as u32, "{operation}");
     }
 }
+
+/// A loopback server that reads one request whole and closes the connection
+/// without answering: the request was written, so it may have been applied.
+fn reads_then_hangs_up() -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut seen = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                }
+            }
+            drop(stream);
+        }
+    });
+    format!("http://{address}")
+}
+
+/// How a transport error is classified: a connection never made was not
+/// sent; a connection closed after the request was written, and a timeout,
+/// may have been applied.
+#[tokio::test]
+async fn transport_errors_are_classified_by_whether_the_request_was_written() {
+    let http = reqwest::Client::new();
+    let hung_up = http.get(reads_then_hangs_up()).send().await.unwrap_err();
+    assert!(
+        hung_up.is_request()
+            && !hung_up.is_timeout()
+            && !hung_up.is_body()
+            && !hung_up.is_connect(),
+        "{hung_up:?}"
+    );
+    assert_eq!(Reach::of_error(&hung_up), Some(Reach::MaybeApplied));
+
+    // A port bound and held but never listened on refuses every connection
+    // (no other process can take it meanwhile).
+    let bound = tokio::net::TcpSocket::new_v4().unwrap();
+    bound.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = bound.local_addr().unwrap().port();
+    let refused = http
+        .get(format!("http://127.0.0.1:{port}"))
+        .send()
+        .await
+        .unwrap_err();
+    drop(bound);
+    assert!(refused.is_connect(), "{refused:?}");
+    assert_eq!(Reach::of_error(&refused), Some(Reach::NotSent));
+
+    let server = MockServer::start_async().await;
+    answer_in_5_seconds(&server).await;
+    let timed_out = reqwest::Client::builder()
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap()
+        .get(server.base_url())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(timed_out.is_timeout(), "{timed_out:?}");
+    assert_eq!(Reach::of_error(&timed_out), Some(Reach::MaybeApplied));
+}

@@ -385,3 +385,21 @@ fn a_build_error_keeps_the_error_underneath() {
         .unwrap_err();
     assert!(scheme.source().is_none(), "the scheme check is ours");
 }
+
+/// The client's state reports the settings it was built with.
+#[test]
+fn the_state_reports_the_settings_it_was_built_with() {
+    let default = Client::builder().bearer_token(TOKEN).build().unwrap();
+    assert!(default.state().validates_requests());
+    let client = Client::builder()
+        .bearer_token(TOKEN)
+        .validate_requests(false)
+        .timeout(Duration::from_millis(1234))
+        .build()
+        .unwrap();
+    assert!(!client.state().validates_requests());
+    assert_eq!(
+        client.state().attempt_timeout(),
+        Duration::from_millis(1234)
+    );
+}

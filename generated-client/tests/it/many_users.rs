@@ -225,6 +225,11 @@ async fn a_token_source_that_fails_fails_the_call_before_sending() {
         crate::support::chain(&error).contains("the identity service is down"),
         "{error:?}"
     );
+    assert_eq!(error.kind(), generated_client::ErrorKind::Token);
+    let source = std::error::Error::source(&error)
+        .and_then(|s| s.downcast_ref::<TokenError>())
+        .expect("the token source's error is the source");
+    assert_eq!(source.reason(), "the identity service is down");
     assert_eq!(any.calls_async().await, 0);
 }
 

@@ -358,7 +358,8 @@ async fn may_have_reached_service_says_whether_the_request_can_have_reached_the_
     assert_eq!(refused.kind(), ErrorKind::InvalidRequest);
     assert!(!refused.may_have_reached_service());
     assert_eq!(refused.attempts(), 0);
-    let unreachable = approve_without_retries(&nothing_listening()).await;
+    let refusing = nothing_listening();
+    let unreachable = approve_without_retries(&refusing.url()).await;
     assert_eq!(unreachable.kind(), ErrorKind::Connect);
     assert!(!unreachable.may_have_reached_service());
     assert_eq!(unreachable.attempts(), 1);

@@ -293,10 +293,11 @@ async fn a_filled_id_respects_the_documented_limit_and_empty_ids_are_filled() {
 
 #[tokio::test]
 async fn a_connection_refused_is_retried_even_without_a_client_chosen_id() {
-    // A port that was just free: nothing listens there.
+    // A port bound and held, never listened on: every connection is refused.
+    let refusing = nothing_listening();
     let clock = TestClock::new();
     let error = Client::builder()
-        .base_url(nothing_listening())
+        .base_url(refusing.url())
         .bearer_token(TOKEN)
         .clock(clock.clone())
         .build()
@@ -772,17 +773,8 @@ async fn transport_errors_are_classified_by_whether_the_request_was_written() {
     );
     assert_eq!(Reach::of_error(&hung_up), Some(Reach::MaybeApplied));
 
-    // A port bound and held but never listened on refuses every connection
-    // (no other process can take it meanwhile).
-    let bound = tokio::net::TcpSocket::new_v4().unwrap();
-    bound.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let port = bound.local_addr().unwrap().port();
-    let refused = http
-        .get(format!("http://127.0.0.1:{port}"))
-        .send()
-        .await
-        .unwrap_err();
-    drop(bound);
+    let refusing = nothing_listening();
+    let refused = http.get(refusing.url()).send().await.unwrap_err();
     assert!(refused.is_connect(), "{refused:?}");
     assert_eq!(Reach::of_error(&refused), Some(Reach::NotSent));
 

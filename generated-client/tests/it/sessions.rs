@@ -327,8 +327,9 @@ async fn a_bad_api_key_fails_each_call_once_typed_and_unauthorized() {
 
 #[tokio::test]
 async fn a_registration_that_fails_in_transit_names_the_user() {
+    let refusing = crate::support::nothing_listening();
     let client = Client::builder()
-        .base_url(crate::support::nothing_listening())
+        .base_url(refusing.url())
         .api_key(API_KEY)
         .max_retries(0)
         .build()

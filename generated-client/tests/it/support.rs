@@ -76,11 +76,32 @@ pub async fn answer_all(server: &MockServer, status: u16, body: Value) -> httpmo
         .await
 }
 
-/// A base URL where nothing listens: a loopback port that was just free.
-pub fn nothing_listening() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    let port = listener.local_addr().expect("a bound address").port();
-    format!("http://127.0.0.1:{port}")
+/// A loopback port bound and held, but never listened on: every connection
+/// to it is refused, and nothing else can take the port while this lives (a
+/// port merely found free could be taken by another test meanwhile).
+pub struct NothingListening {
+    _socket: tokio::net::TcpSocket,
+    url: String,
+}
+
+impl NothingListening {
+    /// Its base URL, `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+}
+
+/// A base URL where nothing listens, held for as long as the value lives.
+pub fn nothing_listening() -> NothingListening {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("a free loopback port");
+    let port = socket.local_addr().expect("a bound address").port();
+    NothingListening {
+        _socket: socket,
+        url: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 /// The text of `spec/examples/<name>`.

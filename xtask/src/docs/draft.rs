@@ -1057,8 +1057,9 @@ const KNOWN_TYPES: [&str; 7] = [
     "string", "number", "integer", "boolean", "object", "array", "file",
 ];
 
-/// The constraint keywords a reused request component is compared on.
-const CONSTRAINTS: [&str; 12] = [
+/// The constraint keywords a reused request component is compared on, and
+/// the round trip counts.
+pub(super) const CONSTRAINTS: [&str; 12] = [
     "enum",
     "default",
     "maxLength",

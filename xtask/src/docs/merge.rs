@@ -93,16 +93,13 @@ pub fn merge_text(text: &str, spec: &codegen::Spec, page: &Page) -> Result<Outco
 /// the report and returns the exit status: 0 merged (or already merged
 /// without drift), 1 already in the spec with drift.
 pub fn run(root: &Path, folder: &Path, page_path: &Path, format: Format) -> Result<u8> {
-    let text = super::read_page(page_path)?;
-    let file = page_path.file_name().map_or_else(
-        || page_path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let page = super::page::parse(&file, &text);
+    let page = super::read_one_page(page_path)?;
+    let file = page.file.clone();
     let spec_path = root.join(codegen::SPEC_PATH);
     let spec_text = fs::read_to_string(&spec_path)
         .map_err(|e| anyhow!("cannot read {}: {e}", codegen::SPEC_PATH))?;
-    let spec = super::load_spec(root)?;
+    // One read of the spec's text: merged into and loaded from.
+    let spec = load_as(&spec_path, &spec_text).map_err(super::unreadable_spec)?;
     let merged = match merge_text(&spec_text, &spec, &page)? {
         Outcome::Existing { operation } => {
             println!(
@@ -118,14 +115,6 @@ pub fn run(root: &Path, folder: &Path, page_path: &Path, format: Format) -> Resu
         Outcome::Merged(merged) => merged,
     };
 
-    // Checked as `cargo xtask regen` will read it, before anything is written.
-    let read = |path: &Path| {
-        if path == spec_path {
-            Ok(merged.text.clone())
-        } else {
-            fs::read_to_string(path)
-        }
-    };
     let where_new = merged
         .inserted
         .iter()
@@ -138,8 +127,8 @@ pub fn run(root: &Path, folder: &Path, page_path: &Path, format: Format) -> Resu
             codegen::SPEC_PATH
         )
     };
-    let checked =
-        codegen::Spec::load_with(&spec_path, codegen::SPEC_PATH, &read).map_err(|e| refused(&e))?;
+    // Checked as `cargo xtask regen` will read it, before anything is written.
+    let checked = load_as(&spec_path, &merged.text).map_err(|e| refused(&e))?;
     codegen::generate(&checked).map_err(|e| refused(&e))?;
 
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
@@ -197,6 +186,18 @@ pub fn run(root: &Path, folder: &Path, page_path: &Path, format: Format) -> Resu
     }
     println!("next: review the lines above, then `cargo xtask regen`");
     Ok(0)
+}
+
+/// The spec at `spec_path` read as if its text were `text` (the files its
+/// `$ref`s name are read from disk).
+pub(super) fn load_as(spec_path: &Path, text: &str) -> Result<codegen::Spec, codegen::Error> {
+    codegen::Spec::load_with(spec_path, codegen::SPEC_PATH, &|path: &Path| {
+        if path == spec_path {
+            Ok(text.to_owned())
+        } else {
+            fs::read_to_string(path)
+        }
+    })
 }
 
 /// The pending list without `page`'s line, when it lists the page.
@@ -336,9 +337,7 @@ impl<'t> Edit<'t> {
     fn operation(&mut self, draft: &Draft) -> Result<()> {
         let paths = self.top_key("paths")?;
         let paths_end = self.block_end(paths, 0);
-        let item = (paths + 1..paths_end).find(|&i| {
-            indent(self.lines[i]) == 2 && key(self.lines[i]).as_deref() == Some(draft.path.as_str())
-        });
+        let item = find_key(&self.lines, paths + 1..paths_end, 2, &draft.path);
         let what = format!("operation {}", draft.operation_id);
         match item {
             Some(item) => {
@@ -373,9 +372,7 @@ impl<'t> Edit<'t> {
         let (at, indent, prefix) = match self.top_key("components") {
             Ok(components) => {
                 let end = self.block_end(components, 0);
-                match (components + 1..end).find(|&i| {
-                    indent(self.lines[i]) == 2 && key(self.lines[i]).as_deref() == Some("schemas")
-                }) {
+                match find_key(&self.lines, components + 1..end, 2, "schemas") {
                     Some(schemas) => {
                         let child = self.child_indent(schemas, 2).unwrap_or(4);
                         (self.block_end(schemas, 2), child, String::new())
@@ -398,10 +395,7 @@ impl<'t> Edit<'t> {
 
     /// The line of a top-level key (`paths:` alone on its line).
     fn top_key(&self, name: &str) -> Result<usize> {
-        let index = self
-            .lines
-            .iter()
-            .position(|line| indent(line) == 0 && key(line).as_deref() == Some(name))
+        let index = find_key(&self.lines, 0..self.lines.len(), 0, name)
             .ok_or_else(|| anyhow!("{}: no top-level `{name}:`", codegen::SPEC_PATH))?;
         let rest = self.lines[index].split_once(':').map_or("", |(_, r)| r);
         let rest = rest.split(" #").next().unwrap_or_default().trim();
@@ -481,6 +475,18 @@ pub(super) fn block_end(lines: &[&str], start: usize, indent_of_key: usize) -> u
         last = i;
     }
     last + 1
+}
+
+/// The first line of `range` that is the key `name` at `indent_of_key`.
+pub(super) fn find_key(
+    lines: &[&str],
+    range: std::ops::Range<usize>,
+    indent_of_key: usize,
+    name: &str,
+) -> Option<usize> {
+    range
+        .into_iter()
+        .find(|&i| indent(lines[i]) == indent_of_key && key(lines[i]).as_deref() == Some(name))
 }
 
 /// How many spaces a line starts with.

@@ -115,12 +115,7 @@ pub fn run(root: &Path, args: &DocsArgs) -> Result<u8> {
         if args.merge {
             return merge::run(root, &folder, &path, args.format);
         }
-        let text = read_page(&path)?;
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let parsed = page::parse(&file, &text);
+        let parsed = read_one_page(&path)?;
         let spec = load_spec(root)?;
         print!("{}", draft::draft(&parsed, &spec)?.fragment());
         return Ok(0);
@@ -284,12 +279,7 @@ pub fn read_pages(folder: &Path) -> Result<Pages> {
     }
     let mut pages = Vec::new();
     for path in paths {
-        let text = read_page(&path)?;
-        let file = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        pages.push(page::parse(&file, &text));
+        pages.push(read_one_page(&path)?);
     }
     Ok(Pages {
         folder: folder.to_path_buf(),
@@ -297,7 +287,17 @@ pub fn read_pages(folder: &Path) -> Result<Pages> {
     })
 }
 
-pub(crate) fn read_page(path: &Path) -> Result<String> {
+/// Reads and parses the page at `path`, named by its file name.
+pub(crate) fn read_one_page(path: &Path) -> Result<page::Page> {
+    let text = read_page(path)?;
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(page::parse(&file, &text))
+}
+
+fn read_page(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| anyhow!("cannot read the doc page {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -313,13 +313,18 @@ pub(crate) fn read_page(path: &Path) -> Result<String> {
 }
 
 pub(crate) fn load_spec(root: &Path) -> Result<codegen::Spec> {
-    codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH).map_err(|e| match e {
+    codegen::Spec::load(&root.join(codegen::SPEC_PATH), codegen::SPEC_PATH).map_err(unreadable_spec)
+}
+
+/// A spec that cannot be read, as the error `docs` exits 2 with.
+pub(crate) fn unreadable_spec(error: codegen::Error) -> anyhow::Error {
+    match error {
         // Printed one problem a line, then the count, by `xtask::failure::render`.
         e @ codegen::Error::Problems(_) => {
             anyhow::Error::new(e).context("fix the spec and run again")
         }
         e => anyhow!("{e}: fix the spec and run again"),
-    })
+    }
 }
 
 fn resolve_folder(root: &Path, docs: &Path) -> PathBuf {

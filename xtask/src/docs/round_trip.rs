@@ -16,7 +16,7 @@ use anyhow::{Result, anyhow};
 use serde_json::Value;
 
 use super::compare::{Finding, operation_of, operations};
-use super::merge::{Outcome, block_end, indent, is_content, key, merge_text};
+use super::merge::{Outcome, block_end, find_key, indent, is_content, load_as, merge_text};
 use super::page::Page;
 
 /// One page's round trip.
@@ -69,15 +69,7 @@ pub fn run(root: &Path, folder: &Path) -> Result<Vec<Agreement>> {
         let result = (|| -> Result<()> {
             let (reduced, removed) = without_operation(&text, spec.document(), &operation.pointer)?;
             agreement.removed = removed;
-            let load = |text: &str| {
-                codegen::Spec::load_with(&spec_path, codegen::SPEC_PATH, &|path: &Path| {
-                    if path == spec_path {
-                        Ok(text.to_owned())
-                    } else {
-                        std::fs::read_to_string(path)
-                    }
-                })
-            };
+            let load = |text: &str| load_as(&spec_path, text);
             let reduced_spec = load(&reduced).map_err(|e| anyhow!("the spec without it: {e}"))?;
             let Outcome::Merged(merged) = merge_text(&reduced, &reduced_spec, page)? else {
                 return Err(anyhow!("the spec without the operation still has it"));
@@ -222,9 +214,7 @@ pub fn without_operation(
 
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut drop = vec![false; lines.len()];
-    let find = |from: usize, to: usize, at: usize, name: &str| {
-        (from..to).find(|&i| indent(lines[i]) == at && key(lines[i]).as_deref() == Some(name))
-    };
+    let find = |from: usize, to: usize, at: usize, name: &str| find_key(&lines, from..to, at, name);
     let top =
         |name: &str| find(0, lines.len(), 0, name).ok_or_else(|| anyhow!("no top-level `{name}:`"));
     let paths = top("paths")?;
@@ -430,20 +420,7 @@ impl Facts<'_, '_> {
             };
             self.fact(at, "type", text);
         }
-        for keyword in [
-            "enum",
-            "default",
-            "nullable",
-            "maxLength",
-            "minLength",
-            "maxItems",
-            "minItems",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "pattern",
-        ] {
+        for keyword in super::draft::CONSTRAINTS {
             if let Some(value) = keywords.get(keyword) {
                 self.fact(at, keyword, value.to_string());
             }

@@ -13,7 +13,7 @@ use std::process::Command;
 use xtask::docs::{self, Finding, Kind};
 
 /// The workspace root: the spec and `spec/examples/` the pages are compared with.
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
@@ -21,7 +21,7 @@ fn root() -> PathBuf {
 }
 
 /// The real pages.
-fn real_docs() -> PathBuf {
+pub(crate) fn real_docs() -> PathBuf {
     root().join(docs::DEFAULT_DOCS)
 }
 

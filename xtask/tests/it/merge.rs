@@ -7,16 +7,7 @@ use std::process::{Command, Output};
 
 use xtask::docs;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn real_docs() -> PathBuf {
-    root().join(docs::DEFAULT_DOCS)
-}
+use crate::docs::{real_docs, root};
 
 /// A project with a copy of `spec/` (spec, examples, pending list) whose spec
 /// lacks the operation at `pointer` (and the schemas only it used).
@@ -61,6 +52,11 @@ fn docs_command(project: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `docs --docs FOLDER --draft PAGE --merge` in `project`.
+fn merge(project: &Path, folder: &str, page: &str) -> Output {
+    docs_command(project, &["--docs", folder, "--draft", page, "--merge"])
+}
+
 /// Every file of the project, with its bytes.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
@@ -97,16 +93,7 @@ fn a_merge_adds_the_operation_and_keeps_every_other_line() {
     let docs_dir = real_docs();
     let folder = docs_dir.to_str().unwrap();
 
-    let merged = docs_command(
-        project.path(),
-        &[
-            "--docs",
-            folder,
-            "--draft",
-            "create-message.v3.txt",
-            "--merge",
-        ],
-    );
+    let merged = merge(project.path(), folder, "create-message.v3.txt");
     let stdout = text(&merged.stdout);
     assert_eq!(
         merged.status.code(),
@@ -194,16 +181,7 @@ fn a_merge_adds_the_operation_and_keeps_every_other_line() {
     // Twice: the page's operation is in the spec now: its drift report, and
     // not a byte changes.
     let files = snapshot(project.path());
-    let again = docs_command(
-        project.path(),
-        &[
-            "--docs",
-            folder,
-            "--draft",
-            "create-message.v3.txt",
-            "--merge",
-        ],
-    );
+    let again = merge(project.path(), folder, "create-message.v3.txt");
     let stdout = text(&again.stdout);
     assert_eq!(again.status.code(), Some(0), "{stdout}");
     assert!(
@@ -226,15 +204,10 @@ fn a_page_already_in_the_spec_gets_its_drift_report() {
     assert_ne!(edited, page);
     fs::write(pages.path().join("get-file.v3.txt"), edited).unwrap();
     let files = snapshot(project.path());
-    let output = docs_command(
+    let output = merge(
         project.path(),
-        &[
-            "--docs",
-            pages.path().to_str().unwrap(),
-            "--draft",
-            "get-file.v3.txt",
-            "--merge",
-        ],
+        pages.path().to_str().unwrap(),
+        "get-file.v3.txt",
     );
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
@@ -276,10 +249,7 @@ fn bad_pages_are_refused_and_nothing_changes() {
     let files = snapshot(project.path());
     let folder = pages.path().to_str().unwrap();
     let run = |page: &str| {
-        let output = docs_command(
-            project.path(),
-            &["--docs", folder, "--draft", page, "--merge"],
-        );
+        let output = merge(project.path(), folder, page);
         assert_eq!(
             output.status.code(),
             Some(2),
